@@ -1,0 +1,193 @@
+package simulator
+
+import (
+	"sync"
+	"time"
+)
+
+// Event is one change to one leg of a call. Events are immutable once
+// published; subscribers share them.
+type Event struct {
+	// Seq counts every event of the Sim, from 1.
+	Seq uint64 `json:"seq"`
+	// CallSeq counts the events of one call, from 1, across all its legs.
+	CallSeq int64     `json:"callSeq"`
+	Time    time.Time `json:"time"`
+	// Cause is the operation that made the change ("originate", "answer",
+	// "hold", "attended-transfer", ...).
+	Cause string `json:"cause"`
+	// Leg is the changed leg after the change.
+	Leg Leg `json:"leg"`
+	// Call is the whole call after the change.
+	Call Call `json:"call"`
+	// CallEnded is set on the event that ended the call.
+	CallEnded bool `json:"callEnded,omitempty"`
+}
+
+// TenantIDs returns the tenants whose users have a leg in the event's call.
+func (e *Event) TenantIDs() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range e.Call.Legs {
+		t := l.Endpoint.TenantID
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+type eventLog struct {
+	buf  []*Event
+	next int
+	full bool
+	seq  uint64
+}
+
+func newEventLog(size int) eventLog { return eventLog{buf: make([]*Event, size)} }
+
+func (l *eventLog) add(e *Event) {
+	l.buf[l.next] = e
+	l.next = (l.next + 1) % len(l.buf)
+	if l.next == 0 {
+		l.full = true
+	}
+}
+
+// since returns the retained events with Seq > after, oldest first.
+func (l *eventLog) since(after uint64) []*Event {
+	var out []*Event
+	start, n := 0, l.next
+	if l.full {
+		start, n = l.next, len(l.buf)
+	}
+	for i := 0; i < n; i++ {
+		e := l.buf[(start+i)%len(l.buf)]
+		if e != nil && e.Seq > after {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Events returns the retained events with Seq greater than after.
+func (s *Sim) Events(after uint64) []*Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events.since(after)
+}
+
+// LastEventSeq returns the Seq of the newest event.
+func (s *Sim) LastEventSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events.seq
+}
+
+// SubscribeOptions configure a Subscription.
+type SubscribeOptions struct {
+	// Buffer is the queue length; default 256. When the queue is full the
+	// subscriber is dropped (its channel closed, Overflowed true): a slow
+	// subscriber never blocks the PBX.
+	Buffer int
+	// Filter, when set, selects the events to queue. It runs with the Sim's
+	// lock held and must be quick and not call back into the Sim.
+	Filter func(*Event) bool
+}
+
+// Subscription receives events through a bounded queue.
+type Subscription struct {
+	C <-chan *Event
+
+	ch     chan *Event
+	filter func(*Event) bool
+	sim    *Sim
+
+	mu         sync.Mutex
+	closed     bool
+	overflowed bool
+}
+
+// Subscribe starts a subscription to future events.
+func (s *Sim) Subscribe(opts SubscribeOptions) *Subscription {
+	if opts.Buffer <= 0 {
+		opts.Buffer = 256
+	}
+	ch := make(chan *Event, opts.Buffer)
+	sub := &Subscription{C: ch, ch: ch, filter: opts.Filter, sim: s}
+	s.mu.Lock()
+	s.subs[sub] = struct{}{}
+	s.mu.Unlock()
+	return sub
+}
+
+// Close ends the subscription and closes its channel.
+func (sub *Subscription) Close() {
+	sub.sim.mu.Lock()
+	defer sub.sim.mu.Unlock()
+	sub.closeLocked(false)
+}
+
+// Overflowed reports whether the subscription was dropped for falling behind.
+func (sub *Subscription) Overflowed() bool {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	return sub.overflowed
+}
+
+// closeLocked runs with the Sim's lock held.
+func (sub *Subscription) closeLocked(overflow bool) {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	if sub.closed {
+		return
+	}
+	sub.closed = true
+	sub.overflowed = overflow
+	delete(sub.sim.subs, sub)
+	close(sub.ch)
+}
+
+// emit records a change of l and fans it out. Runs with the lock held.
+func (s *Sim) emit(c *call, l *leg, cause string) {
+	c.Seq++
+	s.events.seq++
+	ended := false
+	if c.Ended.IsZero() && !c.hasLive() {
+		c.Ended = s.clock.Now()
+		ended = true
+	}
+	e := &Event{
+		Seq:       s.events.seq,
+		CallSeq:   c.Seq,
+		Time:      s.clock.Now(),
+		Cause:     cause,
+		Leg:       l.snapshot(),
+		Call:      c.snapshot(),
+		CallEnded: ended,
+	}
+	s.events.add(e)
+	for sub := range s.subs {
+		if sub.filter != nil && !sub.filter(e) {
+			continue
+		}
+		select {
+		case sub.ch <- e:
+		default:
+			sub.closeLocked(true)
+		}
+	}
+	if ended {
+		s.scheduleRetention(c)
+	}
+}
+
+func (c *call) hasLive() bool {
+	for _, l := range c.legs {
+		if l.State.Live() {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,185 @@
+// Package journalhttp records vendor-API requests into the simulator's
+// journal, so the control API (GET /sim/v1/journal) and xfer-conform can
+// judge what a client sent: method, path, body, status and time.
+//
+//	r.Use(journalhttp.Middleware(sim.Journal(), "netsapiens", sim.Clock()))
+//	// in a handler, once the caller is authenticated:
+//	journalhttp.SetTenant(req, "TEST")
+//	later := journalhttp.Deferred(req) // annotate after the response
+package journalhttp
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+)
+
+// MaxRecorded bounds the request and response bytes kept per entry.
+const MaxRecorded = 16 << 10
+
+type ctxKey struct{}
+
+type holder struct {
+	mu      sync.Mutex
+	tenant  string
+	notes   []string
+	seq     uint64
+	journal *simulator.Journal
+}
+
+// Middleware records every request that passes through it.
+func Middleware(j *simulator.Journal, dialect string, clock simulator.Clock) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := &holder{journal: j}
+			var body []byte
+			if r.Body != nil {
+				body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
+				r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+			}
+			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+			start := clock.Now()
+			next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), ctxKey{}, h)))
+			h.mu.Lock()
+			e := simulator.JournalEntry{
+				Time:     start,
+				Dialect:  dialect,
+				Tenant:   h.tenant,
+				Method:   r.Method,
+				Path:     r.URL.Path,
+				Query:    redactQuery(r),
+				Body:     clip(redactBody(r, body)),
+				Status:   rec.status,
+				Response: clip(rec.body.Bytes()),
+			}
+			for i, n := range h.notes {
+				if i > 0 {
+					e.Note += "; "
+				}
+				e.Note += n
+			}
+			h.seq = j.Record(e)
+			h.mu.Unlock()
+		})
+	}
+}
+
+// SetTenant names the tenant a request acted for (once it is authenticated).
+func SetTenant(r *http.Request, tenant string) {
+	if h, ok := r.Context().Value(ctxKey{}).(*holder); ok {
+		h.mu.Lock()
+		h.tenant = tenant
+		h.mu.Unlock()
+	}
+}
+
+// Note adds a remark to the request's journal entry.
+func Note(r *http.Request, note string) {
+	if h, ok := r.Context().Value(ctxKey{}).(*holder); ok {
+		h.mu.Lock()
+		h.notes = append(h.notes, note)
+		h.mu.Unlock()
+	}
+}
+
+// Deferred returns a function that annotates the request's entry after the
+// response has gone, e.g. with the outcome of a change applied later.
+func Deferred(r *http.Request) func(note string) {
+	h, ok := r.Context().Value(ctxKey{}).(*holder)
+	if !ok {
+		return func(string) {}
+	}
+	return func(note string) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.seq == 0 {
+			h.notes = append(h.notes, note)
+			return
+		}
+		h.journal.Annotate(h.seq, note)
+	}
+}
+
+func clip(b []byte) string {
+	if len(b) > MaxRecorded {
+		return string(b[:MaxRecorded]) + "…(truncated)"
+	}
+	return string(b)
+}
+
+// secretFields are redacted from recorded bodies and queries: the journal
+// is served over HTTP and ends up in CI reports.
+var secretFields = []string{"password", "client_secret", "assertion", "refresh_token", "access_token", "token", "code", "client_assertion", "passcode"}
+
+func redactQuery(r *http.Request) string {
+	q := r.URL.Query()
+	changed := false
+	for _, f := range secretFields {
+		if q.Has(f) {
+			q.Set(f, "[redacted]")
+			changed = true
+		}
+	}
+	if !changed {
+		return r.URL.RawQuery
+	}
+	return q.Encode()
+}
+
+func redactBody(r *http.Request, body []byte) []byte {
+	if len(body) == 0 {
+		return body
+	}
+	ct := r.Header.Get("Content-Type")
+	if len(ct) >= 33 && ct[:33] == "application/x-www-form-urlencoded" {
+		return []byte(redactForm(string(body)))
+	}
+	return redactJSON(body)
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status = code
+		r.wrote = true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	if r.body.Len() < MaxRecorded {
+		r.body.Write(b)
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Hijack lets WebSocket upgrades pass through the recorder.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("journalhttp: response writer cannot be hijacked")
+	}
+	r.status = http.StatusSwitchingProtocols
+	return hj.Hijack()
+}
+
+// Flush passes flushes through.
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

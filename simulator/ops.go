@@ -1,0 +1,419 @@
+package simulator
+
+import (
+	"strconv"
+)
+
+// OriginateRequest asks the PBX to place a call.
+type OriginateRequest struct {
+	From Endpoint
+	To   Endpoint
+	// Origin says how the call started: "call" (default), "call-out",
+	// "click-to-call", ...
+	Origin string
+	// CallerConnected starts the caller's leg answered, as when a PBX first
+	// connects the caller's own device (RingCentral call-out, NetSapiens
+	// click-to-call) and then rings the target.
+	CallerConnected bool
+	// Attrs preset vendor attributes (a client-chosen call-id, say); namers
+	// fill in the rest.
+	CallAttrs, FromAttrs, ToAttrs map[string]string
+}
+
+// Originate places a call: the caller's leg, then the callee's leg ringing.
+// The callee's answer policy and the ring-no-answer timer start running.
+func (s *Sim) Originate(r OriginateRequest) (Call, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkEndpoint(r.From, "from"); err != nil {
+		return Call{}, err
+	}
+	if err := s.checkEndpoint(r.To, "to"); err != nil {
+		return Call{}, err
+	}
+	if r.From.IsUser() && r.From.SameUser(r.To) {
+		return Call{}, newError(ErrNotAllowed, "to", r.To.UserID, "a user cannot call themselves")
+	}
+	if r.Origin == "" {
+		r.Origin = "call"
+	}
+	s.nextCall++
+	c := &call{Call: Call{
+		ID:      "C" + strconv.FormatUint(s.nextCall, 10),
+		Origin:  r.Origin,
+		Created: s.clock.Now(),
+		Attrs:   copyAttrs(r.CallAttrs),
+	}}
+	if c.Attrs == nil {
+		c.Attrs = map[string]string{}
+	}
+	s.calls[c.ID] = c
+	snap := c.snapshot()
+	for _, n := range s.namers {
+		mergeAttrs(c.Attrs, n.NameCall(&snap, r.From, r.To, s.rand))
+	}
+	s.indexAttrs(c.Attrs, c.ID)
+
+	caller := s.addLeg(c, r.From, r.From, r.To, Outbound, LegSetup, r.FromAttrs)
+	s.emit(c, caller, "originate")
+	if r.CallerConnected {
+		s.setState(c, caller, LegAnswered, "", "originate")
+	}
+	callee := s.addLeg(c, r.To, r.From, r.To, Inbound, LegSetup, r.ToAttrs)
+	s.emit(c, callee, "originate")
+	s.setState(c, callee, LegProceeding, "", "originate")
+	s.startRinging(c, callee)
+	return c.snapshot(), nil
+}
+
+func (s *Sim) checkEndpoint(e Endpoint, subject string) error {
+	if e.IsUser() {
+		if _, ok := s.users[userKey{e.TenantID, e.UserID}]; !ok {
+			return newError(ErrNotFound, subject, e.UserID, "%s: no user %q in tenant %q", subject, e.UserID, e.TenantID)
+		}
+		return nil
+	}
+	if e.Number == "" {
+		return newError(ErrInvalid, subject, "", "%s: endpoint has neither user nor number", subject)
+	}
+	return nil
+}
+
+// addLeg appends a leg to c. Runs with the lock held; emits nothing.
+func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState, preset map[string]string) *leg {
+	s.nextLeg++
+	l := &leg{call: c, Leg: Leg{
+		ID:        "L" + strconv.FormatUint(s.nextLeg, 10),
+		CallID:    c.ID,
+		Index:     len(c.legs) + 1,
+		Endpoint:  ep,
+		From:      from,
+		To:        to,
+		Direction: dir,
+		State:     st,
+		Created:   s.clock.Now(),
+		Attrs:     copyAttrs(preset),
+	}}
+	if l.Attrs == nil {
+		l.Attrs = map[string]string{}
+	}
+	c.legs = append(c.legs, l)
+	s.legs[l.ID] = l
+	if ep.IsUser() {
+		k := userKey{ep.TenantID, ep.UserID}
+		if s.userLegs[k] == nil {
+			s.userLegs[k] = map[string]bool{}
+		}
+		s.userLegs[k][l.ID] = true
+	}
+	if len(s.namers) > 0 {
+		cs := c.snapshot()
+		ls := l.snapshot()
+		for _, n := range s.namers {
+			mergeAttrs(l.Attrs, n.NameLeg(&cs, &ls, s.rand))
+		}
+	}
+	s.indexAttrs(l.Attrs, l.ID)
+	return l
+}
+
+func mergeAttrs(dst, src map[string]string) {
+	for k, v := range src {
+		if _, ok := dst[k]; !ok {
+			dst[k] = v
+		}
+	}
+}
+
+func (s *Sim) indexAttrs(attrs map[string]string, id string) {
+	for k, v := range attrs {
+		s.aliases[k+"="+v] = id
+	}
+}
+
+func (s *Sim) unindexAttrs(attrs map[string]string, id string) {
+	for k, v := range attrs {
+		if s.aliases[k+"="+v] == id {
+			delete(s.aliases, k+"="+v)
+		}
+	}
+}
+
+// setState moves a leg to a new state and emits the change.
+func (s *Sim) setState(c *call, l *leg, st LegState, why Reason, cause string) {
+	now := s.clock.Now()
+	if st == LegAnswered && l.Answered.IsZero() {
+		l.Answered = now
+	}
+	if !st.Live() {
+		l.Ended = now
+		l.Reason = why
+		l.stopTimers()
+		if l.Endpoint.IsUser() {
+			delete(s.userLegs[userKey{l.Endpoint.TenantID, l.Endpoint.UserID}], l.ID)
+		}
+	}
+	if !st.Ringing() && l.State.Ringing() {
+		l.stopTimers()
+	}
+	l.State = st
+	s.emit(c, l, cause)
+}
+
+// liveLeg returns a leg that is still in a live call.
+func (s *Sim) findLeg(id string) (*leg, error) {
+	l, ok := s.legs[id]
+	if !ok {
+		return nil, newError(ErrNotFound, "leg", id, "leg %q not found", id)
+	}
+	return l, nil
+}
+
+func wrongState(l *leg, op string, want string) error {
+	return newError(ErrWrongState, "leg", l.ID, "cannot %s leg %s: it is %s, want %s", op, l.ID, l.State, want)
+}
+
+// Answer answers a ringing leg. Answering a callee also connects the
+// callers still waiting in the call.
+func (s *Sim) Answer(legID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answerLocked(legID)
+}
+
+func (s *Sim) answerLocked(legID string) error {
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return err
+	}
+	if !l.State.Ringing() {
+		return wrongState(l, "answer", "setup or proceeding")
+	}
+	c := l.call
+	s.setState(c, l, LegAnswered, "", "answer")
+	if l.Direction == Inbound {
+		for _, o := range c.legs {
+			if o != l && o.Direction == Outbound && o.State.Ringing() {
+				s.setState(c, o, LegAnswered, "", "answer")
+			}
+		}
+	}
+	return nil
+}
+
+// Reject refuses a ringing incoming leg. A call left with fewer than two
+// live legs ends.
+func (s *Sim) Reject(legID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejectLocked(legID, ReasonRejected, "reject")
+}
+
+func (s *Sim) rejectLocked(legID string, why Reason, cause string) error {
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return err
+	}
+	if l.Direction != Inbound || !l.State.Ringing() {
+		return newError(ErrWrongState, "leg", l.ID, "cannot reject leg %s: only a ringing incoming leg can be rejected (it is %s %s)", l.ID, l.Direction, l.State)
+	}
+	s.setState(l.call, l, LegDisconnected, why, cause)
+	s.collapse(l.call, cause)
+	return nil
+}
+
+// Hangup ends a leg. A call left with fewer than two live legs ends.
+func (s *Sim) Hangup(legID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return err
+	}
+	if !l.State.Live() {
+		return newError(ErrWrongState, "leg", l.ID, "cannot hang up leg %s: it has already %s", l.ID, l.State)
+	}
+	why := ReasonHangup
+	s.setState(l.call, l, LegDisconnected, why, "hangup")
+	s.collapse(l.call, "hangup")
+	return nil
+}
+
+// HangupCall ends every live leg of a call.
+func (s *Sim) HangupCall(callID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.calls[callID]
+	if !ok {
+		return newError(ErrNotFound, "call", callID, "call %q not found", callID)
+	}
+	if !c.Ended.IsZero() {
+		return newError(ErrWrongState, "call", callID, "call %s has already ended", callID)
+	}
+	for _, l := range c.legs {
+		if l.State.Live() {
+			s.setState(c, l, LegDisconnected, ReasonHangup, "hangup")
+		}
+	}
+	return nil
+}
+
+// collapse ends a call that has fewer than two live legs left.
+func (s *Sim) collapse(c *call, cause string) {
+	var live []*leg
+	for _, l := range c.legs {
+		if l.State.Live() {
+			live = append(live, l)
+		}
+	}
+	if len(live) >= 2 {
+		return
+	}
+	for _, l := range live {
+		why := ReasonRemoteHangup
+		if l.State.Ringing() {
+			why = ReasonCancelled
+		}
+		s.setState(c, l, LegDisconnected, why, cause)
+	}
+}
+
+// Hold puts a call on hold from a leg: the leg that holds is the one
+// reported held; its peers hear music.
+func (s *Sim) Hold(legID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return err
+	}
+	if l.State != LegAnswered {
+		return wrongState(l, "hold", "answered")
+	}
+	s.setState(l.call, l, LegHeld, "", "hold")
+	return nil
+}
+
+// Unhold takes a leg off hold.
+func (s *Sim) Unhold(legID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return err
+	}
+	if l.State != LegHeld {
+		return wrongState(l, "unhold", "held")
+	}
+	s.setState(l.call, l, LegAnswered, "", "unhold")
+	return nil
+}
+
+// Mute mutes or unmutes a connected leg. Setting the value it already has
+// succeeds without an event.
+func (s *Sim) Mute(legID string, muted bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return err
+	}
+	if !l.State.Connected() {
+		return wrongState(l, "mute", "answered or held")
+	}
+	if l.Muted == muted {
+		return nil
+	}
+	l.Muted = muted
+	cause := "mute"
+	if !muted {
+		cause = "unmute"
+	}
+	s.emit(l.call, l, cause)
+	return nil
+}
+
+// startRinging arms the callee's answer policy and the ring-no-answer timer.
+func (s *Sim) startRinging(c *call, l *leg) {
+	gen := s.gen
+	id := l.ID
+	l.ringTimer = s.clock.AfterFunc(s.opts.RingTimeout, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.gen != gen {
+			return
+		}
+		if l, ok := s.legs[id]; ok && l.State.Ringing() {
+			s.setState(l.call, l, LegDisconnected, ReasonNoAnswer, "ring-timeout")
+			s.collapse(l.call, "ring-timeout")
+		}
+	})
+	var policy AnswerPolicy
+	if l.Endpoint.IsUser() {
+		if u := s.users[userKey{l.Endpoint.TenantID, l.Endpoint.UserID}]; u != nil {
+			policy = u.Answer
+		}
+	} else {
+		policy = s.outside[l.Endpoint.Number]
+	}
+	if policy.Mode == "" || policy.Mode == AnswerManual {
+		return
+	}
+	mode := policy.Mode
+	l.answerTmr = s.clock.AfterFunc(policy.Delay, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.gen != gen {
+			return
+		}
+		l, ok := s.legs[id]
+		if !ok || !l.State.Ringing() {
+			return
+		}
+		if mode == AnswerAuto {
+			_ = s.answerLocked(id)
+		} else {
+			_ = s.rejectLocked(id, ReasonRejected, "auto-reject")
+		}
+	})
+}
+
+// scheduleRetention forgets an ended call after the retention period.
+func (s *Sim) scheduleRetention(c *call) {
+	gen := s.gen
+	id := c.ID
+	s.clock.AfterFunc(s.opts.Retention, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.gen != gen {
+			return
+		}
+		c, ok := s.calls[id]
+		if !ok {
+			return
+		}
+		s.forgetLocked(c)
+	})
+}
+
+func (s *Sim) forgetLocked(c *call) {
+	for _, l := range c.legs {
+		s.unindexAttrs(l.Attrs, l.ID)
+		delete(s.legs, l.ID)
+	}
+	s.unindexAttrs(c.Attrs, c.ID)
+	delete(s.calls, c.ID)
+}
+
+// ActiveCallCount returns the number of calls that have not ended.
+func (s *Sim) ActiveCallCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.calls {
+		if c.Ended.IsZero() {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,459 @@
+package simulator
+
+import (
+	"math/rand"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Options configure a Sim.
+type Options struct {
+	Clock Clock
+	// Seed makes IDs and random choices reproducible.
+	Seed int64
+	// RingTimeout ends a call nobody answers (ring-no-answer); default 60s.
+	RingTimeout time.Duration
+	// Retention is how long an ended call stays readable; default 5m.
+	Retention time.Duration
+	// EventLogSize bounds the in-memory event log; default 10000.
+	EventLogSize int
+	// JournalSize bounds the request journal; default 10000.
+	JournalSize int
+}
+
+// Namer gives new calls and legs their vendor identifiers. A dialect
+// registers one with AddNamer. It is called with the Sim's lock held and
+// must not call back into the Sim. The attributes it returns are merged
+// into the call's or leg's Attrs (keys already set win) and indexed, so
+// LookupCall and LookupLeg find them in constant time.
+//
+// Attribute keys are "<dialect>.<field>" (e.g. "ringcentral.partyId"); the
+// control API groups them by dialect. A namer names only the calls that
+// concern its tenants: NameCall sees both ends of the new call, NameLeg the
+// call (with the attributes given so far) and the new leg.
+type Namer interface {
+	NameCall(c *Call, from, to Endpoint, r *rand.Rand) map[string]string
+	NameLeg(c *Call, l *Leg, r *rand.Rand) map[string]string
+}
+
+// Sim is the PBX core. All methods are safe for concurrent use.
+type Sim struct {
+	mu    sync.Mutex
+	clock Clock
+	opts  Options
+	rand  *rand.Rand
+
+	tenants  map[string]*Tenant
+	tenantIx []string
+	users    map[userKey]*User
+	byExt    map[string]map[string]*User // tenant -> extension -> user
+	byNumber map[string]*User            // E.164 -> user
+
+	calls    map[string]*call
+	legs     map[string]*leg
+	aliases  map[string]string           // "key=value" -> call or leg id
+	userLegs map[userKey]map[string]bool // live legs of a user
+	nextCall uint64
+	nextLeg  uint64
+	gen      uint64 // bumped by Reset so stale timers do nothing
+
+	namers  []Namer
+	outside map[string]AnswerPolicy // outside numbers that answer by themselves
+	events  eventLog
+	subs    map[*Subscription]struct{}
+
+	journal *Journal
+}
+
+type userKey struct{ tenant, user string }
+
+type call struct {
+	Call
+	legs []*leg
+}
+
+type leg struct {
+	Leg
+	call      *call
+	ringTimer Timer
+	answerTmr Timer
+}
+
+// New returns an empty Sim.
+func New(opts Options) *Sim {
+	if opts.Clock == nil {
+		opts.Clock = RealClock{}
+	}
+	if opts.RingTimeout <= 0 {
+		opts.RingTimeout = 60 * time.Second
+	}
+	if opts.Retention <= 0 {
+		opts.Retention = 5 * time.Minute
+	}
+	if opts.EventLogSize <= 0 {
+		opts.EventLogSize = 10000
+	}
+	if opts.JournalSize <= 0 {
+		opts.JournalSize = 10000
+	}
+	s := &Sim{
+		clock:    opts.Clock,
+		opts:     opts,
+		rand:     rand.New(rand.NewSource(opts.Seed)),
+		tenants:  map[string]*Tenant{},
+		users:    map[userKey]*User{},
+		byExt:    map[string]map[string]*User{},
+		byNumber: map[string]*User{},
+		subs:     map[*Subscription]struct{}{},
+		outside:  map[string]AnswerPolicy{},
+		journal:  NewJournal(opts.JournalSize),
+	}
+	s.resetCallsLocked()
+	s.events = newEventLog(opts.EventLogSize)
+	return s
+}
+
+// Clock returns the clock the Sim runs on.
+func (s *Sim) Clock() Clock { return s.clock }
+
+// Journal returns the vendor-API request journal.
+func (s *Sim) Journal() *Journal { return s.journal }
+
+// Now returns the simulator time.
+func (s *Sim) Now() time.Time { return s.clock.Now() }
+
+// AddNamer registers a dialect's ID generator. Register namers before the
+// first call is made.
+func (s *Sim) AddNamer(n Namer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.namers = append(s.namers, n)
+}
+
+// Rand runs f with the Sim's seeded random source, under its lock, so
+// dialects draw reproducible values (tokens, IDs) in a single sequence.
+func (s *Sim) Rand(f func(r *rand.Rand)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s.rand)
+}
+
+// AddTenant adds a tenant to the directory.
+func (s *Sim) AddTenant(t Tenant) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.ID == "" {
+		return newError(ErrInvalid, "tenant", "", "tenant id is empty")
+	}
+	if _, ok := s.tenants[t.ID]; ok {
+		return newError(ErrInvalid, "tenant", t.ID, "tenant %q already exists", t.ID)
+	}
+	tt := t
+	s.tenants[t.ID] = &tt
+	s.tenantIx = append(s.tenantIx, t.ID)
+	s.byExt[t.ID] = map[string]*User{}
+	return nil
+}
+
+// AddUser adds a user to an existing tenant.
+func (s *Sim) AddUser(u User) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.tenants[u.TenantID]; !ok {
+		return newError(ErrNotFound, "tenant", u.TenantID, "tenant %q not found", u.TenantID)
+	}
+	if u.ID == "" {
+		return newError(ErrInvalid, "user", "", "user id is empty")
+	}
+	k := userKey{u.TenantID, u.ID}
+	if _, ok := s.users[k]; ok {
+		return newError(ErrInvalid, "user", u.ID, "user %q already exists in tenant %q", u.ID, u.TenantID)
+	}
+	if u.Extension != "" {
+		if _, ok := s.byExt[u.TenantID][u.Extension]; ok {
+			return newError(ErrInvalid, "user", u.Extension, "extension %q already exists in tenant %q", u.Extension, u.TenantID)
+		}
+	}
+	for _, n := range u.Numbers {
+		if other, ok := s.byNumber[n]; ok {
+			return newError(ErrInvalid, "number", n, "number %s is already routed to user %s/%s", n, other.TenantID, other.ID)
+		}
+	}
+	if u.Answer.Mode == "" {
+		u.Answer.Mode = AnswerManual
+	}
+	uu := u
+	uu.Numbers = append([]string(nil), u.Numbers...)
+	uu.Devices = append([]Device(nil), u.Devices...)
+	s.users[k] = &uu
+	if u.Extension != "" {
+		s.byExt[u.TenantID][u.Extension] = &uu
+	}
+	for _, n := range u.Numbers {
+		s.byNumber[n] = &uu
+	}
+	return nil
+}
+
+// SetAnswerPolicy changes what a user's phone does when it rings.
+func (s *Sim) SetAnswerPolicy(tenantID, userID string, p AnswerPolicy) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[userKey{tenantID, userID}]
+	if !ok {
+		return newError(ErrNotFound, "user", userID, "user %q not found in tenant %q", userID, tenantID)
+	}
+	if p.Mode == "" {
+		p.Mode = AnswerManual
+	}
+	u.Answer = p
+	return nil
+}
+
+// SetOutsidePolicy says what an outside number does when the PBX calls it.
+func (s *Sim) SetOutsidePolicy(number string, p AnswerPolicy) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.Mode == "" {
+		p.Mode = AnswerManual
+	}
+	s.outside[number] = p
+}
+
+// Tenants returns the directory's tenants in the order they were added.
+func (s *Sim) Tenants() []Tenant {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Tenant, 0, len(s.tenantIx))
+	for _, id := range s.tenantIx {
+		out = append(out, *s.tenants[id])
+	}
+	return out
+}
+
+// Tenant returns one tenant.
+func (s *Sim) Tenant(id string) (Tenant, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tenants[id]
+	if !ok {
+		return Tenant{}, false
+	}
+	return *t, true
+}
+
+// Users returns a tenant's users sorted by extension, then id.
+func (s *Sim) Users(tenantID string) []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []User
+	for k, u := range s.users {
+		if k.tenant == tenantID {
+			out = append(out, copyUser(u))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Extension != out[j].Extension {
+			return out[i].Extension < out[j].Extension
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// User returns one user of a tenant.
+func (s *Sim) User(tenantID, userID string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[userKey{tenantID, userID}]
+	if !ok {
+		return User{}, false
+	}
+	return copyUser(u), true
+}
+
+// UserByExtension returns the user with an extension number in a tenant.
+func (s *Sim) UserByExtension(tenantID, ext string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.byExt[tenantID][ext]
+	if !ok {
+		return User{}, false
+	}
+	return copyUser(u), true
+}
+
+func copyUser(u *User) User {
+	c := *u
+	c.Numbers = append([]string(nil), u.Numbers...)
+	c.Devices = append([]Device(nil), u.Devices...)
+	return c
+}
+
+// Call returns a snapshot of a call by core ID.
+func (s *Sim) Call(id string) (Call, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.calls[id]
+	if !ok {
+		return Call{}, newError(ErrNotFound, "call", id, "call %q not found", id)
+	}
+	return c.snapshot(), nil
+}
+
+// Calls returns snapshots of all calls the Sim still holds (active and
+// recently ended), oldest first.
+func (s *Sim) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Call, 0, len(s.calls))
+	for _, c := range s.calls {
+		out = append(out, c.snapshot())
+	}
+	sortCalls(out)
+	return out
+}
+
+// CallsOfUser returns snapshots of the active calls in which a user has a
+// live leg, oldest first. It costs the user's calls, not all calls.
+func (s *Sim) CallsOfUser(tenantID, userID string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	var out []Call
+	for legID := range s.userLegs[userKey{tenantID, userID}] {
+		l := s.legs[legID]
+		if l == nil || seen[l.call.ID] {
+			continue
+		}
+		seen[l.call.ID] = true
+		out = append(out, l.call.snapshot())
+	}
+	sortCalls(out)
+	return out
+}
+
+// Leg returns a snapshot of one leg and its call.
+func (s *Sim) Leg(id string) (Leg, Call, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.legs[id]
+	if !ok {
+		return Leg{}, Call{}, newError(ErrNotFound, "leg", id, "leg %q not found", id)
+	}
+	return l.snapshot(), l.call.snapshot(), nil
+}
+
+// LookupCall finds a call by a vendor attribute (e.g. key
+// "rc.telephonySessionId"). It returns the call's snapshot.
+func (s *Sim) LookupCall(key, value string) (Call, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.aliases[key+"="+value]
+	if !ok {
+		return Call{}, false
+	}
+	c, ok := s.calls[id]
+	if !ok {
+		return Call{}, false
+	}
+	return c.snapshot(), true
+}
+
+// LookupLeg finds a leg by a vendor attribute (e.g. key "rc.partyId").
+func (s *Sim) LookupLeg(key, value string) (Leg, Call, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.aliases[key+"="+value]
+	if !ok {
+		return Leg{}, Call{}, false
+	}
+	l, ok := s.legs[id]
+	if !ok {
+		return Leg{}, Call{}, false
+	}
+	return l.snapshot(), l.call.snapshot(), true
+}
+
+// Reset ends every call without events, empties the event log and the
+// journal, and keeps the directory and subscribers.
+func (s *Sim) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range s.legs {
+		l.stopTimers()
+	}
+	s.resetCallsLocked()
+	s.events = newEventLog(s.opts.EventLogSize)
+	s.journal.Clear()
+}
+
+func (s *Sim) resetCallsLocked() {
+	s.calls = map[string]*call{}
+	s.legs = map[string]*leg{}
+	s.aliases = map[string]string{}
+	s.userLegs = map[userKey]map[string]bool{}
+	s.gen++
+}
+
+func sortCalls(cs []Call) {
+	sort.Slice(cs, func(i, j int) bool {
+		if !cs[i].Created.Equal(cs[j].Created) {
+			return cs[i].Created.Before(cs[j].Created)
+		}
+		return idNum(cs[i].ID) < idNum(cs[j].ID)
+	})
+}
+
+func idNum(id string) uint64 {
+	n, _ := strconv.ParseUint(id[1:], 10, 64)
+	return n
+}
+
+func (c *call) snapshot() Call {
+	out := c.Call
+	out.Attrs = copyAttrs(c.Attrs)
+	out.Legs = make([]Leg, len(c.legs))
+	for i, l := range c.legs {
+		out.Legs[i] = l.snapshot()
+	}
+	return out
+}
+
+func (l *leg) snapshot() Leg {
+	out := l.Leg
+	out.Attrs = copyAttrs(l.Attrs)
+	if l.Peer != nil {
+		p := *l.Peer
+		out.Peer = &p
+	}
+	if l.MovedFrom != nil {
+		p := *l.MovedFrom
+		out.MovedFrom = &p
+	}
+	return out
+}
+
+func (l *leg) stopTimers() {
+	if l.ringTimer != nil {
+		l.ringTimer.Stop()
+		l.ringTimer = nil
+	}
+	if l.answerTmr != nil {
+		l.answerTmr.Stop()
+		l.answerTmr = nil
+	}
+}
+
+func copyAttrs(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,126 @@
+package simulator
+
+// BlindTransfer sends the call a connected leg is in to another endpoint
+// and drops the transferring leg: the transferor ends disconnected with
+// reason blind-transfer, a new leg rings at the target, and the remaining
+// parties are taken off hold. The target's answer policy applies.
+func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string) (Leg, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return Leg{}, err
+	}
+	if !l.State.Connected() {
+		return Leg{}, wrongState(l, "transfer", "answered or held")
+	}
+	if err := s.checkEndpoint(to, "to"); err != nil {
+		return Leg{}, err
+	}
+	c := l.call
+	var others []*leg
+	for _, o := range c.legs {
+		if o != l && o.State.Live() {
+			others = append(others, o)
+		}
+	}
+	if len(others) == 0 {
+		return Leg{}, newError(ErrWrongState, "leg", l.ID, "cannot transfer leg %s: nobody else is in the call", l.ID)
+	}
+	for _, o := range others {
+		if to.IsUser() && o.Endpoint.SameUser(to) {
+			return Leg{}, newError(ErrNotAllowed, "to", to.UserID, "cannot transfer a call to a party already in it")
+		}
+	}
+	s.setState(c, l, LegDisconnected, ReasonBlindTransfer, "blind-transfer")
+	from := others[0].Endpoint
+	target := s.addLeg(c, to, from, to, Inbound, LegSetup, toAttrs)
+	s.emit(c, target, "blind-transfer")
+	for _, o := range others {
+		if o.State == LegHeld {
+			s.setState(c, o, LegAnswered, "", "blind-transfer")
+		}
+	}
+	s.setState(c, target, LegProceeding, "", "blind-transfer")
+	s.startRinging(c, target)
+	return target.snapshot(), nil
+}
+
+// AttendedTransfer joins the far legs of two calls that share one user's
+// anchor legs and drops the anchors (a warm transfer). anchorA is the
+// user's leg in the call that survives (the customer's), anchorB the user's
+// leg in the consult call.
+//
+// Result: both anchors end gone with reason attended-transfer, each
+// pointing at the other; every far leg of call B ends gone and reappears as
+// a new answered leg of call A (MovedFrom set, Peer of the old leg set to
+// the new one); far legs of A on hold are taken off hold; call B ends.
+func (s *Sim) AttendedTransfer(anchorA, anchorB string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, err := s.findLeg(anchorA)
+	if err != nil {
+		return err
+	}
+	b, err := s.findLeg(anchorB)
+	if err != nil {
+		return err
+	}
+	if a.call == b.call {
+		return newError(ErrNotAllowed, "leg", b.ID, "legs %s and %s are in the same call; an attended transfer joins two calls", a.ID, b.ID)
+	}
+	if !a.Endpoint.IsUser() || !a.Endpoint.SameUser(b.Endpoint) {
+		return newError(ErrNotAllowed, "leg", b.ID, "legs %s and %s do not belong to the same user", a.ID, b.ID)
+	}
+	for _, l := range []*leg{a, b} {
+		if !l.call.Ended.IsZero() {
+			return newError(ErrWrongState, "call", l.call.ID, "call %s has already ended", l.call.ID)
+		}
+		if !l.State.Connected() {
+			return wrongState(l, "transfer", "answered or held")
+		}
+	}
+	farA := farLegs(a)
+	farB := farLegs(b)
+	if len(farA) == 0 {
+		return newError(ErrWrongState, "call", a.call.ID, "call %s has nobody left to transfer", a.call.ID)
+	}
+	if len(farB) == 0 {
+		return newError(ErrWrongState, "call", b.call.ID, "call %s has nobody left to transfer to", b.call.ID)
+	}
+	for _, f := range append(append([]*leg(nil), farA...), farB...) {
+		if !f.State.Connected() {
+			return newError(ErrWrongState, "leg", f.ID, "leg %s in call %s has not answered (it is %s)", f.ID, f.call.ID, f.State)
+		}
+	}
+	ca, cb := a.call, b.call
+	a.Peer = &LegRef{CallID: cb.ID, LegID: b.ID}
+	b.Peer = &LegRef{CallID: ca.ID, LegID: a.ID}
+	s.setState(ca, a, LegGone, ReasonAttendedTransfer, "attended-transfer")
+	s.setState(cb, b, LegGone, ReasonAttendedTransfer, "attended-transfer")
+	for _, f := range farB {
+		moved := s.addLeg(ca, f.Endpoint, f.From, f.To, f.Direction, LegAnswered, nil)
+		moved.Answered = f.Answered
+		moved.Muted = f.Muted
+		moved.MovedFrom = &LegRef{CallID: cb.ID, LegID: f.ID}
+		f.Peer = &LegRef{CallID: ca.ID, LegID: moved.ID}
+		s.setState(cb, f, LegGone, ReasonAttendedTransfer, "attended-transfer")
+		s.emit(ca, moved, "attended-transfer")
+	}
+	for _, f := range farA {
+		if f.State == LegHeld {
+			s.setState(ca, f, LegAnswered, "", "attended-transfer")
+		}
+	}
+	return nil
+}
+
+func farLegs(anchor *leg) []*leg {
+	var out []*leg
+	for _, l := range anchor.call.legs {
+		if l != anchor && l.State.Live() {
+			out = append(out, l)
+		}
+	}
+	return out
+}
