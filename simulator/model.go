@@ -78,7 +78,8 @@ const (
 	LegSetup        LegState = "setup"
 	LegProceeding   LegState = "proceeding" // ringing
 	LegAnswered     LegState = "answered"
-	LegHeld         LegState = "held" // this leg placed the call on hold
+	LegHeld         LegState = "held"   // this leg placed the call on hold
+	LegParked       LegState = "parked" // this leg parked the call on an orbit
 	LegDisconnected LegState = "disconnected"
 	LegGone         LegState = "gone" // left by transfer or merge; see Leg.Peer
 )
@@ -113,7 +114,8 @@ const (
 	ReasonNoAnswer         Reason = "no-answer"         // ring-no-answer timer
 	ReasonBlindTransfer    Reason = "blind-transfer"    // this leg blind-transferred the call
 	ReasonAttendedTransfer Reason = "attended-transfer" // this leg joined two calls and left
-	ReasonReset            Reason = "reset"             // the simulator was reset
+	ReasonForwarded        Reason = "forwarded"         // a ringing leg sent the call elsewhere
+	ReasonCallFlip         Reason = "call-flip"         // flipped to another device or number
 )
 
 // LegRef points at a leg of a call.
@@ -137,7 +139,9 @@ type Leg struct {
 	// transfer's anchors, the new leg for a leg that was moved.
 	Peer *LegRef `json:"peer,omitempty"`
 	// MovedFrom is set on a leg that joined this call by an attended transfer.
-	MovedFrom *LegRef           `json:"movedFrom,omitempty"`
+	MovedFrom *LegRef `json:"movedFrom,omitempty"`
+	// ParkOrbit is where a parked leg parked the call.
+	ParkOrbit string            `json:"parkOrbit,omitempty"`
 	Muted     bool              `json:"muted"`
 	Created   time.Time         `json:"created"`
 	Answered  time.Time         `json:"answered,omitempty"`

@@ -3,8 +3,12 @@ package simulator
 // BlindTransfer sends the call a connected leg is in to another endpoint
 // and drops the transferring leg: the transferor ends disconnected with
 // reason blind-transfer, a new leg rings at the target, and the remaining
-// parties are taken off hold. The target's answer policy applies.
-func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string) (Leg, error) {
+// parties are taken off hold. The target's answer policy applies. why
+// defaults to ReasonBlindTransfer (a dialect may say ReasonCallFlip).
+func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string, why Reason) (Leg, error) {
+	if why == "" {
+		why = ReasonBlindTransfer
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l, err := s.findLeg(legID)
@@ -32,7 +36,7 @@ func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string
 			return Leg{}, newError(ErrNotAllowed, "to", to.UserID, "cannot transfer a call to a party already in it")
 		}
 	}
-	s.setState(c, l, LegDisconnected, ReasonBlindTransfer, "blind-transfer")
+	s.setState(c, l, LegDisconnected, why, "blind-transfer")
 	from := others[0].Endpoint
 	target := s.addLeg(c, to, from, to, Inbound, LegSetup, toAttrs)
 	s.emit(c, target, "blind-transfer")
@@ -123,4 +127,49 @@ func farLegs(anchor *leg) []*leg {
 		}
 	}
 	return out
+}
+
+// Forward sends a ringing incoming leg's call elsewhere before it is
+// answered: the leg ends disconnected with reason forwarded and a new leg
+// rings at the target.
+func (s *Sim) Forward(legID string, to Endpoint, toAttrs map[string]string) (Leg, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return Leg{}, err
+	}
+	if l.Direction != Inbound || !l.State.Ringing() {
+		return Leg{}, newError(ErrWrongState, "leg", l.ID, "cannot forward leg %s: only a ringing incoming leg can be forwarded (it is %s %s)", l.ID, l.Direction, l.State)
+	}
+	if err := s.checkEndpoint(to, "to"); err != nil {
+		return Leg{}, err
+	}
+	if to.IsUser() && to.SameUser(l.From) {
+		return Leg{}, newError(ErrNotAllowed, "to", to.UserID, "cannot forward a call to its caller")
+	}
+	c := l.call
+	s.setState(c, l, LegDisconnected, ReasonForwarded, "forward")
+	target := s.addLeg(c, to, l.From, to, Inbound, LegSetup, toAttrs)
+	s.emit(c, target, "forward")
+	s.setState(c, target, LegProceeding, "", "forward")
+	s.startRinging(c, target)
+	return target.snapshot(), nil
+}
+
+// Park parks the call from a connected leg on an orbit ("*801"): the leg is
+// reported parked and its peers hear music until the call ends.
+func (s *Sim) Park(legID, orbit string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, err := s.findLeg(legID)
+	if err != nil {
+		return err
+	}
+	if !l.State.Connected() {
+		return wrongState(l, "park", "answered or held")
+	}
+	l.ParkOrbit = orbit
+	s.setState(l.call, l, LegParked, "", "park")
+	return nil
 }
