@@ -1,0 +1,117 @@
+// Command pbxsim runs the PBX simulator: RingCentral and NetSapiens vendor
+// APIs plus the control API under /sim/v1, loaded from a scenario file.
+//
+//	pbxsim --addr 127.0.0.1:8080 --scenario my-world.yaml
+//
+// It prints "listening on http://HOST:PORT" once ready and shuts down
+// gracefully on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr}
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}
+
+// Main is the pbxsim program; tests run it in-process on port 0.
+type Main struct {
+	Stdout, Stderr io.Writer
+	// Ready, when set, receives the server once it listens.
+	Ready func(*pbxsim.Server)
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// Run parses args, starts the server and blocks until ctx is cancelled.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("pbxsim", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address; port 0 picks a free port. Loopback unless you mean otherwise")
+	scenarioPath := fs.String("scenario", "", "scenario YAML file (default: the built-in scenario, see --print-scenario)")
+	clock := fs.String("clock", "", `"real" or "manual" (overrides the scenario)`)
+	token := fs.String("control-token", os.Getenv("PBXSIM_CONTROL_TOKEN"), "require this bearer token on the control API (env PBXSIM_CONTROL_TOKEN)")
+	noControl := fs.Bool("no-control", false, "switch the control API off, so pbxsim looks like a real tenant")
+	printScenario := fs.Bool("print-scenario", false, "print the built-in scenario YAML and exit")
+	grace := fs.Duration("shutdown-grace", 10*time.Second, "how long requests in flight may take to finish on shutdown")
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "usage: pbxsim [flags]\n\nA stateful fake PBX speaking RingCentral and NetSapiens.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "pbxsim: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *printScenario {
+		_, _ = m.Stdout.Write(scenario.DefaultYAML())
+		return exitOK
+	}
+	sc := scenario.Default()
+	if *scenarioPath != "" {
+		var err error
+		if sc, err = scenario.Load(*scenarioPath); err != nil {
+			fmt.Fprintf(m.Stderr, "pbxsim: %v\n", err)
+			return exitUsage
+		}
+	}
+	cfg := pbxsim.Config{Scenario: sc, ControlToken: *token, NoControl: *noControl}
+	switch strings.ToLower(*clock) {
+	case "":
+	case "real":
+		cfg.Clock = simulator.RealClock{}
+	case "manual":
+		cfg.Clock = simulator.NewManualClock(sc.StartAt())
+	default:
+		fmt.Fprintf(m.Stderr, "pbxsim: --clock must be real or manual, not %q\n", *clock)
+		return exitUsage
+	}
+	srv, err := pbxsim.New(cfg)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "pbxsim: %v\n", err)
+		return exitUsage
+	}
+	if err := srv.Start(*addr); err != nil {
+		fmt.Fprintf(m.Stderr, "pbxsim: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(m.Stdout, "listening on %s\n", srv.URL())
+	if m.Ready != nil {
+		m.Ready(srv)
+	}
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), *grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		fmt.Fprintf(m.Stderr, "pbxsim: shutdown: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}

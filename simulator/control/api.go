@@ -1,0 +1,408 @@
+package control
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+// Prefix is where the control API lives.
+const Prefix = "/sim/v1"
+
+// maxBody bounds control request bodies.
+const maxBody = 64 << 10
+
+// Options configure the control API.
+type Options struct {
+	Scenario *scenario.Scenario
+	// Manual is the simulator's clock when it is manual; nil when real.
+	Manual *simulator.ManualClock
+	// Token, when set, must arrive as "Authorization: Bearer <token>".
+	Token string
+	// Version is reported by /health.
+	Version string
+}
+
+// API serves /sim/v1.
+type API struct {
+	sim  *simulator.Sim
+	opts Options
+}
+
+// New returns the control API over sim.
+func New(sim *simulator.Sim, opts Options) *API { return &API{sim: sim, opts: opts} }
+
+// Mount adds the routes under Prefix to r.
+func (a *API) Mount(r *mux.Router) {
+	s := r.PathPrefix(Prefix).Subrouter()
+	s.Use(a.auth)
+	s.HandleFunc("/health", a.health).Methods(http.MethodGet)
+	s.HandleFunc("/scenario", a.scenario).Methods(http.MethodGet)
+	s.HandleFunc("/quirks", a.quirks).Methods(http.MethodGet)
+	s.HandleFunc("/calls", a.createCall).Methods(http.MethodPost)
+	s.HandleFunc("/calls", a.listCalls).Methods(http.MethodGet)
+	s.HandleFunc("/calls/{id}", a.getCall).Methods(http.MethodGet)
+	s.HandleFunc("/calls/{id}", a.hangupCall).Methods(http.MethodDelete)
+	s.HandleFunc("/calls/{id}/legs/{leg}/{action}", a.legAction).Methods(http.MethodPost)
+	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
+	s.HandleFunc("/events", a.events).Methods(http.MethodGet)
+	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
+	s.HandleFunc("/clock", a.clock).Methods(http.MethodGet)
+	s.HandleFunc("/clock/advance", a.advance).Methods(http.MethodPost)
+	s.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no control route %s %s", r.Method, r.URL.Path))
+	})
+	s.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+}
+
+func (a *API) auth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.opts.Token != "" {
+			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.Token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="pbxsim control"`)
+				writeError(w, http.StatusUnauthorized, "unauthorized", "the control API needs Authorization: Bearer <control token>")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *API) health(w http.ResponseWriter, r *http.Request) {
+	clock := "real"
+	if a.opts.Manual != nil {
+		clock = "manual"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status": "ok", "version": a.opts.Version, "time": a.sim.Now(), "clock": clock,
+		"activeCalls": a.sim.ActiveCallCount(),
+	})
+}
+
+func (a *API) scenario(w http.ResponseWriter, r *http.Request) {
+	if a.opts.Scenario == nil {
+		writeError(w, http.StatusNotFound, "not_found", "no scenario loaded")
+		return
+	}
+	writeJSON(w, http.StatusOK, a.opts.Scenario)
+}
+
+func (a *API) quirks(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"quirks": scenario.Quirks()})
+}
+
+type createCallRequest struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Tenant narrows extension numbers and names to one tenant.
+	Tenant string `json:"tenant"`
+}
+
+func (a *API) createCall(w http.ResponseWriter, r *http.Request) {
+	var req createCallRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if req.From == "" || req.To == "" {
+		writeError(w, http.StatusBadRequest, "invalid", `both "from" and "to" are required, e.g. {"from":"+15555555555","to":"+11111111111"}`)
+		return
+	}
+	from, err := a.sim.Resolve(req.From, req.Tenant)
+	if err != nil {
+		writeSimError(w, fmt.Errorf("from: %w", err))
+		return
+	}
+	hint := req.Tenant
+	if hint == "" {
+		hint = from.TenantID
+	}
+	to, err := a.sim.Resolve(req.To, hint)
+	if err != nil {
+		writeSimError(w, fmt.Errorf("to: %w", err))
+		return
+	}
+	if !from.IsUser() && !to.IsUser() {
+		writeError(w, http.StatusUnprocessableEntity, "invalid", fmt.Sprintf("neither %q nor %q is a user or number of any tenant; the simulator only places calls that touch a tenant", req.From, req.To))
+		return
+	}
+	c, err := a.sim.Originate(simulator.OriginateRequest{From: from, To: to, Origin: "call"})
+	if err != nil {
+		writeSimError(w, err)
+		return
+	}
+	w.Header().Set("Location", Prefix+"/calls/"+c.ID)
+	writeJSON(w, http.StatusCreated, viewCall(c))
+}
+
+func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state != "" && state != "active" && state != "ended" {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("state must be active or ended, not %q", state))
+		return
+	}
+	tenant := q.Get("tenant")
+	out := []CallView{}
+	for _, c := range a.sim.Calls() {
+		v := viewCall(c)
+		if state != "" && v.State != state {
+			continue
+		}
+		if tenant != "" && !touchesTenant(c, tenant) {
+			continue
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"calls": out})
+}
+
+func touchesTenant(c simulator.Call, tenant string) bool {
+	for _, l := range c.Legs {
+		if l.Endpoint.TenantID == tenant {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *API) getCall(w http.ResponseWriter, r *http.Request) {
+	c, err := a.sim.Call(mux.Vars(r)["id"])
+	if err != nil {
+		writeSimError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewCall(c))
+}
+
+func (a *API) hangupCall(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if err := a.sim.HangupCall(id); err != nil {
+		writeSimError(w, err)
+		return
+	}
+	a.writeCall(w, id)
+}
+
+// legAction runs answer, reject, hangup, hold, unhold, mute or unmute on a
+// leg named by its id ("L3") or its index in the call ("2").
+func (a *API) legAction(w http.ResponseWriter, r *http.Request) {
+	vars := mux.Vars(r)
+	c, err := a.sim.Call(vars["id"])
+	if err != nil {
+		writeSimError(w, err)
+		return
+	}
+	legID, ok := findLeg(c, vars["leg"])
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("call %s has no leg %q (use a leg id like %s or an index 1..%d)", c.ID, vars["leg"], c.Legs[0].ID, len(c.Legs)))
+		return
+	}
+	switch vars["action"] {
+	case "answer":
+		err = a.sim.Answer(legID)
+	case "reject":
+		err = a.sim.Reject(legID)
+	case "hangup":
+		err = a.sim.Hangup(legID)
+	case "hold":
+		err = a.sim.Hold(legID)
+	case "unhold":
+		err = a.sim.Unhold(legID)
+	case "mute":
+		err = a.sim.Mute(legID, true)
+	case "unmute":
+		err = a.sim.Mute(legID, false)
+	default:
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("unknown leg action %q (want answer, reject, hangup, hold, unhold, mute or unmute)", vars["action"]))
+		return
+	}
+	if err != nil {
+		writeSimError(w, err)
+		return
+	}
+	a.writeCall(w, c.ID)
+}
+
+func findLeg(c simulator.Call, ref string) (string, bool) {
+	if n, err := strconv.Atoi(ref); err == nil {
+		for _, l := range c.Legs {
+			if l.Index == n {
+				return l.ID, true
+			}
+		}
+		return "", false
+	}
+	_, ok := c.Leg(ref)
+	return ref, ok
+}
+
+func (a *API) writeCall(w http.ResponseWriter, id string) {
+	c, err := a.sim.Call(id)
+	if err != nil {
+		writeSimError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewCall(c))
+}
+
+func (a *API) journal(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := simulator.JournalFilter{
+		Dialect: q.Get("dialect"), Tenant: q.Get("tenant"), Method: q.Get("method"),
+		PathPrefix: q.Get("pathPrefix"), PathHas: q.Get("path"),
+	}
+	var err error
+	if f.After, err = uintParam(q.Get("after")); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "after: "+err.Error())
+		return
+	}
+	limit, err := uintParam(q.Get("limit"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "limit: "+err.Error())
+		return
+	}
+	f.Limit = int(limit)
+	writeJSON(w, http.StatusOK, map[string]any{"entries": a.sim.Journal().Entries(f)})
+}
+
+func (a *API) events(w http.ResponseWriter, r *http.Request) {
+	after, err := uintParam(r.URL.Query().Get("after"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid", "after: "+err.Error())
+		return
+	}
+	callID := r.URL.Query().Get("call")
+	out := []EventView{}
+	for _, e := range a.sim.Events(after) {
+		if callID != "" && e.Call.ID != callID {
+			continue
+		}
+		out = append(out, viewEvent(e))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": a.sim.LastEventSeq()})
+}
+
+func (a *API) reset(w http.ResponseWriter, r *http.Request) {
+	a.sim.Reset()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "reset"})
+}
+
+func (a *API) clock(w http.ResponseWriter, r *http.Request) {
+	kind := "real"
+	if a.opts.Manual != nil {
+		kind = "manual"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"now": a.sim.Now(), "clock": kind})
+}
+
+type advanceRequest struct {
+	By string `json:"by"`
+}
+
+func (a *API) advance(w http.ResponseWriter, r *http.Request) {
+	if a.opts.Manual == nil {
+		writeError(w, http.StatusConflict, "wrong_state", `the clock is real; start pbxsim with --clock manual (or "clock: manual" in the scenario) to move it`)
+		return
+	}
+	var req advanceRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	d, err := time.ParseDuration(req.By)
+	if err != nil || d < 0 {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf(`"by" must be a non-negative duration like "5s", not %q`, req.By))
+		return
+	}
+	if d > 24*time.Hour {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf(`"by" may move the clock at most 24h at once, not %s`, d))
+		return
+	}
+	a.opts.Manual.Advance(d)
+	writeJSON(w, http.StatusOK, map[string]any{"now": a.sim.Now(), "clock": "manual"})
+}
+
+func uintParam(s string) (uint64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a non-negative integer", s)
+	}
+	return n, nil
+}
+
+// decodeBody reads a JSON object body strictly; it answers the error itself.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", fmt.Sprintf("Content-Type must be application/json, not %q", ct))
+			return false
+		}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the body is larger than %d bytes", maxBody))
+		case errors.Is(err, io.EOF):
+			writeError(w, http.StatusBadRequest, "invalid", "the body is empty; want a JSON object")
+		default:
+			writeError(w, http.StatusBadRequest, "invalid", "the body is not valid JSON for this request: "+err.Error())
+		}
+		return false
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, "invalid", "the body has data after the JSON object")
+		return false
+	}
+	return true
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// statusOf maps the core's error vocabulary to HTTP statuses.
+var statusOf = map[simulator.ErrorCode]int{
+	simulator.ErrNotFound:   http.StatusNotFound,
+	simulator.ErrWrongState: http.StatusConflict,
+	simulator.ErrNotAllowed: http.StatusForbidden,
+	simulator.ErrInvalid:    http.StatusBadRequest,
+}
+
+func writeSimError(w http.ResponseWriter, err error) {
+	code := simulator.CodeOf(err)
+	status, ok := statusOf[code]
+	if !ok {
+		writeError(w, http.StatusInternalServerError, "internal", err.Error())
+		return
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": string(code), "message": err.Error()}})
+}

@@ -1,0 +1,179 @@
+// Package pbxsim assembles the simulator: the core, the RingCentral and
+// NetSapiens dialects and the control API behind one HTTP server. Both the
+// pbxsim command and xfer-conform's embedded target start it in-process.
+//
+//	srv, err := pbxsim.New(pbxsim.Config{Scenario: scenario.Default()})
+//	if err != nil { ... }
+//	if err := srv.Start("127.0.0.1:0"); err != nil { ... }
+//	defer srv.Shutdown(context.Background())
+//	fmt.Println(srv.URL()) // http://127.0.0.1:PORT
+package pbxsim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/control"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+// Version is reported by /sim/v1/health.
+var Version = "0.1.0-dev"
+
+// Config configures a Server.
+type Config struct {
+	// Scenario is the world to load; nil means scenario.Default().
+	Scenario *scenario.Scenario
+	// Clock overrides the scenario's clock choice (tests pass a ManualClock).
+	Clock simulator.Clock
+	// ControlToken, when set, protects the control API.
+	ControlToken string
+	// NoControl switches the control API off, so pbxsim looks like a real
+	// tenant: only the vendor APIs answer.
+	NoControl bool
+}
+
+// Server is a running (or ready to run) pbxsim.
+type Server struct {
+	Sim      *simulator.Sim
+	Scenario *scenario.Scenario
+	manual   *simulator.ManualClock
+
+	handler  http.Handler
+	dialects []dialect
+
+	mu       sync.Mutex
+	http     *http.Server
+	listener net.Listener
+	done     chan struct{}
+}
+
+// dialect is what each vendor package provides.
+type dialect interface {
+	Mount(r *mux.Router)
+	Close()
+}
+
+// New builds a Server from its config without listening yet.
+func New(cfg Config) (*Server, error) {
+	sc := cfg.Scenario
+	if sc == nil {
+		sc = scenario.Default()
+	}
+	clk := cfg.Clock
+	var manual *simulator.ManualClock
+	if m, ok := clk.(*simulator.ManualClock); ok {
+		manual = m
+	}
+	if clk == nil {
+		if sc.Clock == "manual" {
+			manual = simulator.NewManualClock(sc.StartAt())
+			clk = manual
+		} else {
+			clk = simulator.RealClock{}
+		}
+	}
+	sim := simulator.New(simulator.Options{
+		Clock: clk, Seed: sc.Seed, RingTimeout: sc.RingTimeout.D(), Retention: sc.Retention.D(),
+	})
+	s := &Server{Sim: sim, Scenario: sc, manual: manual}
+	ds, err := newDialects(sim, sc)
+	if err != nil {
+		return nil, err
+	}
+	s.dialects = ds
+	if err := sc.Apply(sim); err != nil {
+		s.closeDialects()
+		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
+	}
+	r := mux.NewRouter()
+	for _, d := range ds {
+		d.Mount(r)
+	}
+	if !cfg.NoControl {
+		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version}).Mount(r)
+	}
+	r.NotFoundHandler = http.HandlerFunc(notFound)
+	s.handler = r
+	return s, nil
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{
+		"code": "not_found", "message": fmt.Sprintf("pbxsim has no route %s %s (vendor APIs live under /restapi and /ns-api/v2, the control API under /sim/v1)", r.Method, r.URL.Path),
+	}})
+}
+
+// Handler returns the server's HTTP handler (for httptest).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// ManualClock returns the clock when it is manual, else nil.
+func (s *Server) ManualClock() *simulator.ManualClock { return s.manual }
+
+// Start listens on addr ("127.0.0.1:0" picks a free port) and serves in
+// the background.
+func (s *Server) Start(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.listener = ln
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.done = make(chan struct{})
+	srv, done := s.http, s.done
+	s.mu.Unlock()
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	return nil
+}
+
+// URL is the server's base URL once started.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listener == nil {
+		return ""
+	}
+	return "http://" + s.listener.Addr().String()
+}
+
+// Shutdown stops accepting connections, lets requests in flight finish
+// (until ctx ends), closes WebSockets and stops the dialects' goroutines.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	srv, done := s.http, s.done
+	s.mu.Unlock()
+	var err error
+	if srv != nil {
+		err = srv.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			_ = srv.Close()
+		}
+	}
+	s.closeDialects()
+	if done != nil {
+		<-done
+	}
+	return err
+}
+
+func (s *Server) closeDialects() {
+	for _, d := range s.dialects {
+		d.Close()
+	}
+	s.dialects = nil
+}
