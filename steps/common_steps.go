@@ -1,0 +1,156 @@
+package steps
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cucumber/godog"
+	"github.com/xfer-conform/xfer-conform/client/control"
+)
+
+// registerCommon adds the vendor-neutral steps: the world acting through
+// the control API.
+func registerCommon(sc *godog.ScenarioContext, w *World) {
+	sc.Step(`^pbxsim is running$`, w.pbxsimIsRunning)
+	sc.Step(`^"([^"]+)" calls "([^"]+)"$`, w.addressCalls)
+	sc.Step(`^"([^"]+)" answers$`, w.addressAnswers)
+	sc.Step(`^pbxsim lists (\d+) active calls?$`, w.pbxsimListsActiveCalls)
+	sc.Step(`^the call from "([^"]+)" to "([^"]+)" is (ringing|answered|ended)$`, w.callIs)
+}
+
+func (w *World) needControl() error {
+	if w.Ctl == nil {
+		return fmt.Errorf("%w: this step needs the pbxsim control API; target %s has none", godog.ErrSkip, w.Target.Name())
+	}
+	return nil
+}
+
+func (w *World) pbxsimIsRunning() error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	_, err := w.Ctl.Health(w.Context())
+	return err
+}
+
+// addressCalls places a call through the control API and remembers it as
+// "call:<from>-><to>".
+func (w *World) addressCalls(from, to string) error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	c, err := w.Ctl.CreateCall(w.Context(), from, to)
+	if err != nil {
+		return fmt.Errorf("placing a call from %q to %q: %w", from, to, err)
+	}
+	w.Vars["call:"+from+"->"+to] = c.ID
+	w.Vars["last-call"] = c.ID
+	w.Trace.Addf("world: %s calls %s (call %s)", from, to, c.ID)
+	return nil
+}
+
+// addressAnswers answers the ringing leg of the given address in the
+// newest call where it rings.
+func (w *World) addressAnswers(who string) error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	var callID, legID string
+	err := w.Await(fmt.Sprintf("a ringing leg of %q", who), func() (bool, string, error) {
+		calls, err := w.Ctl.Calls(w.Context())
+		if err != nil {
+			return false, "", err
+		}
+		var seen []string
+		for i := len(calls) - 1; i >= 0; i-- {
+			for _, l := range calls[i].Legs {
+				seen = append(seen, fmt.Sprintf("%s/%s %s %s", calls[i].ID, l.ID, legName(l), l.State))
+				if matchesParty(l, who) && (l.State == "proceeding" || l.State == "setup") && l.Direction == "inbound" {
+					callID, legID = calls[i].ID, l.ID
+					return true, strings.Join(seen, ", "), nil
+				}
+			}
+		}
+		return false, strings.Join(seen, ", "), nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.Ctl.Answer(w.Context(), callID, legID); err != nil {
+		var ce *control.Error
+		if errors.As(err, &ce) {
+			return fmt.Errorf("answering %s's leg %s: %w", who, legID, err)
+		}
+		return err
+	}
+	w.Trace.Addf("world: %s answers (call %s leg %s)", who, callID, legID)
+	return nil
+}
+
+func legName(l control.Leg) string {
+	if l.Endpoint.Name != "" {
+		return l.Endpoint.Name
+	}
+	return l.Endpoint.Number
+}
+
+// matchesParty says whether a leg's endpoint is the named party: a user
+// id, extension/number or name.
+func matchesParty(l control.Leg, who string) bool {
+	e := l.Endpoint
+	return strings.EqualFold(e.Name, who) || e.Number == who || (e.UserID != "" && e.UserID == who)
+}
+
+func (w *World) pbxsimListsActiveCalls(n int) error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	calls, err := w.Ctl.Calls(w.Context())
+	if err != nil {
+		return err
+	}
+	active := 0
+	for _, c := range calls {
+		if c.State == "active" {
+			active++
+		}
+	}
+	if active != n {
+		return fmt.Errorf("expected %d active calls, pbxsim lists %d: %+v", n, active, calls)
+	}
+	return nil
+}
+
+func (w *World) callIs(from, to, state string) error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	id, ok := w.Vars["call:"+from+"->"+to]
+	if !ok {
+		return fmt.Errorf("no call from %q to %q was placed in this scenario", from, to)
+	}
+	return w.Await(fmt.Sprintf("call %s from %s to %s to be %s", id, from, to, state), func() (bool, string, error) {
+		c, err := w.Ctl.Call(w.Context(), id)
+		if err != nil {
+			return false, "", err
+		}
+		var states []string
+		for _, l := range c.Legs {
+			states = append(states, fmt.Sprintf("%s:%s", legName(l), l.State))
+		}
+		obs := fmt.Sprintf("call %s %s [%s]", c.ID, c.State, strings.Join(states, " "))
+		switch state {
+		case "ended":
+			return c.State == "ended", obs, nil
+		case "ringing":
+			return len(c.Legs) >= 2 && c.Legs[len(c.Legs)-1].State == "proceeding", obs, nil
+		default:
+			all := c.State == "active"
+			for _, l := range c.Legs {
+				all = all && l.State == "answered"
+			}
+			return all, obs, nil
+		}
+	})
+}

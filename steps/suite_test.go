@@ -1,0 +1,30 @@
+package steps_test
+
+import (
+	"testing"
+
+	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/features"
+	"github.com/xfer-conform/xfer-conform/steps"
+)
+
+// TestFeatures runs every feature in features/ against a fresh embedded
+// pbxsim per scenario; each scenario is a subtest (go test -run
+// 'TestFeatures/<scenario name>').
+func TestFeatures(t *testing.T) {
+	suite := godog.TestSuite{
+		Name:                "xfer-conform",
+		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: steps.Embedded(nil)}),
+		Options: &godog.Options{
+			Format:   "pretty",
+			FS:       features.FS,
+			Paths:    []string{"."},
+			Strict:   true,
+			TestingT: t,
+		},
+	}
+	if code := suite.Run(); code != 0 {
+		t.Fatalf("features failed (godog exit %d)", code)
+	}
+}

@@ -1,0 +1,57 @@
+package steps
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/xfer-conform/xfer-conform/client/control"
+)
+
+// World is one scenario's state. It is built fresh for every scenario, so
+// scenarios share nothing and may run concurrently.
+type World struct {
+	Target Target
+	Facts  Facts
+	// Ctl is the control API client; nil on a real tenant.
+	Ctl *control.Client
+	// Timeout bounds each await inside a step.
+	Timeout time.Duration
+	// HTTP is the client every vendor client must use: it records the
+	// transcript printed on failure and written to reports.
+	HTTP *http.Client
+	// Trace is the scenario's transcript.
+	Trace *Trace
+	// Vars holds values remembered between steps.
+	Vars map[string]string
+
+	// RC and NS are the vendor steps' own state.
+	RC *RCWorld
+	NS *NSWorld
+
+	ctx      context.Context
+	cleanups []func()
+}
+
+// Context returns the scenario's context.
+func (w *World) Context() context.Context {
+	if w.ctx == nil {
+		return context.Background()
+	}
+	return w.ctx
+}
+
+// Cleanup registers f to run after the scenario, newest first.
+func (w *World) Cleanup(f func()) { w.cleanups = append(w.cleanups, f) }
+
+func (w *World) runCleanups() {
+	for i := len(w.cleanups) - 1; i >= 0; i-- {
+		w.cleanups[i]()
+	}
+	w.cleanups = nil
+}
+
+// Await polls probe with the world's step timeout (see Await).
+func (w *World) Await(what string, probe func() (bool, string, error)) error {
+	return Await(w.Context(), w.Timeout, what, probe)
+}
