@@ -1,0 +1,31 @@
+// Package netsapiens is the reference attended-transfer client for the
+// NetSapiens NS API v2 (/ns-api/v2).
+//
+// It owns the vendor REST surface a warm-transfer integration needs: active
+// calls (list, read, hold, unhold, answer, reject, disconnect, make call),
+// transfers, event subscriptions and a webhook receiver for the legacy
+// underscore call payloads, plus API-key and password-grant token auth. It
+// knows nothing about pbxsim and works unchanged against a real NetSapiens
+// server.
+//
+// The attended transfer follows the vendor's "Attended Transfer via API"
+// guide step by step: read calls, hold the original call by its
+// call-term-call-id, make the consultation call, read its call-session-id,
+// check both calls are active, then PATCH .../calls/{call-orig-call-id}/transfer
+// with hostname and call-destination-session-id. Writes answer 202 before the
+// switch acts, so every step waits for the state it caused by polling with a
+// deadline.
+//
+//	c, _ := netsapiens.New(netsapiens.Config{
+//		BaseURL: "https://pbx.example.com",
+//		Domain:  "TEST",
+//		Auth:    netsapiens.APIKey("nsd_..."),
+//	})
+//	// 1000 is in a call; 1010 answers the consultation call.
+//	t, err := c.AttendedTransfer(ctx, "1000", "1010")
+//
+// The attended transfer body type has no call-term-user field on purpose:
+// sending it turns the attended transfer into a blind one (see the guide's
+// "API Documentation Correction"). Only RawTransfer can send it, for specs
+// that exercise that trap.
+package netsapiens
