@@ -1,0 +1,120 @@
+package ringcentral
+
+import (
+	"context"
+	"fmt"
+)
+
+// WarmTransfer is the flow of RingCentral's guide "Managing warm
+// transfers": the operator holds the customer, calls the consult, and once
+// the consult has answered, bridges the operator's party in the customer's
+// session with the operator's party in the consult's session. The customer
+// then talks to the consult and the operator drops out.
+type WarmTransfer struct {
+	c    *Client
+	desk *Desk
+
+	// Customer is the operator's party in the customer's session (A).
+	Customer Leg
+	// Consult is the operator's party in the consult session (B), from the
+	// call-out answer; Complete confirms it from the notifications.
+	Consult Leg
+}
+
+// BeginWarmTransfer learns the customer's call from the Desk (the
+// operator's Inbound, answered party), holds it, and calls the consult
+// (POST /telephony/call-out). It returns once the call-out is placed; the
+// consult has not answered yet.
+func (c *Client) BeginWarmTransfer(ctx context.Context, desk *Desk, from Caller, to Callee) (*WarmTransfer, error) {
+	customer, ok := desk.CustomerCall()
+	if !ok {
+		return nil, fmt.Errorf("ringcentral: warm transfer: no answered inbound call of extension %s to transfer\n%s", desk.Me(), desk.Describe())
+	}
+	if _, err := c.Hold(ctx, customer); err != nil {
+		return nil, fmt.Errorf("ringcentral: warm transfer: holding the customer: %w", err)
+	}
+	s, err := c.CallOut(ctx, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("ringcentral: warm transfer: calling the consult: %w", err)
+	}
+	wt := &WarmTransfer{c: c, desk: desk, Customer: customer}
+	wt.Consult.SessionID = s.ID
+	if p, ok := s.PartyOf(desk.Me()); ok {
+		wt.Consult.PartyID = p.ID
+	} else if len(s.Parties) > 0 {
+		wt.Consult.PartyID = s.Parties[0].ID // the caller's party comes first
+	}
+	return wt, nil
+}
+
+// AwaitConsult waits until the notifications show the operator's party in
+// the consult session Outbound and Answered, and takes the party ID from
+// them (the guide's source of truth).
+func (wt *WarmTransfer) AwaitConsult(ctx context.Context) (Leg, error) {
+	var leg Leg
+	err := wt.desk.Wait(ctx, "the consult to answer (operator's Outbound party Answered in "+wt.Consult.SessionID+")", func() bool {
+		p, ok := wt.desk.MyParty(wt.Consult.SessionID)
+		if ok && p.Direction == Outbound && p.Status.Code == StatusAnswered {
+			leg = Leg{SessionID: wt.Consult.SessionID, PartyID: p.ID}
+			return true
+		}
+		return false
+	})
+	if err != nil {
+		return Leg{}, err
+	}
+	if wt.Consult.PartyID != "" && wt.Consult.PartyID != leg.PartyID {
+		return Leg{}, fmt.Errorf("ringcentral: warm transfer: call-out answered with operator party %s but events name %s", wt.Consult.PartyID, leg.PartyID)
+	}
+	wt.Consult = leg
+	return leg, nil
+}
+
+// Complete waits for the consult to answer, then bridges: path = the
+// customer's session and the operator's party in it, body = the consult's
+// session and the operator's party in it. It returns the operator's party
+// in the customer's session as the platform answered (Gone /
+// AttendedTransfer).
+func (wt *WarmTransfer) Complete(ctx context.Context) (*Party, error) {
+	consult, err := wt.AwaitConsult(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := wt.c.Bridge(ctx, wt.Customer, consult)
+	if err != nil {
+		return nil, fmt.Errorf("ringcentral: warm transfer: bridging: %w", err)
+	}
+	return p, nil
+}
+
+// AwaitSettled waits until the notifications show the operator's two
+// parties Gone / AttendedTransfer, each with a peerId pointing at the other.
+func (wt *WarmTransfer) AwaitSettled(ctx context.Context) error {
+	return wt.desk.Wait(ctx, "the operator's parties to end Gone/AttendedTransfer with reciprocal peerId", func() bool {
+		return goneTo(wt.desk, wt.Customer, wt.Consult) && goneTo(wt.desk, wt.Consult, wt.Customer)
+	})
+}
+
+func goneTo(d *Desk, l, peer Leg) bool {
+	s, ok := d.Session(l.SessionID)
+	if !ok {
+		return false
+	}
+	p, ok := s.Party(l.PartyID)
+	if !ok || p.Status.Code != StatusGone || p.Status.Reason != ReasonAttendedTransfer || p.Status.PeerID == nil {
+		return false
+	}
+	pe := p.Status.PeerID
+	return pe.PartyID == peer.PartyID && (pe.TelephonySessionID == peer.SessionID || pe.SessionID == peer.SessionID)
+}
+
+// WarmTransferNow runs the whole flow: Begin, then Complete. The consult
+// must be answered by someone else meanwhile (a person, or the world).
+func (c *Client) WarmTransferNow(ctx context.Context, desk *Desk, from Caller, to Callee) (*WarmTransfer, *Party, error) {
+	wt, err := c.BeginWarmTransfer(ctx, desk, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := wt.Complete(ctx)
+	return wt, p, err
+}
