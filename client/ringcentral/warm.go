@@ -3,6 +3,8 @@ package ringcentral
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 )
 
 // WarmTransfer is the flow of RingCentral's guide "Managing warm
@@ -48,8 +50,9 @@ func (c *Client) BeginWarmTransfer(ctx context.Context, desk *Desk, from Caller,
 }
 
 // AwaitConsult waits until the notifications show the operator's party in
-// the consult session Outbound and Answered, and takes the party ID from
-// them (the guide's source of truth).
+// the consult session Outbound and Answered, takes the party ID from them
+// (the guide's source of truth), then confirms with GET session that the
+// consult's own party is Answered too.
 func (wt *WarmTransfer) AwaitConsult(ctx context.Context) (Leg, error) {
 	var leg Leg
 	err := wt.desk.Wait(ctx, "the consult to answer (operator's Outbound party Answered in "+wt.Consult.SessionID+")", func() bool {
@@ -67,7 +70,63 @@ func (wt *WarmTransfer) AwaitConsult(ctx context.Context) (Leg, error) {
 		return Leg{}, fmt.Errorf("ringcentral: warm transfer: call-out answered with operator party %s but events name %s", wt.Consult.PartyID, leg.PartyID)
 	}
 	wt.Consult = leg
+	// The caller's own party turns Answered when the caller's device is
+	// connected, before the callee picks up (CSN RC->RC capture: p-1
+	// Answered at seq 4, p-2 Answered at seq 6), and an extension-level
+	// subscription never sees the consult's party. So the far end is
+	// confirmed by reading the session.
+	if err := wt.awaitFarEndAnswered(ctx); err != nil {
+		return Leg{}, err
+	}
 	return leg, nil
+}
+
+// awaitFarEndAnswered reads the consult session until every other live
+// party in it is Answered.
+func (wt *WarmTransfer) awaitFarEndAnswered(ctx context.Context) error {
+	wait := 50 * time.Millisecond
+	var last string
+	for {
+		s, err := wt.c.Session(ctx, wt.Consult.SessionID)
+		if err != nil {
+			return fmt.Errorf("ringcentral: warm transfer: reading the consult session: %w", err)
+		}
+		answered, parties := farEndAnswered(s, wt.Consult.PartyID)
+		if answered {
+			return nil
+		}
+		last = parties
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("ringcentral: warm transfer: waited for the consult to answer in %s: %w (last seen: %s)", wt.Consult.SessionID, ctx.Err(), last)
+		case <-t.C:
+		}
+		wait = min(2*wait, time.Second)
+	}
+}
+
+// farEndAnswered says whether a session has, besides the operator's party,
+// at least one party and all of them Answered; it also renders them.
+func farEndAnswered(s *Session, mine string) (bool, string) {
+	var b strings.Builder
+	far, ok := 0, true
+	for _, p := range s.Parties {
+		if p.ID == mine {
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s; ", p.ID, p.Status.Code)
+		switch p.Status.Code {
+		case StatusDisconnected, StatusGone:
+			continue
+		case StatusAnswered:
+			far++
+		default:
+			ok = false
+		}
+	}
+	return ok && far > 0, b.String()
 }
 
 // Complete waits for the consult to answer, then bridges: path = the

@@ -3,6 +3,8 @@ package ringcentral
 import (
 	"context"
 	"net/http"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -37,6 +39,17 @@ func TestWarmTransferFollowsTheGuide(t *testing.T) {
 			"parties": []any{map[string]any{"id": pB, "direction": "Outbound", "status": map[string]any{"code": "Setup"},
 				"owner": map[string]string{"accountId": "684349005", "extensionId": "684351005"}}}}})
 	})
+	var consultAnswered atomic.Bool
+	f.handle(http.MethodGet, "/restapi/v1.0/account/~/telephony/sessions/"+sB, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		code := "Proceeding"
+		if consultAnswered.Load() {
+			code = "Answered"
+		}
+		writeJSON(w, 200, map[string]any{"id": sB, "origin": map[string]string{"type": "CallOut"}, "parties": []any{
+			map[string]any{"id": pB, "direction": "Outbound", "status": map[string]any{"code": "Answered"}},
+			map[string]any{"id": "p-9d11ac1bba524888bffaaef0488557c3-2", "direction": "Inbound", "status": map[string]any{"code": code}},
+		}})
+	})
 	f.handle(http.MethodPost, "/restapi/v1.0/account/~/telephony/sessions/"+sA+"/parties/"+pA+"/bridge", func(w http.ResponseWriter, r *http.Request, body []byte) {
 		bridged = string(body)
 		writeJSON(w, 200, map[string]any{"id": pA, "status": map[string]any{"code": "Gone", "reason": "AttendedTransfer",
@@ -60,9 +73,40 @@ func TestWarmTransferFollowsTheGuide(t *testing.T) {
 	if wt.Customer != (Leg{sA, pA}) || wt.Consult != (Leg{sB, pB}) {
 		t.Fatalf("learned legs %+v / %+v", wt.Customer, wt.Consult)
 	}
-	// The consult answers: the seed's oper-to-cust event.
+	// The operator's device is connected: the seed's oper-to-cust event.
+	// The consult still rings; Complete must not bridge yet.
 	f.notify(t, conn, seedEvent(t, "seed-oper-to-cust-event.json", f.subID))
-	p, err := wt.Complete(ctx)
+	type result struct {
+		p   *Party
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p, err := wt.Complete(ctx)
+		done <- result{p, err}
+	}()
+	// Wait until Complete has read the session at least once (consult ringing).
+	deadline := time.After(5 * time.Second)
+	for !slices.Contains(f.seen(), "GET /restapi/v1.0/account/~/telephony/sessions/"+sB) {
+		select {
+		case r := <-done:
+			t.Fatalf("Complete returned before the consult answered: %+v %v", r.p, r.err)
+		case <-deadline:
+			t.Fatalf("Complete never read the consult session; requests %v", f.seen())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if bridged != "" {
+		t.Fatal("bridged while the consult was still ringing")
+	}
+	consultAnswered.Store(true)
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Complete did not return within 5s of the consult answering")
+	}
+	p, err := r.p, r.err
 	if err != nil {
 		t.Fatal(err)
 	}
