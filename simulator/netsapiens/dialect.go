@@ -1,0 +1,215 @@
+package netsapiens
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+// Options tune the dialect; the zero value is ready to use.
+type Options struct {
+	// HTTPClient posts event-subscription deliveries; default a client with
+	// a 10-second timeout.
+	HTTPClient *http.Client
+	// QueueSize bounds each subscription's undelivered posts; default 256.
+	// When a slow endpoint lets it fill, further posts are dropped and
+	// counted as errors, so nothing waits on that endpoint.
+	QueueSize int
+	// EventBuffer bounds the dialect's queue of core events; default 4096.
+	EventBuffer int
+}
+
+// Dialect serves the NetSapiens NS API v2 for a Sim's NetSapiens domains.
+type Dialect struct {
+	sim        *simulator.Sim
+	opts       Options
+	core       string // core-server hostname
+	applyDelay time.Duration
+	tokenTTL   time.Duration
+	profiles   map[string]profile                     // domain -> quirks; also the set of domains
+	users      map[string]map[string]scenario.NSUser // domain -> user -> credentials and scope
+	clients    map[string]string                      // OAuth client id -> secret
+	creds      *credentials
+	handler    http.Handler
+	subs       *subscriptions
+
+	ctx    context.Context // ends at Close; deliveries in flight abort
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // deferred writes and delivery goroutines
+
+	mu        sync.Mutex // guards the fields below; never held while calling the Sim
+	closed    bool
+	timers    map[uint64]simulator.Timer
+	nextTimer uint64
+	reserved  map[string]bool // "domain/user/call-id" of make-calls not applied yet
+}
+
+// New builds the dialect for the scenario's NetSapiens domains and
+// registers its Namer with the Sim. Call it before the first call is made.
+func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, error) {
+	if sim == nil || sc == nil {
+		return nil, fmt.Errorf("netsapiens: New needs a Sim and a Scenario")
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{
+			Timeout: 10 * time.Second,
+			// A redirect is an answer: up to 302 counts as delivered (GUIDE-SUBS).
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 256
+	}
+	if opts.EventBuffer <= 0 {
+		opts.EventBuffer = 4096
+	}
+	d := &Dialect{
+		sim:      sim,
+		opts:     opts,
+		core:     "core1-pbxsim.netsapiens.test",
+		profiles: map[string]profile{},
+		users:    map[string]map[string]scenario.NSUser{},
+		clients:  map[string]string{},
+		timers:   map[uint64]simulator.Timer{},
+		reserved: map[string]bool{},
+	}
+	d.applyDelay, d.tokenTTL = 300*time.Millisecond, time.Hour
+	if ns := sc.NetSapiens; ns != nil {
+		if ns.CoreServer != "" {
+			d.core = ns.CoreServer
+		}
+		if ns.ApplyDelay > 0 {
+			d.applyDelay = ns.ApplyDelay.D()
+		}
+		if ns.TokenTTL > 0 {
+			d.tokenTTL = ns.TokenTTL.D()
+		}
+		for _, c := range ns.Clients {
+			d.clients[c.ID] = c.Secret
+		}
+		for _, dom := range ns.Domains {
+			d.profiles[dom.Name] = newProfile(dom.Quirks)
+			d.users[dom.Name] = map[string]scenario.NSUser{}
+			for _, u := range dom.Users {
+				d.users[dom.Name][u.ID] = u
+			}
+		}
+	}
+	secret := make([]byte, 32)
+	sim.Rand(func(r *rand.Rand) { r.Read(secret) })
+	d.creds = newCredentials(sc, secret)
+	domains := map[string]bool{}
+	for name := range d.profiles {
+		domains[name] = true
+	}
+	sim.AddNamer(&namer{domains: domains})
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	d.subs = newSubscriptions(d)
+	d.handler = journalhttp.Middleware(sim.Journal(), vendor, sim.Clock())(d.routes())
+	return d, nil
+}
+
+// Mount serves the NS API under /ns-api/v2 on r.
+func (d *Dialect) Mount(r *mux.Router) {
+	r.PathPrefix("/ns-api/v2").Handler(d.handler)
+}
+
+// Close cancels the changes still waiting for their apply delay, stops
+// event delivery and waits for the dialect's goroutines.
+func (d *Dialect) Close() {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return
+	}
+	d.closed = true
+	for id, t := range d.timers {
+		if t.Stop() {
+			d.wg.Done()
+		}
+		delete(d.timers, id)
+	}
+	d.mu.Unlock()
+	d.cancel()
+	d.subs.close()
+	d.wg.Wait()
+}
+
+// later runs apply once the apply delay has passed on the sim clock: the
+// NS API answers 202 first and the switch acts afterwards (GUIDE-ASYNC).
+func (d *Dialect) later(apply func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return
+	}
+	d.nextTimer++
+	id := d.nextTimer
+	d.wg.Add(1)
+	d.timers[id] = d.sim.Clock().AfterFunc(d.applyDelay, func() {
+		defer d.wg.Done()
+		d.mu.Lock()
+		delete(d.timers, id)
+		closed := d.closed
+		d.mu.Unlock()
+		if !closed {
+			apply()
+		}
+	})
+}
+
+func (d *Dialect) routes() http.Handler {
+	r := mux.NewRouter()
+	api := r.PathPrefix("/ns-api/v2").Subrouter()
+	api.HandleFunc("/version", d.getVersion).Methods(http.MethodGet)
+	api.HandleFunc("/tokens", d.postTokens).Methods(http.MethodPost)
+	api.HandleFunc("/jwt", d.postJWT).Methods(http.MethodPost)
+	api.HandleFunc("/jwt", d.getJWT).Methods(http.MethodGet)
+	api.HandleFunc("/jwt", d.deleteJWT).Methods(http.MethodDelete)
+
+	api.HandleFunc("/domains/{domain}/calls", d.listDomainCalls).Methods(http.MethodGet)
+	api.HandleFunc("/domains/{domain}/calls/count", d.countDomainCalls).Methods(http.MethodGet)
+	user := "/domains/{domain}/users/{user}/calls"
+	api.HandleFunc(user, d.listUserCalls).Methods(http.MethodGet)
+	api.HandleFunc(user, d.makeCall).Methods(http.MethodPost)
+	api.HandleFunc(user+"/count", d.countUserCalls).Methods(http.MethodGet)
+	api.HandleFunc(user+"/{callid}", d.readCall).Methods(http.MethodGet)
+	api.HandleFunc(user+"/{callid}", d.disconnect).Methods(http.MethodDelete)
+	api.HandleFunc(user+"/{callid}/hold", d.hold).Methods(http.MethodPatch)
+	api.HandleFunc(user+"/{callid}/unhold", d.unhold).Methods(http.MethodPatch)
+	api.HandleFunc(user+"/{callid}/answer", d.answer).Methods(http.MethodPatch)
+	api.HandleFunc(user+"/{callid}/transfer", d.transfer).Methods(http.MethodPatch)
+	api.HandleFunc(user+"/{callid}/reject", d.reject).Methods(http.MethodDelete)
+
+	for _, prefix := range []string{"", "/domains/{domain}"} {
+		api.HandleFunc(prefix+"/subscriptions", d.listSubscriptions).Methods(http.MethodGet)
+		api.HandleFunc(prefix+"/subscriptions", d.createSubscription).Methods(http.MethodPost)
+		api.HandleFunc(prefix+"/subscriptions/{id}", d.readSubscription).Methods(http.MethodGet)
+		api.HandleFunc(prefix+"/subscriptions/{id}", d.updateSubscription).Methods(http.MethodPut)
+		api.HandleFunc(prefix+"/subscriptions/{id}", d.deleteSubscription).Methods(http.MethodDelete)
+	}
+
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, errorf(http.StatusNotFound, "No such endpoint: %s %s (pbxsim serves the NS API v2 calls, tokens, jwt and subscriptions endpoints)", req.Method, req.URL.Path))
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed on %s", req.Method, req.URL.Path))
+	})
+	return r
+}
+
+func (d *Dialect) getVersion(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, object{
+		{"apiversion", apiVersion}, {"hostname", d.core},
+		{"current-time", sqlTime(d.sim.Clock().Now())},
+	})
+}

@@ -1,0 +1,316 @@
+package netsapiens
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"math/rand"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
+)
+
+// apiVersion is what tokens and /version report.
+const apiVersion = "pbxsim NS API v2 (45.0)"
+
+// refreshTTL is how long a refresh token or refresh JWT stays usable; the
+// vendor does not say (inferred, docs/quirks.md).
+const refreshTTL = 30 * 24 * time.Hour
+
+// login checks a password grant's user, "1000@TEST".
+func (d *Dialect) login(username, password string) (domain, user string, err *apiError) {
+	u, dom, ok := strings.Cut(username, "@")
+	if ok {
+		if canonical, known := d.domainNamed(dom); known {
+			if nu, found := d.users[canonical][u]; found && nu.Password != "" && nu.Password == password {
+				return canonical, u, nil
+			}
+		}
+	}
+	return "", "", errorf(http.StatusUnauthorized, "Invalid username or password")
+}
+
+func (d *Dialect) checkClient(id, secret string) *apiError {
+	if want, ok := d.clients[id]; ok && want == secret {
+		return nil
+	}
+	return errorf(http.StatusUnauthorized, "Invalid client_id or client_secret")
+}
+
+func (d *Dialect) userPrincipal(kind, domain, user string) principal {
+	scope := d.users[domain][user].Scope
+	if scope == "" {
+		scope = scopeBasicUser
+	}
+	return principal{kind: kind, domain: domain, user: user, scope: scope, level: levelOfScope(scope)}
+}
+
+func (d *Dialect) randomHex(n int) string {
+	var s string
+	d.sim.Rand(func(r *rand.Rand) { s = hex(r, n) })
+	return s
+}
+
+// postTokens is POST /tokens: the OAuth password and refresh_token grants
+// (SPEC45 AuthRequest, AccessToken).
+func (d *Dialect) postTokens(w http.ResponseWriter, r *http.Request) {
+	b, aerr := readBody(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	grant, aerr := b.required("grant_type")
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	var domain, user, clientID string
+	switch grant {
+	case "password":
+		f, aerr := b.requiredAll("client_id", "client_secret", "username", "password")
+		if aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		if aerr := d.checkClient(f[0], f[1]); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		if domain, user, aerr = d.login(f[2], f[3]); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		clientID = f[0]
+	case "refresh_token":
+		f, aerr := b.requiredAll("client_id", "client_secret", "refresh_token")
+		if aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		if aerr := d.checkClient(f[0], f[1]); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		d.creds.mu.Lock()
+		g, ok := d.creds.refresh[f[2]]
+		if ok && g.clientID == f[0] {
+			delete(d.creds.refresh, f[2]) // a refresh token is good once
+		}
+		d.creds.mu.Unlock()
+		if !ok || g.clientID != f[0] {
+			writeError(w, errorf(http.StatusUnauthorized, "Invalid refresh token"))
+			return
+		}
+		domain, user, clientID = g.domain, g.user, g.clientID
+	case "mfa":
+		writeError(w, errorf(http.StatusBadRequest, "MFA is not enabled for any pbxsim user; use grant_type password"))
+		return
+	default:
+		writeError(w, errorf(http.StatusBadRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
+		return
+	}
+	now := d.sim.Clock().Now()
+	p := d.userPrincipal("token", domain, user)
+	p.expires = now.Add(d.tokenTTL)
+	access, refresh := d.randomHex(32), d.randomHex(32)
+	d.creds.mu.Lock()
+	d.creds.access[access] = p
+	d.creds.refresh[refresh] = refreshGrant{domain: domain, user: user, clientID: clientID}
+	d.creds.mu.Unlock()
+	journalhttp.SetTenant(r, domain)
+	nu := d.users[domain][user]
+	uid := user + "@" + domain
+	writeJSON(w, http.StatusOK, object{
+		{"username", uid}, {"user", user}, {"territory", territory}, {"domain", domain},
+		{"site", ""}, {"group", ""}, {"department", ""}, {"uid", uid}, {"login", uid},
+		{"scope", p.scope}, {"user_email", ""}, {"displayName", nu.Name},
+		{"access_token", access}, {"expires_in", int(d.tokenTTL / time.Second)},
+		{"token_type", "Bearer"}, {"refresh_token", refresh}, {"client_id", clientID},
+		{"apiversion", apiVersion},
+	})
+}
+
+// territory is the reseller every pbxsim domain belongs to.
+const territory = "pbxsim"
+
+// jwtClaims are the claims GET /jwt returns (SPEC45 JwtResponse), plus
+// "refresh" marking a refresh JWT, which is good only on POST /jwt.
+type jwtClaims struct {
+	Aud         string `json:"aud"`
+	Exp         int64  `json:"exp"`
+	Iat         int64  `json:"iat"`
+	Iss         string `json:"iss"`
+	Jti         string `json:"jti"`
+	Sub         string `json:"sub"`
+	TimeOut     int64  `json:"time_out"`
+	Domain      string `json:"domain"`
+	Territory   string `json:"territory"`
+	User        string `json:"user"`
+	UserEmail   string `json:"user_email"`
+	UserScope   string `json:"user_scope"`
+	DisplayName string `json:"displayName"`
+	APIVersion  string `json:"apiversion"`
+	Refresh     bool   `json:"refresh,omitempty"`
+}
+
+var jwtHeader = base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT","alg":"HS256"}`))
+
+func (d *Dialect) signJWT(c jwtClaims) string {
+	body, _ := json.Marshal(c)
+	msg := jwtHeader + "." + base64.RawURLEncoding.EncodeToString(body)
+	mac := hmac.New(sha256.New, d.creds.secret)
+	mac.Write([]byte(msg))
+	return msg + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// parseJWT checks a JWT's signature, expiry and revocation.
+func (d *Dialect) parseJWT(tok string, now time.Time) (jwtClaims, *apiError) {
+	bad := errorf(http.StatusUnauthorized, "Invalid JWT")
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return jwtClaims{}, bad
+	}
+	mac := hmac.New(sha256.New, d.creds.secret)
+	mac.Write([]byte(parts[0] + "." + parts[1]))
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
+		return jwtClaims{}, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var c jwtClaims
+	if err != nil || json.Unmarshal(raw, &c) != nil {
+		return jwtClaims{}, bad
+	}
+	if now.Unix() >= c.Exp {
+		return jwtClaims{}, errorf(http.StatusUnauthorized, "JWT has expired")
+	}
+	d.creds.mu.Lock()
+	revoked := d.creds.revoked[c.Jti]
+	d.creds.mu.Unlock()
+	if revoked {
+		return jwtClaims{}, errorf(http.StatusUnauthorized, "JWT has been revoked")
+	}
+	return c, nil
+}
+
+func (d *Dialect) verifyJWT(tok string, now time.Time) (principal, *apiError) {
+	c, err := d.parseJWT(tok, now)
+	if err != nil {
+		return principal{}, err
+	}
+	if c.Refresh {
+		return principal{}, errorf(http.StatusUnauthorized, "A refresh JWT is good only for POST /ns-api/v2/jwt")
+	}
+	p := principal{kind: "jwt", domain: c.Domain, user: c.User, scope: c.UserScope,
+		level: levelOfScope(c.UserScope), expires: time.Unix(c.Exp, 0), jti: c.Jti, claims: c}
+	return p, nil
+}
+
+func (d *Dialect) issueJWT(domain, user string) (token, refresh string) {
+	now := d.sim.Clock().Now()
+	p := d.userPrincipal("jwt", domain, user)
+	c := jwtClaims{
+		Aud: "ns", Iat: now.Unix(), Exp: now.Add(d.tokenTTL).Unix(), Iss: d.core,
+		Jti: d.randomHex(40), Sub: user + "@" + domain, TimeOut: d.tokenTTL.Milliseconds(),
+		Domain: domain, Territory: territory, User: user, UserScope: p.scope,
+		DisplayName: d.users[domain][user].Name, APIVersion: apiVersion,
+	}
+	token = d.signJWT(c)
+	c.Jti, c.Refresh = d.randomHex(40), true
+	c.Exp, c.TimeOut = now.Add(refreshTTL).Unix(), refreshTTL.Milliseconds()
+	return token, d.signJWT(c)
+}
+
+// postJWT is POST /jwt: a JWT and a refresh JWT from a user's password, or
+// new ones from a refresh JWT (which is then used up).
+func (d *Dialect) postJWT(w http.ResponseWriter, r *http.Request) {
+	b, aerr := readBody(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	grant, _ := b.optional("grant_type")
+	if grant == "" {
+		grant = "password"
+	}
+	var domain, user string
+	switch grant {
+	case "password":
+		f, aerr := b.requiredAll("username", "password")
+		if aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		if id, _ := b.optional("client_id"); id != "" {
+			secret, _ := b.optional("client_secret")
+			if aerr := d.checkClient(id, secret); aerr != nil {
+				writeError(w, aerr)
+				return
+			}
+		}
+		if domain, user, aerr = d.login(f[0], f[1]); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+	case "refresh_token":
+		tok, aerr := b.required("refresh_token")
+		if aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		c, aerr := d.parseJWT(tok, d.sim.Clock().Now())
+		if aerr == nil && !c.Refresh {
+			aerr = errorf(http.StatusUnauthorized, "refresh_token is not a refresh JWT")
+		}
+		if aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		d.creds.mu.Lock()
+		d.creds.revoked[c.Jti] = true
+		d.creds.mu.Unlock()
+		domain, user = c.Domain, c.User
+	default:
+		writeError(w, errorf(http.StatusBadRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
+		return
+	}
+	journalhttp.SetTenant(r, domain)
+	token, refresh := d.issueJWT(domain, user)
+	writeJSON(w, http.StatusOK, object{{"token", token}, {"refresh", refresh}})
+}
+
+// getJWT is GET /jwt: the claims of the JWT the request carries.
+func (d *Dialect) getJWT(w http.ResponseWriter, r *http.Request) {
+	p, aerr := d.authenticate(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if p.kind != "jwt" {
+		writeError(w, errorf(http.StatusBadRequest, "GET /jwt reads the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
+		return
+	}
+	writeJSON(w, http.StatusOK, p.claims)
+}
+
+// deleteJWT is DELETE /jwt: revoke the JWT the request carries.
+func (d *Dialect) deleteJWT(w http.ResponseWriter, r *http.Request) {
+	p, aerr := d.authenticate(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if p.kind != "jwt" {
+		writeError(w, errorf(http.StatusBadRequest, "DELETE /jwt revokes the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
+		return
+	}
+	d.creds.mu.Lock()
+	d.creds.revoked[p.jti] = true
+	d.creds.mu.Unlock()
+	writeAccepted(w)
+}
+
+var credentialName = map[string]string{"apikey": "API key", "token": "access token", "jwt": "JWT"}
