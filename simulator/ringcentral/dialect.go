@@ -1,0 +1,284 @@
+package ringcentral
+
+import (
+	"errors"
+	"fmt"
+	"math/rand"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+// Dialect name: the journal's dialect label and the prefix of the vendor
+// attributes this package gives calls and legs.
+const dialectName = "ringcentral"
+
+// Options tune the dialect; the zero value gives the defaults noted on each
+// field.
+type Options struct {
+	// WebSocketPath is where the notification WebSocket listens; wstoken's
+	// uri points here. Default "/ws".
+	WebSocketPath string
+	// WSTokenTTL is the lifetime of a ws_access_token; default 600s (the
+	// value RCEX assumes). The token may be reused within it.
+	WSTokenTTL time.Duration
+	// RecoveryTimeout is how long after a socket drops its session (and its
+	// subscription) can be recovered with wsc; default 180s.
+	RecoveryTimeout time.Duration
+	// RecoveryBufferSize bounds the notifications kept per WebSocket session
+	// for replay on recovery; default 100 (oldest dropped).
+	RecoveryBufferSize int
+	// SocketQueue bounds the frames waiting to be written to one socket; a
+	// socket that falls this far behind is closed. Default 256.
+	SocketQueue int
+	// PingInterval, when positive, makes the server send WebSocket pings at
+	// this (wall-clock) interval. Default 0: the server only answers pings.
+	PingInterval time.Duration
+	// WebhookQueue bounds the notifications waiting for one webhook; when it
+	// is full new ones are dropped and journaled. Default 100.
+	WebhookQueue int
+	// WebhookTimeout bounds one webhook request (validation or delivery);
+	// default 3s, the validation limit RingCentral documents.
+	WebhookTimeout time.Duration
+	// WebhookBlacklistAfter is how many consecutive failed deliveries
+	// blacklist a webhook subscription; default 5.
+	WebhookBlacklistAfter int
+	// HTTPClient delivers webhooks; default a client with WebhookTimeout.
+	HTTPClient *http.Client
+}
+
+func (o *Options) defaults() {
+	if o.WebSocketPath == "" {
+		o.WebSocketPath = "/ws"
+	}
+	if o.WSTokenTTL <= 0 {
+		o.WSTokenTTL = 600 * time.Second
+	}
+	if o.RecoveryTimeout <= 0 {
+		o.RecoveryTimeout = 180 * time.Second
+	}
+	if o.RecoveryBufferSize <= 0 {
+		o.RecoveryBufferSize = 100
+	}
+	if o.SocketQueue <= 0 {
+		o.SocketQueue = 256
+	}
+	if o.WebhookQueue <= 0 {
+		o.WebhookQueue = 100
+	}
+	if o.WebhookTimeout <= 0 {
+		o.WebhookTimeout = 3 * time.Second
+	}
+	if o.WebhookBlacklistAfter <= 0 {
+		o.WebhookBlacklistAfter = 5
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: o.WebhookTimeout}
+	}
+}
+
+// Dialect serves the RingCentral API for the scenario's RingCentral
+// accounts on top of a simulator core.
+type Dialect struct {
+	sim  *simulator.Sim
+	opts Options
+	dir  *directory
+
+	accessTTL, refreshTTL time.Duration
+
+	// rnd draws tokens, subscription ids and notification uuids; seeded
+	// from the scenario so runs are reproducible.
+	rndMu sync.Mutex
+	rnd   *rand.Rand
+
+	auth  *tokenStore
+	subs  *subscriptions
+	media *mediaState
+
+	events  *simulator.Subscription // handed to dispatch, which owns it
+	restapi http.Handler            // the mounted /restapi routes, for REST over WebSocket
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
+}
+
+// New builds the dialect for the scenario's RingCentral accounts and
+// registers its Namer with sim. The scenario must already be applied to sim.
+func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, error) {
+	if sim == nil || sc == nil {
+		return nil, errors.New("ringcentral: New needs a sim and a scenario")
+	}
+	if sc.RingCentral == nil {
+		return nil, errors.New("ringcentral: the scenario has no ringcentral section")
+	}
+	opts.defaults()
+	dir, err := newDirectory(sc.RingCentral)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dialect{
+		sim:        sim,
+		opts:       opts,
+		dir:        dir,
+		accessTTL:  sc.RingCentral.AccessTokenTTL.D(),
+		refreshTTL: sc.RingCentral.RefreshTokenTTL.D(),
+		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
+		stop:       make(chan struct{}),
+	}
+	if d.accessTTL <= 0 {
+		d.accessTTL = time.Hour
+	}
+	if d.refreshTTL <= 0 {
+		d.refreshTTL = 7 * 24 * time.Hour
+	}
+	d.auth = newTokenStore()
+	d.subs = newSubscriptions()
+	d.media = newMediaState()
+	sim.AddNamer(namer{dir: dir})
+	d.events = sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
+	d.wg.Add(1)
+	go d.dispatch()
+	return d, nil
+}
+
+// Mount adds the dialect's routes to r: everything under /restapi and the
+// WebSocket path. Every request is journaled.
+func (d *Dialect) Mount(r *mux.Router) {
+	journal := journalhttp.Middleware(d.sim.Journal(), dialectName, d.sim.Clock())
+	api := r.PathPrefix("/restapi").Subrouter()
+	api.Use(mux.MiddlewareFunc(journal))
+	api.Use(limitBody)
+	d.routes(api)
+	d.restapi = api
+	r.Handle(d.opts.WebSocketPath, journal(http.HandlerFunc(d.serveWebSocket)))
+}
+
+// Close closes every socket, stops delivery and waits for the dialect's
+// goroutines to end.
+func (d *Dialect) Close() {
+	d.once.Do(func() {
+		close(d.stop)
+		d.subs.closeAll()
+	})
+	d.wg.Wait()
+}
+
+func (d *Dialect) now() time.Time { return d.sim.Now() }
+
+// draw runs f with the dialect's seeded random source.
+func (d *Dialect) draw(f func(r *rand.Rand)) {
+	d.rndMu.Lock()
+	defer d.rndMu.Unlock()
+	f(d.rnd)
+}
+
+func (d *Dialect) randomHex(n int) string {
+	var s string
+	d.draw(func(r *rand.Rand) { s = hexOf(r, n) })
+	return s
+}
+
+func (d *Dialect) randomDigits(n int) string {
+	var s string
+	d.draw(func(r *rand.Rand) { s = digitsOf(r, n) })
+	return s
+}
+
+func (d *Dialect) uuid() string {
+	h := d.randomHex(32)
+	return fmt.Sprintf("%s-%s-4%s-a%s-%s", h[0:8], h[8:12], h[13:16], h[17:20], h[20:32])
+}
+
+// directory is the RingCentral side of the scenario, read-only after New,
+// so the Namer (called under the sim's lock) can use it without locking.
+type directory struct {
+	accounts map[string]*account
+	order    []*account
+	clients  map[string]string // client id -> secret
+	// byNumber finds an extension by one of its E.164 numbers.
+	byNumber map[string]*extension
+}
+
+type account struct {
+	ID         string
+	Name       string
+	MainNumber string
+	Quirks     map[string]string
+	exts       map[string]*extension // by extension id
+	byExt      map[string]*extension // by extension number
+	order      []*extension
+}
+
+type extension struct {
+	ID        string
+	Number    string
+	Name      string
+	AccountID string
+	Numbers   []string
+	Devices   []scenario.Device
+	JWT       string
+	Password  string
+}
+
+func newDirectory(rc *scenario.RingCentral) (*directory, error) {
+	dir := &directory{
+		accounts: map[string]*account{},
+		clients:  map[string]string{},
+		byNumber: map[string]*extension{},
+	}
+	for _, c := range rc.Clients {
+		dir.clients[c.ID] = c.Secret
+	}
+	for _, a := range rc.Accounts {
+		acc := &account{ID: a.ID, Name: a.Name, MainNumber: a.MainNumber, Quirks: a.Quirks,
+			exts: map[string]*extension{}, byExt: map[string]*extension{}}
+		for _, e := range a.Extensions {
+			x := &extension{ID: e.ID, Number: e.Number, Name: e.Name, AccountID: a.ID,
+				Numbers: e.PhoneNumbers, Devices: e.Devices, JWT: e.JWT, Password: e.Password}
+			acc.exts[x.ID] = x
+			acc.byExt[x.Number] = x
+			acc.order = append(acc.order, x)
+			for _, n := range x.Numbers {
+				dir.byNumber[n] = x
+			}
+		}
+		if _, dup := dir.accounts[acc.ID]; dup {
+			return nil, fmt.Errorf("ringcentral: account %s appears twice", acc.ID)
+		}
+		dir.accounts[acc.ID] = acc
+		dir.order = append(dir.order, acc)
+	}
+	return dir, nil
+}
+
+func (dir *directory) extension(accountID, extID string) (*extension, bool) {
+	a, ok := dir.accounts[accountID]
+	if !ok {
+		return nil, false
+	}
+	x, ok := a.exts[extID]
+	return x, ok
+}
+
+// owner returns the RingCentral extension an endpoint is, if any.
+func (dir *directory) owner(ep simulator.Endpoint) (*extension, bool) {
+	if !ep.IsUser() {
+		return nil, false
+	}
+	return dir.extension(ep.TenantID, ep.UserID)
+}
+
+// quirk returns the value an account selected for one of this dialect's quirks.
+func (dir *directory) quirk(accountID, name string) string {
+	var sel map[string]string
+	if a, ok := dir.accounts[accountID]; ok {
+		sel = a.Quirks
+	}
+	return scenario.QuirkValue(sel, dialectName, name)
+}

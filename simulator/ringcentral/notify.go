@@ -1,0 +1,169 @@
+package ringcentral
+
+import (
+	"strings"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+)
+
+// eventFilter is one resolved telephony-sessions event filter
+// (reference §2.1).
+type eventFilter struct {
+	Path        string // resolved, without query
+	Echo        string // as echoed in SubscriptionInfo
+	AccountID   string
+	ExtensionID string // empty for the account-level filter
+	Direction   string
+	StatusCode  string
+	PhoneNumber string
+	MissedCall  *bool
+}
+
+// notification is the envelope every transport delivers (reference §2.2).
+type notification struct {
+	UUID           string    `json:"uuid"`
+	Event          string    `json:"event"`
+	Timestamp      string    `json:"timestamp"`
+	SubscriptionID string    `json:"subscriptionId"`
+	OwnerID        string    `json:"ownerId"`
+	Body           eventBody `json:"body"`
+}
+
+type eventBody struct {
+	Sequence           int64      `json:"sequence"`
+	SessionID          string     `json:"sessionId"`
+	TelephonySessionID string     `json:"telephonySessionId"`
+	ServerID           string     `json:"serverId"`
+	EventTime          string     `json:"eventTime"`
+	Parties            []party    `json:"parties"`
+	Origin             originInfo `json:"origin"`
+}
+
+// serverID names the simulated telephony server ("<ip>.TAM" in the vendor's
+// events).
+const serverID = "10.99.0.1.TAM"
+
+// route says whether a filter receives an event about leg l of call c, and
+// on which event path: an extension's party arrives on the extension path,
+// a party no extension owns (a PSTN caller) on the account path, and only
+// to account-level filters of an account that is in the call (CSN). A
+// party of another account is never delivered (DOCS limitations).
+func (d *Dialect) route(f eventFilter, c simulator.Call, l simulator.Leg) (string, bool) {
+	if x, ok := d.dir.owner(l.Endpoint); ok {
+		if x.AccountID != f.AccountID || (f.ExtensionID != "" && f.ExtensionID != x.ID) {
+			return "", false
+		}
+		return "/restapi/v1.0/account/" + x.AccountID + "/extension/" + x.ID + "/telephony/sessions", true
+	}
+	if l.Endpoint.IsUser() || f.ExtensionID != "" || !concerns(c, f.AccountID) {
+		return "", false
+	}
+	return "/restapi/v1.0/account/" + f.AccountID + "/telephony/sessions", true
+}
+
+// accepts applies a filter's query parameters to the rendered party.
+func (f eventFilter) accepts(p party) bool {
+	if f.Direction != "" && f.Direction != p.Direction {
+		return false
+	}
+	if f.StatusCode != "" && !strings.EqualFold(f.StatusCode, p.Status.Code) {
+		return false
+	}
+	if f.PhoneNumber != "" && f.PhoneNumber != p.From.PhoneNumber && f.PhoneNumber != p.To.PhoneNumber {
+		return false
+	}
+	if f.MissedCall != nil && *f.MissedCall != p.MissedCall {
+		return false
+	}
+	return true
+}
+
+// dispatch turns core events into notifications for every subscription
+// that wants them. It owns the dialect's core subscription: if the core
+// drops it for falling behind, it subscribes again and journals the gap.
+func (d *Dialect) dispatch() {
+	defer d.wg.Done()
+	sub := d.events
+	for {
+		select {
+		case <-d.stop:
+			sub.Close()
+			return
+		case e, ok := <-sub.C:
+			if !ok {
+				select {
+				case <-d.stop:
+					return
+				default:
+				}
+				d.sim.Journal().Record(simulator.JournalEntry{Time: d.now(), Dialect: dialectName, Method: "EVENT", Path: "/notifications",
+					Note: "notification dispatcher fell behind the simulator and was dropped; notifications were lost; resubscribed"})
+				sub = d.sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
+				continue
+			}
+			d.publish(e)
+		}
+	}
+}
+
+// target is one subscription's view of the moment an event is published.
+type subTarget struct {
+	s       *subscription
+	filters []eventFilter
+	owner   string
+}
+
+func (d *Dialect) publish(e *simulator.Event) {
+	now := d.now()
+	d.subs.mu.Lock()
+	var targets []subTarget
+	for _, s := range d.subs.byID {
+		if s.Status != statusActive || (s.Transport == transportWebHook && !now.Before(s.Expires)) {
+			continue
+		}
+		targets = append(targets, subTarget{s: s, filters: s.Filters, owner: s.Owner.ExtensionID})
+	}
+	d.subs.mu.Unlock()
+
+	rendered := map[string]party{} // by viewer account
+	for _, t := range targets {
+		for _, f := range t.filters {
+			path, ok := d.route(f, e.Call, e.Leg)
+			if !ok {
+				continue
+			}
+			p, done := rendered[f.AccountID]
+			if !done {
+				p = d.renderParty(e.Leg, f.AccountID, false)
+				rendered[f.AccountID] = p
+			}
+			if !f.accepts(p) {
+				continue
+			}
+			seq := e.CallSeq
+			if d.dir.quirk(f.AccountID, quirkSequenceStart) == "2" {
+				seq++
+			}
+			n := notification{
+				UUID: d.randomDigits(19), Event: path, Timestamp: eventTime(now),
+				SubscriptionID: t.s.ID, OwnerID: t.owner,
+				Body: eventBody{
+					Sequence: seq, SessionID: e.Call.Attrs[attrSessionID], TelephonySessionID: e.Call.Attrs[attrSession],
+					ServerID: serverID, EventTime: eventTime(e.Time), Parties: []party{p},
+					Origin: originInfo{Type: originType(e.Call.Origin)},
+				},
+			}
+			d.deliver(t.s, n)
+			break // one notification per subscription per event
+		}
+	}
+}
+
+func (d *Dialect) deliver(s *subscription, n notification) {
+	switch {
+	case s.ws != nil:
+		s.ws.notify(n)
+	case s.hook != nil:
+		s.hook.enqueue(n)
+	}
+}

@@ -1,0 +1,182 @@
+package ringcentral
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+)
+
+// routes registers every REST endpoint under the /restapi subrouter.
+func (d *Dialect) routes(api *mux.Router) {
+	api.HandleFunc("/oauth/token", d.serveToken).Methods(http.MethodPost)
+	api.HandleFunc("/oauth/revoke", d.serveRevoke).Methods(http.MethodPost)
+	api.HandleFunc("/oauth/wstoken", d.serveWSToken).Methods(http.MethodPost)
+
+	acc := api.PathPrefix("/v1.0/account/{accountId}").Subrouter()
+	acc.HandleFunc("", d.inAccount(d.serveAccount)).Methods(http.MethodGet)
+	acc.HandleFunc("/presence", d.inAccount(d.serveAccountPresence)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}", d.inAccount(d.serveExtension)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/device", d.inAccount(d.serveDevices)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/presence", d.inAccount(d.serveExtensionPresence)).Methods(http.MethodGet)
+
+	tel := acc.PathPrefix("/telephony").Subrouter()
+	tel.HandleFunc("/call-out", d.inAccount(d.serveCallOut)).Methods(http.MethodPost)
+	tel.HandleFunc("/sessions/{telephonySessionId}", d.inAccount(d.serveGetSession)).Methods(http.MethodGet)
+	tel.HandleFunc("/sessions/{telephonySessionId}", d.inAccount(d.serveDeleteSession)).Methods(http.MethodDelete)
+	pty := "/sessions/{telephonySessionId}/parties/{partyId}"
+	tel.HandleFunc(pty, d.inParty(d.serveGetParty)).Methods(http.MethodGet)
+	tel.HandleFunc(pty, d.inParty(d.servePatchParty)).Methods(http.MethodPatch)
+	tel.HandleFunc(pty, d.inParty(d.serveDeleteParty)).Methods(http.MethodDelete)
+	for action, h := range map[string]partyHandler{
+		"hold": d.serveHold, "unhold": d.serveUnhold, "answer": d.serveAnswer,
+		"reject": d.serveReject, "ignore": d.serveIgnore, "forward": d.serveForward,
+		"transfer": d.serveTransfer, "park": d.servePark, "flip": d.serveFlip,
+		"bridge": d.serveBridge, "recordings": d.serveStartRecording,
+	} {
+		tel.HandleFunc(pty+"/"+action, d.inParty(h)).Methods(http.MethodPost)
+	}
+	tel.HandleFunc(pty+"/recordings/{recordingId}", d.inParty(d.servePatchRecording)).Methods(http.MethodPatch)
+
+	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveListSubscriptions)).Methods(http.MethodGet)
+	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveCreateSubscription)).Methods(http.MethodPost)
+	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveGetSubscription)).Methods(http.MethodGet)
+	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveUpdateSubscription)).Methods(http.MethodPut)
+	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveDeleteSubscription)).Methods(http.MethodDelete)
+	api.HandleFunc("/v1.0/subscription/{subscriptionId}/renew", d.authenticated(d.serveRenewSubscription)).Methods(http.MethodPost)
+
+	// Anything else under /restapi answers in the vendor's shape, not with
+	// the router's plain-text 404.
+	api.PathPrefix("/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Code: "CMN-102",
+			Message: "Resource for parameter [path] is not found: pbxsim does not serve " + r.Method + " " + r.URL.Path,
+			Param:   "path", Value: r.URL.Path})
+	})
+}
+
+// inAccount authenticates the caller and checks the {accountId} of the
+// path: "~" or the token's own account. Any other account answers exactly
+// like an unknown one (tenant isolation).
+func (d *Dialect) inAccount(h http.HandlerFunc) http.HandlerFunc {
+	return d.authenticated(func(w http.ResponseWriter, r *http.Request) {
+		a := mux.Vars(r)["accountId"]
+		if a != "~" && a != caller(r).AccountID {
+			writeError(w, notFound("accountId", a, "no such account"))
+			return
+		}
+		h(w, r)
+	})
+}
+
+// partyHandler serves an operation on one party of a visible session.
+type partyHandler func(w http.ResponseWriter, r *http.Request, c simulator.Call, l simulator.Leg)
+
+func (d *Dialect) inParty(h partyHandler) http.HandlerFunc {
+	return d.inAccount(func(w http.ResponseWriter, r *http.Request) {
+		v := mux.Vars(r)
+		c, err := d.session(caller(r), v["telephonySessionId"], "telephonySessionId")
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		l, err := d.partyOf(c, v["partyId"], "partyId")
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		h(w, r, c, l)
+	})
+}
+
+// session finds a telephony session the caller may see. Malformed and
+// swapped IDs are named as such (DOCS warm-transfer hint: s- is a session,
+// p-…-n a party).
+func (d *Dialect) session(id identity, sid, param string) (simulator.Call, error) {
+	if _, ok := sessionHex(sid); !ok {
+		if _, _, isParty := partyHex(sid); isParty {
+			return simulator.Call{}, notFound(param, sid, sid+" is a party ID, not a telephony session ID (session IDs start with s-; are the IDs swapped?)")
+		}
+		return simulator.Call{}, notFound(param, sid, "a telephony session ID looks like s-<32 hex digits>")
+	}
+	c, ok := d.sim.LookupCall(attrSession, sid)
+	if !ok || !concerns(c, id.AccountID) {
+		return simulator.Call{}, notFound(param, sid, "no telephony session "+sid)
+	}
+	if !c.Active() && d.dir.quirk(id.AccountID, quirkEndedSession) == "not-found" {
+		return simulator.Call{}, notFound(param, sid, "telephony session "+sid+" has ended")
+	}
+	return c, nil
+}
+
+// partyOf finds a party of session c.
+func (d *Dialect) partyOf(c simulator.Call, pid, param string) (simulator.Leg, error) {
+	sid := c.Attrs[attrSession]
+	h, _, ok := partyHex(pid)
+	if !ok {
+		if _, isSession := sessionHex(pid); isSession {
+			return simulator.Leg{}, notFound(param, pid, pid+" is a telephony session ID, not a party ID (party IDs look like p-<hex>-<n>; are the IDs swapped?)")
+		}
+		return simulator.Leg{}, notFound(param, pid, "a party ID looks like p-<32 hex digits>-<n>")
+	}
+	if "s-"+h != sid {
+		return simulator.Leg{}, notFound(param, pid, "party "+pid+" does not belong to telephony session "+sid)
+	}
+	for _, l := range c.Legs {
+		if l.Attrs[attrParty] == pid {
+			return l, nil
+		}
+	}
+	return simulator.Leg{}, notFound(param, pid, "session "+sid+" has no party "+pid)
+}
+
+// ownParty enforces who may act on a party (quirk party-control).
+func (d *Dialect) ownParty(id identity, l simulator.Leg) error {
+	if d.dir.quirk(id.AccountID, quirkPartyControl) == "account" {
+		return nil
+	}
+	x, ok := d.dir.owner(l.Endpoint)
+	switch {
+	case !ok:
+		return notAllowed("party " + l.Attrs[attrParty] + " is not a party of an extension; only the token's own extension (" + id.ExtensionID + ") can control its parties")
+	case x.AccountID != id.AccountID || x.ID != id.ExtensionID:
+		return notAllowed("party " + l.Attrs[attrParty] + " belongs to extension " + x.ID + ", not to the token's extension " + id.ExtensionID)
+	}
+	return nil
+}
+
+func (d *Dialect) serveGetSession(w http.ResponseWriter, r *http.Request) {
+	id := caller(r)
+	c, err := d.session(id, mux.Vars(r)["telephonySessionId"], "telephonySessionId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d.renderSession(c, id.AccountID))
+}
+
+// serveDeleteSession drops the whole call: 204, no body (reference §6.6).
+func (d *Dialect) serveDeleteSession(w http.ResponseWriter, r *http.Request) {
+	id := caller(r)
+	c, err := d.session(id, mux.Vars(r)["telephonySessionId"], "telephonySessionId")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := d.sim.HangupCall(c.ID); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// respondParty answers 200 (or status) with the party's state after an
+// operation.
+func (d *Dialect) respondParty(w http.ResponseWriter, r *http.Request, status int, legID string) {
+	l, _, err := d.sim.Leg(legID)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, status, d.renderParty(l, caller(r).AccountID, true))
+}

@@ -1,0 +1,489 @@
+package ringcentral
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+)
+
+// The notification WebSocket as @ringcentral/subscriptions (RCEX) speaks
+// it (reference §4.4, §6.1): connect with ?access_token=<ws token>
+// [&wsc=<token>]; the server speaks first with ConnectionDetails; the
+// client subscribes with a ClientRequest over the socket; notifications
+// arrive as ServerNotification frames [meta, envelope]; Heartbeat frames
+// are echoed; a dropped socket can be recovered within RecoveryTimeout
+// with wsc, replaying what it missed.
+
+// wsSession outlives its sockets: it holds the subscription and the
+// recovery buffer while the client reconnects.
+type wsSession struct {
+	d     *Dialect
+	id    string
+	grant grantInfo
+	base  string // http(s)://host the client reached, for URIs
+
+	// sub and dead are guarded by d.subs.mu.
+	sub  *subscription
+	dead bool
+
+	mu      sync.Mutex // guards the fields below; taken after d.subs.mu, never before
+	conn    *wsConn
+	seq     int64 // wsc sequence of the newest frame
+	buffer  []sentFrame
+	expiry  simulator.Timer
+	detachN int
+}
+
+type sentFrame struct {
+	seq   int64
+	frame []byte
+}
+
+type wscInfo struct {
+	Token    string `json:"token"`
+	Sequence int64  `json:"sequence"`
+}
+
+type frameMeta struct {
+	Type      string            `json:"type"`
+	MessageID string            `json:"messageId"`
+	Status    int               `json:"status,omitempty"`
+	Method    string            `json:"method,omitempty"`
+	Path      string            `json:"path,omitempty"`
+	Headers   map[string]string `json:"headers,omitempty"`
+	WSC       *wscInfo          `json:"wsc,omitempty"`
+}
+
+func frame(meta frameMeta, body any) []byte {
+	parts := []any{meta}
+	if body != nil {
+		parts = append(parts, body)
+	}
+	b, _ := json.Marshal(parts)
+	return b
+}
+
+// wsc tokens name the session and the position of one frame, so a client
+// that reconnects with the newest token it saw gets exactly what followed.
+func wscToken(session string, seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(session + ":" + strconv.FormatInt(seq, 10)))
+}
+
+func parseWSC(tok string) (string, int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return "", 0, false
+	}
+	id, n, ok := strings.Cut(string(b), ":")
+	seq, err := strconv.ParseInt(n, 10, 64)
+	return id, seq, ok && err == nil
+}
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	grant, ok := d.wsGrant(q.Get("access_token"))
+	if !ok {
+		_ = ws.WriteMessage(websocket.TextMessage, frame(
+			frameMeta{Type: "Error", MessageID: d.uuid(), Status: http.StatusUnauthorized},
+			unauthorized(codeTokenNotFound, "TokenInvalid", "Token not found: access_token is not a valid ws_access_token (POST /restapi/oauth/wstoken first)").body()))
+		_ = ws.Close()
+		return
+	}
+	c := &wsConn{d: d, ws: ws, send: make(chan []byte, d.opts.SocketQueue), closed: make(chan struct{})}
+
+	wscParam := q.Get("wsc")
+	var sess *wsSession
+	var resumeAt int64
+	d.subs.mu.Lock()
+	if d.subs.closed {
+		d.subs.mu.Unlock()
+		_ = ws.Close()
+		return
+	}
+	if sid, seq, ok := parseWSC(wscParam); ok {
+		if s := d.subs.wsSessions[sid]; s != nil && !s.dead && s.grant.AccountID == grant.AccountID && s.grant.ExtensionID == grant.ExtensionID {
+			sess, resumeAt = s, seq
+		}
+	}
+	recovered := sess != nil
+	if sess == nil {
+		sess = &wsSession{d: d, id: d.randomHex(24), grant: grant, base: httpBase(r), seq: 1}
+		d.subs.wsSessions[sess.id] = sess
+	}
+	d.wg.Add(2)
+	d.subs.mu.Unlock()
+
+	sess.attach(c, wscParam != "", recovered, resumeAt)
+	go c.writeLoop()
+	go c.readLoop(sess)
+}
+
+// attach makes c the session's socket: ConnectionDetails first, then (on a
+// successful recovery) every buffered frame after the client's position.
+func (s *wsSession) attach(c *wsConn, recovering, recovered bool, resumeAt int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn != nil && s.conn != c {
+		s.conn.close() // a recovery takes over from a socket we still think is open
+	}
+	s.conn = c
+	if s.expiry != nil {
+		s.expiry.Stop()
+		s.expiry = nil
+	}
+	pos := s.seq
+	if recovered && resumeAt < pos {
+		pos = resumeAt
+	}
+	d := s.d
+	details := map[string]any{
+		"creationTime":             d.now().UTC().Format("2006-01-02T15:04:05.000+0000"),
+		"maxConnectionsPerSession": 50,
+		"recoveryBufferSize":       d.opts.RecoveryBufferSize,
+		"recoveryTimeout":          int64(d.opts.RecoveryTimeout / time.Second),
+		"idleTimeout":              1800,
+		"absoluteTimeout":          86400,
+		"maxActiveRequests":        10,
+	}
+	if recovering {
+		details["recoveryState"] = map[bool]string{true: "Successful", false: "Failed"}[recovered]
+	}
+	rid := d.uuid()
+	c.push(frame(frameMeta{Type: "ConnectionDetails", MessageID: rid, Status: http.StatusOK,
+		WSC: &wscInfo{Token: wscToken(s.id, pos), Sequence: pos}, Headers: map[string]string{"RCRequestId": rid}}, details))
+	if recovered {
+		for _, f := range s.buffer {
+			if f.seq > resumeAt {
+				c.push(f.frame)
+			}
+		}
+	}
+}
+
+// notify sends a notification on the session's socket, or keeps it for
+// replay while the client is away.
+func (s *wsSession) notify(n notification) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	f := frame(frameMeta{Type: "ServerNotification", MessageID: n.UUID, Status: http.StatusOK,
+		Headers: map[string]string{"RCRequestId": s.d.uuid()},
+		WSC:     &wscInfo{Token: wscToken(s.id, s.seq), Sequence: s.seq}}, n)
+	s.buffer = append(s.buffer, sentFrame{seq: s.seq, frame: f})
+	if over := len(s.buffer) - s.d.opts.RecoveryBufferSize; over > 0 {
+		s.buffer = append(s.buffer[:0:0], s.buffer[over:]...)
+	}
+	if s.conn != nil {
+		s.conn.push(f)
+	}
+}
+
+// detach forgets a socket that closed. The session (and its subscription)
+// waits RecoveryTimeout on the sim clock for a recovery, then ends.
+func (s *wsSession) detach(c *wsConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn != c {
+		return
+	}
+	s.conn = nil
+	select {
+	case <-s.d.stop:
+		return
+	default:
+	}
+	s.detachN++
+	n := s.detachN
+	s.expiry = s.d.sim.Clock().AfterFunc(s.d.opts.RecoveryTimeout, func() { s.expire(n) })
+}
+
+func (s *wsSession) expire(n int) {
+	d := s.d
+	d.subs.mu.Lock()
+	defer d.subs.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn != nil || s.detachN != n || s.dead {
+		return
+	}
+	s.dead = true
+	s.buffer = nil
+	delete(d.subs.wsSessions, s.id)
+	if s.sub != nil {
+		d.removeLocked(s.sub)
+	}
+}
+
+// wsConn is one socket. Only writeLoop writes to it; push never blocks:
+// a socket whose queue is full is closed (the client may recover).
+type wsConn struct {
+	d      *Dialect
+	ws     *websocket.Conn
+	send   chan []byte
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (c *wsConn) push(f []byte) {
+	select {
+	case <-c.closed:
+	case c.send <- f:
+	default:
+		c.close()
+	}
+}
+
+func (c *wsConn) close() {
+	c.once.Do(func() {
+		close(c.closed)
+		_ = c.ws.Close()
+	})
+}
+
+const writeWait = 10 * time.Second
+
+func (c *wsConn) writeLoop() {
+	defer c.d.wg.Done()
+	defer c.close()
+	var ping <-chan time.Time
+	if c.d.opts.PingInterval > 0 {
+		t := time.NewTicker(c.d.opts.PingInterval)
+		defer t.Stop()
+		ping = t.C
+	}
+	for {
+		select {
+		case <-c.closed:
+			return
+		case <-c.d.stop:
+			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
+			return
+		case f := <-c.send:
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.TextMessage, f); err != nil {
+				return
+			}
+		case <-ping:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (c *wsConn) readLoop(s *wsSession) {
+	defer c.d.wg.Done()
+	defer s.detach(c)
+	defer c.close()
+	c.ws.SetReadLimit(maxBody)
+	for {
+		_, msg, err := c.ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		c.handle(s, msg)
+	}
+}
+
+// handle answers one client frame.
+func (c *wsConn) handle(s *wsSession, msg []byte) {
+	var parts []json.RawMessage
+	var meta frameMeta
+	if err := json.Unmarshal(msg, &parts); err != nil || len(parts) == 0 || json.Unmarshal(parts[0], &meta) != nil {
+		c.push(frame(frameMeta{Type: "Error", MessageID: c.d.uuid(), Status: http.StatusBadRequest},
+			(&apiError{Code: codeBadJSON, Message: "JSON can't be parsed. A frame is a JSON array [meta, body?]."}).body()))
+		return
+	}
+	var body json.RawMessage
+	if len(parts) > 1 {
+		body = parts[1]
+	}
+	switch meta.Type {
+	case "Heartbeat":
+		c.push(frame(frameMeta{Type: "Heartbeat", MessageID: meta.MessageID}, nil))
+	case "ClientRequest":
+		status, headers, out := c.d.clientRequest(s, meta, body)
+		if headers == nil {
+			headers = map[string]string{}
+		}
+		headers["RCRequestId"] = c.d.uuid()
+		c.push(frame(frameMeta{Type: "ClientRequest", MessageID: meta.MessageID, Status: status, Headers: headers}, out))
+	default:
+		c.push(frame(frameMeta{Type: "Error", MessageID: meta.MessageID, Status: http.StatusBadRequest},
+			invalidParam("type", meta.Type, "A client sends ClientRequest or Heartbeat frames.").body()))
+	}
+}
+
+// clientRequest serves a request sent over the socket: the subscription
+// API natively, anything else under /restapi through the REST routes.
+func (d *Dialect) clientRequest(s *wsSession, meta frameMeta, body json.RawMessage) (int, map[string]string, any) {
+	p, _, _ := strings.Cut(meta.Path, "?")
+	p = strings.TrimSuffix(p, "/")
+	method := strings.ToUpper(meta.Method)
+	fail := func(err error) (int, map[string]string, any) {
+		ae := asAPIError(err)
+		return ae.Status, map[string]string{"Content-Type": "application/json"}, ae.body()
+	}
+	ok := func(status int, sub *subscription, info any) (int, map[string]string, any) {
+		return status, map[string]string{"Content-Type": "application/json", "WSG-SubscriptionId": sub.ID}, info
+	}
+	const subPath = "/restapi/v1.0/subscription"
+	switch {
+	case p == subPath && method == http.MethodPost:
+		var req subscriptionRequest
+		if err := decodeRaw(body, &req); err != nil {
+			return fail(err)
+		}
+		if req.DeliveryMode != nil && req.DeliveryMode.TransportType != "" && req.DeliveryMode.TransportType != transportWebSocket {
+			return fail(invalidParam("deliveryMode.transportType", req.DeliveryMode.TransportType, "Over the WebSocket only WebSocket subscriptions can be created."))
+		}
+		sub, err := d.newSubscription(s.grant, s.base, req, transportWebSocket)
+		if err != nil {
+			return fail(err)
+		}
+		sub.ws = s
+		if err := d.registerOnSocket(s, sub); err != nil {
+			return fail(err)
+		}
+		return ok(http.StatusOK, sub, d.infoOf(sub))
+	case strings.HasPrefix(p, subPath+"/"):
+		subID := strings.TrimPrefix(p, subPath+"/")
+		subID = strings.TrimSuffix(subID, "/renew")
+		d.subs.mu.Lock()
+		defer d.subs.mu.Unlock()
+		sub := d.subs.byID[subID]
+		if sub == nil || sub.ws != s {
+			return fail(notFound("subscriptionId", subID, "no subscription "+subID+" on this WebSocket session"))
+		}
+		switch method {
+		case http.MethodGet:
+			return ok(http.StatusOK, sub, sub.info(d.now()))
+		case http.MethodPut, http.MethodPost:
+			var req subscriptionRequest
+			if err := decodeRaw(body, &req); err != nil {
+				return fail(err)
+			}
+			if len(req.EventFilters) > 0 {
+				fs, disabled, err := d.parseFilters(s.grant, req.EventFilters)
+				if err != nil {
+					return fail(err)
+				}
+				sub.Filters, sub.Disabled = fs, disabled
+			}
+			sub.Expires = d.now().Add(time.Duration(sub.ExpiresIn) * time.Second)
+			return ok(http.StatusOK, sub, sub.info(d.now()))
+		case http.MethodDelete:
+			d.removeLocked(sub)
+			return http.StatusNoContent, map[string]string{"WSG-SubscriptionId": sub.ID}, nil
+		}
+		return fail(&apiError{Status: http.StatusMethodNotAllowed, Code: "CMN-405", Message: "Method " + method + " is not allowed on " + p})
+	case p == subPath && method == http.MethodGet:
+		d.subs.mu.Lock()
+		var recs []subscriptionInfo
+		if s.sub != nil {
+			recs = append(recs, s.sub.info(d.now()))
+		}
+		d.subs.mu.Unlock()
+		return http.StatusOK, map[string]string{"Content-Type": "application/json"}, map[string]any{"records": recs}
+	}
+	return d.restOverSocket(s, method, meta, body)
+}
+
+func decodeRaw(body json.RawMessage, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 || string(body) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. " + err.Error()}
+	}
+	return nil
+}
+
+func (d *Dialect) infoOf(sub *subscription) subscriptionInfo {
+	d.subs.mu.Lock()
+	defer d.subs.mu.Unlock()
+	return sub.info(d.now())
+}
+
+// registerOnSocket makes sub the socket's one subscription; a second
+// subscribe replaces the first (DOCS: one active subscription per socket).
+func (d *Dialect) registerOnSocket(s *wsSession, sub *subscription) error {
+	d.subs.mu.Lock()
+	defer d.subs.mu.Unlock()
+	if d.subs.closed || s.dead {
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "CMN-211", Message: "Service is shutting down"}
+	}
+	if s.sub != nil {
+		d.removeLocked(s.sub)
+	}
+	s.sub = sub
+	d.subs.byID[sub.ID] = sub
+	return nil
+}
+
+// restOverSocket serves any other /restapi request through the REST
+// routes, as the socket's own user (RCEX restOverWebSocket).
+func (d *Dialect) restOverSocket(s *wsSession, method string, meta frameMeta, body json.RawMessage) (int, map[string]string, any) {
+	if d.restapi == nil || !strings.HasPrefix(meta.Path, "/restapi/v1.0/") {
+		ae := notFound("path", meta.Path, "pbxsim serves /restapi/v1.0/... over the WebSocket")
+		return ae.Status, map[string]string{"Content-Type": "application/json"}, ae.body()
+	}
+	u := s.base + meta.Path
+	req := httptest.NewRequest(method, u, bytes.NewReader(body))
+	for k, v := range meta.Headers {
+		req.Header.Set(k, v)
+	}
+	if len(body) > 0 {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req = req.WithContext(context.WithValue(req.Context(), identityKey{}, identity{grantInfo: s.grant}))
+	rec := httptest.NewRecorder()
+	d.restapi.ServeHTTP(rec, req)
+	headers := map[string]string{}
+	for k := range rec.Header() {
+		headers[k] = rec.Header().Get(k)
+	}
+	if rec.Body.Len() == 0 {
+		return rec.Code, headers, nil
+	}
+	return rec.Code, headers, json.RawMessage(rec.Body.Bytes())
+}
+
+// closeAll closes every socket and stops every webhook (Dialect.Close).
+func (ss *subscriptions) closeAll() {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.closed = true
+	for _, s := range ss.wsSessions {
+		s.mu.Lock()
+		if s.conn != nil {
+			s.conn.close()
+		}
+		if s.expiry != nil {
+			s.expiry.Stop()
+		}
+		s.mu.Unlock()
+	}
+	for _, sub := range ss.byID {
+		if sub.hook != nil {
+			sub.hook.stop()
+		}
+	}
+}
