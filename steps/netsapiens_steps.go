@@ -1,9 +1,318 @@
 package steps
 
-import "github.com/cucumber/godog"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 
-// NSWorld is the NetSapiens steps' state (owned by the NetSapiens specs).
-type NSWorld struct{}
+	"github.com/cucumber/godog"
 
-// registerNetSapiens adds the NetSapiens steps (stub until the NetSapiens specs land).
-func registerNetSapiens(sc *godog.ScenarioContext, w *World) {}
+	"github.com/xfer-conform/xfer-conform/client/netsapiens"
+)
+
+// registerNetSapiens adds the NetSapiens steps: the world around the
+// operator (through the control API), the operator's attended transfer
+// through the reference client, the traps, and webhook checks.
+func registerNetSapiens(sc *godog.ScenarioContext, w *World) {
+	ns := func(f func(*NSWorld) error) func() error {
+		return func() error {
+			n, err := w.ns()
+			if err != nil {
+				return err
+			}
+			return f(n)
+		}
+	}
+	ns1 := func(f func(*NSWorld, string) error) func(string) error {
+		return func(s string) error {
+			n, err := w.ns()
+			if err != nil {
+				return err
+			}
+			return f(n, s)
+		}
+	}
+
+	// The world.
+	sc.Step(`^the outside caller has called the inbound number and the operator answered$`, ns((*NSWorld).callerReachesOperator))
+	sc.Step(`^the consult answers$`, ns((*NSWorld).consultAnswers))
+	sc.Step(`^the outside caller hangs up$`, ns((*NSWorld).callerHangsUp))
+
+	// Credentials.
+	sc.Step(`^the operator uses the domain's read-only key$`, ns((*NSWorld).useReadOnlyKey))
+
+	// The guide, step by step.
+	sc.Step(`^the operator reads the domain's active calls$`, ns((*NSWorld).readOriginal))
+	sc.Step(`^the operator's call shows a call-session-id, a call-orig-call-id and a call-term-call-id$`, ns((*NSWorld).originalHasIDs))
+	sc.Step(`^the operator puts the original call on hold by its (call-term-call-id|call-orig-call-id)$`, ns1((*NSWorld).holdBy))
+	sc.Step(`^the operator places a consultation call to the consult$`, ns((*NSWorld).placeConsult))
+	sc.Step(`^the consult's phone rings$`, ns((*NSWorld).consultRings))
+	sc.Step(`^the consultation call is active on both sides$`, ns((*NSWorld).consultActive))
+	sc.Step(`^the consultation call is still active on both sides$`, ns((*NSWorld).consultActive))
+	sc.Step(`^the operator completes the attended transfer on the (call-orig-call-id|call-term-call-id) with the consult call's hostname and session$`, ns1((*NSWorld).transferOn))
+	sc.Step(`^the operator completes the attended transfer on the call-orig-call-id to session "([^"]+)"$`, ns1((*NSWorld).transferToSession))
+	sc.Step(`^the operator sends the transfer on the call-orig-call-id with the consult call's hostname and session and call-term-user set to the consult$`, ns((*NSWorld).transferWithCallTermUser))
+	sc.Step(`^the operator runs the attended transfer to the consult, who answers$`, ns((*NSWorld).runWholeGuide))
+
+	// Shortcuts to a state, for scenarios about a later step.
+	sc.Step(`^the operator has the caller on hold$`, ns((*NSWorld).haveCallerOnHold))
+	sc.Step(`^the operator has placed a consultation call to the consult$`, ns((*NSWorld).placeConsult))
+	sc.Step(`^the operator has the caller on hold and is talking to the consult on a consultation call$`, ns((*NSWorld).haveConsultUp))
+
+	// Outcomes.
+	sc.Step(`^the server answers 202 Accepted$`, ns((*NSWorld).answered202))
+	sc.Step(`^the server refuses it with (\d{3})$`, func(status int) error {
+		n, err := w.ns()
+		if err != nil {
+			return err
+		}
+		return n.refusedWith(status)
+	})
+	sc.Step(`^pbxsim notes "([^"]+)"$`, ns1((*NSWorld).pbxsimNotes))
+	sc.Step(`^the operator's side of the original call (?:still )?reads "([^"]+)"$`, ns1((*NSWorld).operatorSideReads))
+	sc.Step(`^the outside caller's side of the original call reads "([^"]+)"$`, ns1((*NSWorld).callerSideReads))
+	sc.Step(`^the outside caller is talking to the consult$`, ns((*NSWorld).callerTalksToConsult))
+	sc.Step(`^the operator is in no call$`, ns((*NSWorld).operatorInNoCall))
+	sc.Step(`^the consultation call has ended$`, ns((*NSWorld).consultEnded))
+	sc.Step(`^the attended transfer does not complete$`, ns((*NSWorld).transferDidNotComplete))
+	sc.Step(`^the outside caller's call now rings the consult as a blind transfer$`, ns((*NSWorld).callerBlindTransferred))
+
+	// Webhooks.
+	sc.Step(`^a "([^"]+)" event subscription posting to the steps' receiver$`, ns1((*NSWorld).subscribe))
+	sc.Step(`^the receiver got a post for every change of the (original|consultation) call, ending with remove "yes"$`, ns1((*NSWorld).postedEveryChange))
+	sc.Step(`^the posts of the original call show, in order:$`, func(table *godog.Table) error {
+		n, err := w.ns()
+		if err != nil {
+			return err
+		}
+		return n.postsInOrder(table)
+	})
+	sc.Step(`^the subscription reads status "([^"]+)"$`, ns1((*NSWorld).subscriptionStatus))
+}
+
+// callerReachesOperator is the guide's step 1: +15555555555 calls
+// +11111111111, routed to the operator, who answers on the webphone.
+func (n *NSWorld) callerReachesOperator() error {
+	w := n.w
+	if err := w.addressCalls(n.facts.OutsideCaller, n.facts.InboundNumber); err != nil {
+		return err
+	}
+	if err := w.addressAnswers(n.facts.Operator.ID); err != nil {
+		return err
+	}
+	// The NS API must show it too, both sides active.
+	_, err := n.Transfer.FindOriginal(w.Context())
+	return err
+}
+
+func (n *NSWorld) consultAnswers() error { return n.w.addressAnswers(n.facts.Consult.ID) }
+
+func (n *NSWorld) callerHangsUp() error {
+	w := n.w
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	id := w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber]
+	call, err := w.Ctl.Call(w.Context(), id)
+	if err != nil {
+		return fmt.Errorf("reading the original call %s: %w", id, err)
+	}
+	leg, ok := call.LegOf(n.facts.OutsideCaller)
+	if !ok {
+		return fmt.Errorf("the original call %s has no leg of %s: %+v", id, n.facts.OutsideCaller, call.Legs)
+	}
+	w.Trace.Addf("world: the outside caller hangs up (call %s leg %s)", id, leg.ID)
+	return w.Ctl.Hangup(w.Context(), id, leg.ID)
+}
+
+func (n *NSWorld) useReadOnlyKey() error {
+	c, err := n.clientWith(n.facts.ReadOnlyKey, "read-only key")
+	if err != nil {
+		return err
+	}
+	n.Client = c
+	original := n.Transfer.Original
+	n.Transfer = c.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
+	n.Transfer.UseOriginal(original)
+	return nil
+}
+
+func (n *NSWorld) readOriginal() error {
+	_, err := n.Transfer.FindOriginal(n.w.Context())
+	return err
+}
+
+func (n *NSWorld) originalHasIDs() error {
+	o := n.Transfer.Original
+	if o.SessionID == "" || o.OrigCallID == "" || o.TermCallID == "" || o.CoreServer == "" {
+		return fmt.Errorf("the guide's step 2 needs call-session-id, call-orig-call-id, call-term-call-id and core-server; the call reads %s core=%q", o, o.CoreServer)
+	}
+	if !o.IsTerm("", n.facts.Operator.ID) {
+		return fmt.Errorf("the operator %s should be the term side of the inbound call: %s", n.facts.Operator.ID, o)
+	}
+	return nil
+}
+
+func (n *NSWorld) idOf(which string) string {
+	if which == "call-orig-call-id" {
+		return string(n.Transfer.Original.OrigCallID)
+	}
+	return string(n.Transfer.Original.TermCallID)
+}
+
+func (n *NSWorld) holdBy(which string) error {
+	if err := n.needOriginal(); err != nil {
+		return err
+	}
+	id := n.idOf(which)
+	return n.write(fmt.Sprintf("hold by %s %s", which, id), func() error {
+		return n.Client.Hold(n.w.Context(), n.facts.Operator.ID, id)
+	})
+}
+
+func (n *NSWorld) haveCallerOnHold() error {
+	if err := n.needOriginal(); err != nil {
+		return err
+	}
+	return n.Transfer.Hold(n.w.Context())
+}
+
+func (n *NSWorld) placeConsult() error {
+	return n.write("the consultation call", func() error { return n.Transfer.StartConsult(n.w.Context()) })
+}
+
+// consultRings waits until the consultation call shows, its consult side
+// alerting, and keeps it (its session id is needed to transfer early).
+func (n *NSWorld) consultRings() error {
+	t := n.Transfer
+	return n.w.Await("the consultation call ringing at "+n.facts.Consult.ID, func() (bool, string, error) {
+		calls, err := n.Client.Calls(n.w.Context())
+		if err != nil {
+			return false, "", err
+		}
+		for _, c := range calls {
+			if string(c.OrigCallID) == t.ConsultCallID || string(c.ByCallID) == t.ConsultCallID {
+				t.ConsultCall = c
+				return strings.EqualFold(c.TermInfo(), netsapiens.InfoAlerting) && c.IsTerm("", n.facts.Consult.ID), netsapiens.Summarize(calls), nil
+			}
+		}
+		return false, netsapiens.Summarize(calls), nil
+	})
+}
+
+func (n *NSWorld) consultActive() error {
+	if err := n.requireConsultCallID(); err != nil {
+		return err
+	}
+	_, err := n.Transfer.AwaitConsult(n.w.Context())
+	return err
+}
+
+func (n *NSWorld) requireConsultCallID() error {
+	if n.Transfer.ConsultCallID == "" {
+		return fmt.Errorf("no consultation call was placed in this scenario")
+	}
+	return nil
+}
+
+func (n *NSWorld) haveConsultUp() error {
+	if err := n.haveCallerOnHold(); err != nil {
+		return err
+	}
+	if err := n.Transfer.StartConsult(n.w.Context()); err != nil {
+		return err
+	}
+	if err := n.consultAnswers(); err != nil {
+		return err
+	}
+	return n.consultActive()
+}
+
+// transferBody is what the guide's step 6 sends, from the consult call as
+// last read.
+func (n *NSWorld) transferBody() (netsapiens.AttendedTransferBody, error) {
+	cc := n.Transfer.ConsultCall
+	if cc.SessionID == "" {
+		return netsapiens.AttendedTransferBody{}, fmt.Errorf("the consultation call has not been read yet")
+	}
+	return netsapiens.AttendedTransferBody{Hostname: string(cc.CoreServer), DestinationSessionID: string(cc.SessionID)}, nil
+}
+
+func (n *NSWorld) transferOn(which string) error {
+	if err := n.needOriginal(); err != nil {
+		return err
+	}
+	body, err := n.transferBody()
+	if err != nil {
+		return err
+	}
+	id := n.idOf(which)
+	return n.write(fmt.Sprintf("attended transfer on %s %s to session %s", which, id, body.DestinationSessionID), func() error {
+		return n.Client.TransferAttended(n.w.Context(), n.facts.Operator.ID, id, body)
+	})
+}
+
+func (n *NSWorld) transferToSession(session string) error {
+	if err := n.needOriginal(); err != nil {
+		return err
+	}
+	host := string(n.Transfer.Original.CoreServer)
+	id := string(n.Transfer.Original.OrigCallID)
+	return n.write("attended transfer to session "+session, func() error {
+		return n.Client.TransferAttended(n.w.Context(), n.facts.Operator.ID, id,
+			netsapiens.AttendedTransferBody{Hostname: host, DestinationSessionID: session})
+	})
+}
+
+// transferWithCallTermUser sends what the guide warns against: the right
+// attended-transfer body plus call-term-user.
+func (n *NSWorld) transferWithCallTermUser() error {
+	if err := n.needOriginal(); err != nil {
+		return err
+	}
+	body, err := n.transferBody()
+	if err != nil {
+		return err
+	}
+	raw, _ := json.Marshal(map[string]string{
+		"hostname": body.Hostname, "call-destination-session-id": body.DestinationSessionID,
+		"call-term-user": n.facts.Consult.ID,
+	})
+	id := string(n.Transfer.Original.OrigCallID)
+	return n.write("transfer with call-term-user "+string(raw), func() error {
+		return n.Client.RawTransfer(n.w.Context(), n.facts.Operator.ID, id, raw)
+	})
+}
+
+// runWholeGuide runs the reference client's AttendedTransfer while the
+// world answers the consult's phone, as a person would.
+func (n *NSWorld) runWholeGuide() error {
+	w := n.w
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(w.Context())
+	defer cancel()
+	type result struct {
+		t   *netsapiens.WarmTransfer
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		t, err := n.Client.AttendedTransfer(ctx, n.facts.Operator.ID, n.facts.Consult.ID)
+		done <- result{t, err}
+	}()
+	answerErr := n.consultAnswers()
+	if answerErr != nil {
+		cancel()
+	}
+	r := <-done
+	if r.t != nil {
+		n.Transfer = r.t
+	}
+	if answerErr != nil {
+		return fmt.Errorf("the consult could not answer: %w (client: %v)", answerErr, r.err)
+	}
+	return r.err
+}
