@@ -42,10 +42,10 @@ func (o object) MarshalJSON() ([]byte, error) {
 }
 
 // callView is the NetSapiens picture of a core call: one orig side and one
-// term side. orig is the first live leg (the caller, or the party left
-// after the caller transferred away), term the newest other live leg; so
+// term side. Legs that left by a transfer or forward are passed over, so
 // after an attended transfer the surviving call reads orig = customer,
-// term = consult. An ended call keeps its first and last legs.
+// term = consult, and after a blind transfer orig = caller, term = the new
+// target. A leg that hung up stays in the picture until the call ends.
 type callView struct {
 	call       simulator.Call
 	orig, term simulator.Leg
@@ -54,20 +54,34 @@ type callView struct {
 
 func viewOf(c simulator.Call) callView {
 	v := callView{call: c}
-	live := c.LiveLegs()
-	switch {
-	case len(live) > 0:
-		v.orig = live[0]
-		if len(live) > 1 {
-			v.term, v.hasTerm = live[len(live)-1], true
+	var sides []simulator.Leg
+	for _, l := range c.Legs {
+		if !movedAway(l) {
+			sides = append(sides, l)
 		}
-	case len(c.Legs) > 0:
-		v.orig = c.Legs[0]
-		if len(c.Legs) > 1 {
-			v.term, v.hasTerm = c.Legs[len(c.Legs)-1], true
+	}
+	if len(sides) == 0 {
+		sides = c.Legs // an ended call that was merged away: first and last
+	}
+	if len(sides) == 0 {
+		return v
+	}
+	v.orig = sides[0]
+	for _, l := range sides[1:] {
+		if !v.hasTerm || l.State.Live() || !v.term.State.Live() {
+			v.term, v.hasTerm = l, true
 		}
 	}
 	return v
+}
+
+// movedAway reports whether a leg left its call for somewhere else.
+func movedAway(l simulator.Leg) bool {
+	switch l.Reason {
+	case simulator.ReasonBlindTransfer, simulator.ReasonAttendedTransfer, simulator.ReasonForwarded, simulator.ReasonCallFlip:
+		return true
+	}
+	return l.State == simulator.LegGone
 }
 
 // side is how a leg's endpoint reads in NS fields.

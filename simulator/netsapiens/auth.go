@@ -68,7 +68,7 @@ var keyScope = map[string]string{
 type credentials struct {
 	mu      sync.Mutex
 	keys    map[string]principal
-	access  map[string]principal     // access token -> who, with expiry
+	access  map[string]principal    // access token -> who, with expiry
 	refresh map[string]refreshGrant // refresh token -> who
 	revoked map[string]bool         // revoked JWT ids
 	secret  []byte                  // HMAC key for JWTs

@@ -92,9 +92,3 @@ func (b body) requiredAll(keys ...string) ([]string, *apiError) {
 	}
 	return out, nil
 }
-
-// has reports whether a field is present with a non-empty value.
-func (b body) has(key string) bool {
-	s, err := b.optional(key)
-	return err != nil || s != ""
-}

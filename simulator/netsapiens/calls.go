@@ -67,9 +67,12 @@ func (d *Dialect) userCalls(domain, user string) []simulator.Call {
 	return out
 }
 
+// inDomain reports whether a call concerns a domain: one of its legs is
+// there, or is calling there (an inbound call before the user's phone
+// leg exists).
 func inDomain(c simulator.Call, domain string) bool {
 	for _, l := range c.Legs {
-		if l.Endpoint.TenantID == domain {
+		if l.Endpoint.TenantID == domain || l.To.TenantID == domain {
 			return true
 		}
 	}

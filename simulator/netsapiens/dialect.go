@@ -35,9 +35,9 @@ type Dialect struct {
 	core       string // core-server hostname
 	applyDelay time.Duration
 	tokenTTL   time.Duration
-	profiles   map[string]profile                     // domain -> quirks; also the set of domains
+	profiles   map[string]profile                    // domain -> quirks; also the set of domains
 	users      map[string]map[string]scenario.NSUser // domain -> user -> credentials and scope
-	clients    map[string]string                      // OAuth client id -> secret
+	clients    map[string]string                     // OAuth client id -> secret
 	creds      *credentials
 	handler    http.Handler
 	subs       *subscriptions
@@ -168,8 +168,10 @@ func (d *Dialect) later(apply func()) {
 }
 
 func (d *Dialect) routes() http.Handler {
+	// One router with full paths (no subrouter), so a known path with the
+	// wrong method reaches MethodNotAllowedHandler.
 	r := mux.NewRouter()
-	api := r.PathPrefix("/ns-api/v2").Subrouter()
+	api := prefixed{r, "/ns-api/v2"}
 	api.HandleFunc("/version", d.getVersion).Methods(http.MethodGet)
 	api.HandleFunc("/tokens", d.postTokens).Methods(http.MethodPost)
 	api.HandleFunc("/jwt", d.postJWT).Methods(http.MethodPost)
@@ -205,6 +207,15 @@ func (d *Dialect) routes() http.Handler {
 		writeError(w, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed on %s", req.Method, req.URL.Path))
 	})
 	return r
+}
+
+type prefixed struct {
+	r      *mux.Router
+	prefix string
+}
+
+func (p prefixed) HandleFunc(path string, f http.HandlerFunc) *mux.Route {
+	return p.r.HandleFunc(p.prefix+path, f)
 }
 
 func (d *Dialect) getVersion(w http.ResponseWriter, r *http.Request) {

@@ -23,8 +23,8 @@ var subscriptionModels = map[string]bool{
 // fields are guarded by subscriptions.mu.
 type subscription struct {
 	id, model, postURL, geo, scope, reseller, domain, user, preferred, current, status string
-	errorCount, postsCount                                                           int
-	created, expires                                                                 time.Time
+	errorCount, postsCount                                                             int
+	created, expires                                                                   time.Time
 
 	queue chan []byte // rendered posts waiting for the worker
 }
@@ -408,8 +408,10 @@ func (s *subscription) wantsEvent(c simulator.Call, now time.Time) bool {
 		return true
 	}
 	for _, l := range c.Legs {
-		if l.Endpoint.TenantID == s.domain && l.Endpoint.UserID == s.user {
-			return true
+		for _, e := range []simulator.Endpoint{l.Endpoint, l.To} {
+			if e.TenantID == s.domain && e.UserID == s.user {
+				return true
+			}
 		}
 	}
 	return false

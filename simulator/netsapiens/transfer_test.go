@@ -10,7 +10,7 @@ import (
 // call to 1000 is held, and 1000's consult call to 1010 is answered.
 type seedState struct {
 	origSession, origCallID, termCallID string // the customer's call
-	consultSession, consultOrigCallID    string // 1000's consult call to 1010
+	consultSession, consultOrigCallID   string // 1000's consult call to 1010
 }
 
 // upToConsult runs the seed's steps 1 to 5 over REST. answerConsult false
