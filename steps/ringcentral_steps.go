@@ -1,9 +1,282 @@
 package steps
 
-import "github.com/cucumber/godog"
+import (
+	"fmt"
 
-// RCWorld is the RingCentral steps' state (owned by the RingCentral specs).
-type RCWorld struct{}
+	"github.com/cucumber/godog"
 
-// registerRingCentral adds the RingCentral steps (stub until the RingCentral specs land).
-func registerRingCentral(sc *godog.ScenarioContext, w *World) {}
+	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+)
+
+// registerRingCentral adds the RingCentral steps (features/ringcentral).
+// Roles are the customer (who calls), the operator (who transfers) and the
+// consult (who takes the call over), as in RingCentral's guide "Managing
+// warm transfers". The operator acts through the reference client; the
+// world (a customer dialling, a consult picking up) acts through pbxsim's
+// control API.
+func registerRingCentral(sc *godog.ScenarioContext, w *World) {
+	role := `(customer|operator|consult)`
+	// Set-up.
+	sc.Step(`^the `+role+` follows their RingCentral telephony sessions$`, w.rcFollows)
+	// The world.
+	sc.Step(`^the customer calls the operator on RingCentral$`, w.rcCustomerCallsOperator)
+	sc.Step(`^the `+role+` picks up$`, w.rcPicksUp)
+	sc.Step(`^the `+role+` hangs up$`, w.rcHangsUp)
+	// The operator's Call Control actions.
+	sc.Step(`^the operator answers the ringing call through Call Control$`, w.rcOperatorAnswers)
+	sc.Step(`^the operator learns the customer's call from notifications$`, w.rcLearnsCustomerCall)
+	sc.Step(`^the operator holds the customer and calls the consult$`, w.rcBeginWarmTransfer)
+	sc.Step(`^the operator learns the consult call from notifications$`, w.rcLearnsConsultCall)
+	sc.Step(`^the operator completes the warm transfer$`, w.rcCompleteWarmTransfer)
+	sc.Step(`^the operator puts the customer on hold$`, w.rcHold)
+	sc.Step(`^the operator takes the customer off hold$`, w.rcUnhold)
+	sc.Step(`^the operator (mutes|unmutes) the customer's call$`, w.rcMute)
+	sc.Step(`^the operator blind-transfers the customer to the consult's extension$`, w.rcBlindTransfer)
+	// What must hold.
+	sc.Step(`^the operator's party in the customer's call is (Answered|Hold)( and muted)?$`, w.rcOperatorPartyIs)
+	sc.Step(`^the bridge answers with the operator's party Gone by AttendedTransfer, pointing at the consult call$`, w.rcBridgeAnswer)
+	sc.Step(`^the operator's notifications show both of the operator's parties Gone by AttendedTransfer with reciprocal peerIds$`, w.rcSettled)
+	sc.Step(`^the customer's and the consult's notifications show them Answered in the same session$`, w.rcCustomerMeetsConsult)
+	sc.Step(`^reading that session shows the customer and the consult Answered$`, w.rcReadSharedSession)
+	sc.Step(`^the transfer answers with the operator's party Disconnected by BlindTransfer$`, w.rcBlindAnswer)
+	sc.Step(`^the consult's phone rings with the customer's call$`, w.rcConsultRings)
+	sc.Step(`^the operator's Answered notifications of both calls have the fields and ID formats of the guide's sample events$`, w.rcEventShape)
+	registerRingCentralRefusals(sc, w)
+}
+
+func (w *World) rcFollows(role string) error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	return r.follow(role)
+}
+
+func (w *World) rcCustomerCallsOperator() error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	from, err := r.address("customer")
+	if err != nil {
+		return err
+	}
+	to, err := r.address("operator")
+	if err != nil {
+		return err
+	}
+	return w.addressCalls(from, to)
+}
+
+func (w *World) rcPicksUp(role string) error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	f, err := r.factsOf(role)
+	if err != nil {
+		return err
+	}
+	return w.addressAnswers(f.ID)
+}
+
+// rcHangsUp hangs up the role's newest live leg through the control API.
+func (w *World) rcHangsUp(role string) error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	f, err := r.factsOf(role)
+	if err != nil {
+		return err
+	}
+	calls, err := w.Ctl.Calls(w.Context())
+	if err != nil {
+		return err
+	}
+	for i := len(calls) - 1; i >= 0; i-- {
+		for _, l := range calls[i].Legs {
+			if l.Endpoint.UserID == f.ID && (l.State == "answered" || l.State == "held" || l.State == "proceeding" || l.State == "setup") {
+				w.Trace.Addf("world: the %s hangs up (call %s leg %s)", role, calls[i].ID, l.ID)
+				return w.Ctl.Hangup(w.Context(), calls[i].ID, l.ID)
+			}
+		}
+	}
+	return fmt.Errorf("the %s (%s) has no live leg to hang up; calls: %+v", role, f.ID, calls)
+}
+
+func (w *World) rcOperatorAnswers() error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	op, err := r.following("operator")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := r.stepCtx()
+	defer cancel()
+	var leg rc.Leg
+	if err := op.desk.Wait(ctx, "the operator's phone to ring (an Inbound party in Setup or Proceeding)", func() bool {
+		var ok bool
+		leg, ok = op.desk.Ringing()
+		return ok
+	}); err != nil {
+		return err
+	}
+	p, err := op.client.Answer(ctx, leg, op.facts.DeviceID)
+	r.record(fmt.Sprintf("answer %s/%s on device %s", leg.SessionID, leg.PartyID, op.facts.DeviceID), p, err)
+	return err
+}
+
+func (w *World) rcLearnsCustomerCall() error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	op, err := r.following("operator")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := r.stepCtx()
+	defer cancel()
+	if err := op.desk.Wait(ctx, "the customer's call: the operator's party Inbound and Answered", func() bool {
+		var ok bool
+		r.customerCall, ok = op.desk.CustomerCall()
+		return ok
+	}); err != nil {
+		return err
+	}
+	w.Trace.Addf("ringcentral: customer's call %s, operator's party %s", r.customerCall.SessionID, r.customerCall.PartyID)
+	return nil
+}
+
+func (w *World) rcBeginWarmTransfer() error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	op, err := r.following("operator")
+	if err != nil {
+		return err
+	}
+	ctx, cancel := r.stepCtx()
+	defer cancel()
+	wt, err := op.client.BeginWarmTransfer(ctx, op.desk, rc.Caller{DeviceID: op.facts.DeviceID}, rc.Callee{ExtensionNumber: r.facts.Consult.Extension})
+	if err != nil {
+		return err
+	}
+	r.Transfer = wt
+	r.customerCall = wt.Customer
+	w.Trace.Addf("ringcentral: held %s/%s, called the consult: session %s, operator's party %s",
+		wt.Customer.SessionID, wt.Customer.PartyID, wt.Consult.SessionID, wt.Consult.PartyID)
+	return nil
+}
+
+func (r *RCWorld) transfer() (*rc.WarmTransfer, error) {
+	if r.Transfer == nil {
+		return nil, fmt.Errorf("no warm transfer was begun (add: When the operator holds the customer and calls the consult)")
+	}
+	return r.Transfer, nil
+}
+
+func (w *World) rcLearnsConsultCall() error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	wt, err := r.transfer()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := r.stepCtx()
+	defer cancel()
+	leg, err := wt.AwaitConsult(ctx)
+	if err != nil {
+		return err
+	}
+	w.Trace.Addf("ringcentral: consult call %s, operator's party %s", leg.SessionID, leg.PartyID)
+	return nil
+}
+
+func (w *World) rcCompleteWarmTransfer() error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	wt, err := r.transfer()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := r.stepCtx()
+	defer cancel()
+	p, err := wt.Complete(ctx)
+	r.record(fmt.Sprintf("bridge %s/%s with %s/%s", wt.Customer.SessionID, wt.Customer.PartyID, wt.Consult.SessionID, wt.Consult.PartyID), p, err)
+	return err
+}
+
+// customerLeg is the operator's leg in the customer's call, learned first.
+func (r *RCWorld) customerLeg() (rc.Leg, error) {
+	if r.customerCall.SessionID == "" {
+		return rc.Leg{}, fmt.Errorf("the customer's call is not known yet (add: Then the operator learns the customer's call from notifications)")
+	}
+	return r.customerCall, nil
+}
+
+func (w *World) rcHold() error   { return w.rcPartyAction("hold") }
+func (w *World) rcUnhold() error { return w.rcPartyAction("unhold") }
+
+func (w *World) rcMute(action string) error { return w.rcPartyAction(action[:len(action)-1]) }
+
+func (w *World) rcPartyAction(action string) error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	op, err := r.person("operator")
+	if err != nil {
+		return err
+	}
+	leg, err := r.customerLeg()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := r.stepCtx()
+	defer cancel()
+	var p *rc.Party
+	switch action {
+	case "hold":
+		p, err = op.client.Hold(ctx, leg)
+	case "unhold":
+		p, err = op.client.Unhold(ctx, leg)
+	case "mute":
+		p, err = op.client.Mute(ctx, leg, true)
+	case "unmute":
+		p, err = op.client.Mute(ctx, leg, false)
+	}
+	r.record(fmt.Sprintf("%s %s/%s", action, leg.SessionID, leg.PartyID), p, err)
+	return err
+}
+
+func (w *World) rcBlindTransfer() error {
+	r, err := w.rc()
+	if err != nil {
+		return err
+	}
+	op, err := r.person("operator")
+	if err != nil {
+		return err
+	}
+	leg, err := r.customerLeg()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := r.stepCtx()
+	defer cancel()
+	p, err := op.client.Transfer(ctx, leg, rc.Callee{ExtensionNumber: r.facts.Consult.Extension})
+	r.record(fmt.Sprintf("transfer %s/%s to extension %s", leg.SessionID, leg.PartyID, r.facts.Consult.Extension), p, err)
+	return err
+}
