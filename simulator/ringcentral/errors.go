@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -163,7 +164,11 @@ func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<access_token>" reads better than "\u003caccess_token\u003e"
+	err := enc.Encode(v)
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errorCode":"CMN-211","message":"Internal Server Error: cannot render response","errors":[{"errorCode":"CMN-211","message":"Internal Server Error: cannot render response"}]}`)

@@ -308,3 +308,12 @@ func partyIs(pid, code string) func(gjson.Result) bool {
 		return env.Get("body.parties.0.id").String() == pid && env.Get("body.parties.0.status.code").String() == code
 	}
 }
+
+// originate places a call between two extensions of the default account.
+func originate(w *world, from, to string) simulator.OriginateRequest {
+	f := w.user(from)
+	f.Number = from
+	tt := w.user(to)
+	tt.Number = to
+	return simulator.OriginateRequest{From: f, To: tt}
+}
