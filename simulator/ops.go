@@ -218,7 +218,7 @@ func (s *Sim) rejectLocked(legID string, why Reason, cause string) error {
 		return newError(ErrWrongState, "leg", l.ID, "cannot reject leg %s: only a ringing incoming leg can be rejected (it is %s %s)", l.ID, l.Direction, l.State)
 	}
 	s.setState(l.call, l, LegDisconnected, why, cause)
-	s.collapse(l.call, cause)
+	s.collapse(l.call, cause, why)
 	return nil
 }
 
@@ -233,9 +233,8 @@ func (s *Sim) Hangup(legID string) error {
 	if !l.State.Live() {
 		return newError(ErrWrongState, "leg", l.ID, "cannot hang up leg %s: it has already %s", l.ID, l.State)
 	}
-	why := ReasonHangup
-	s.setState(l.call, l, LegDisconnected, why, "hangup")
-	s.collapse(l.call, "hangup")
+	s.setState(l.call, l, LegDisconnected, ReasonHangup, "hangup")
+	s.collapse(l.call, "hangup", ReasonRemoteHangup)
 	return nil
 }
 
@@ -258,8 +257,10 @@ func (s *Sim) HangupCall(callID string) error {
 	return nil
 }
 
-// collapse ends a call that has fewer than two live legs left.
-func (s *Sim) collapse(c *call, cause string) {
+// collapse ends a call that has fewer than two live legs left. The legs
+// left get reason why, except a callee still ringing, whose caller has
+// given up (cancelled).
+func (s *Sim) collapse(c *call, cause string, why Reason) {
 	var live []*leg
 	for _, l := range c.legs {
 		if l.State.Live() {
@@ -270,11 +271,11 @@ func (s *Sim) collapse(c *call, cause string) {
 		return
 	}
 	for _, l := range live {
-		why := ReasonRemoteHangup
-		if l.State.Ringing() {
-			why = ReasonCancelled
+		r := why
+		if l.Direction == Inbound && l.State.Ringing() {
+			r = ReasonCancelled
 		}
-		s.setState(c, l, LegDisconnected, why, cause)
+		s.setState(c, l, LegDisconnected, r, cause)
 	}
 }
 
@@ -345,7 +346,7 @@ func (s *Sim) startRinging(c *call, l *leg) {
 		}
 		if l, ok := s.legs[id]; ok && l.State.Ringing() {
 			s.setState(l.call, l, LegDisconnected, ReasonNoAnswer, "ring-timeout")
-			s.collapse(l.call, "ring-timeout")
+			s.collapse(l.call, "ring-timeout", ReasonNoAnswer)
 		}
 	})
 	var policy AnswerPolicy

@@ -1,0 +1,272 @@
+package simulator_test
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+func newSim(t testing.TB) (*simulator.Sim, *simulator.ManualClock) {
+	t.Helper()
+	clk := simulator.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	sim := simulator.New(simulator.Options{Clock: clk, Seed: 7})
+	if err := scenario.Default().Apply(sim); err != nil {
+		t.Fatal(err)
+	}
+	return sim, clk
+}
+
+func call(t testing.TB, sim *simulator.Sim, from, to string) simulator.Call {
+	t.Helper()
+	f, err := sim.Resolve(from, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt, err := sim.Resolve(to, f.TenantID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sim.Originate(simulator.OriginateRequest{From: f, To: tt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Each operation validates state and returns a typed error the dialects map
+// to their vendor's body (issue 2).
+func TestOperationsReturnTypedErrors(t *testing.T) {
+	sim, _ := newSim(t)
+	a := call(t, sim, "101", "102")
+	cases := []struct {
+		name string
+		err  error
+		want simulator.ErrorCode
+	}{
+		{"unknown leg", sim.Answer("L999"), simulator.ErrNotFound},
+		{"hold a ringing leg", sim.Hold(a.Legs[1].ID), simulator.ErrWrongState},
+		{"reject the caller", sim.Reject(a.Legs[0].ID), simulator.ErrWrongState},
+		{"mute a ringing leg", sim.Mute(a.Legs[1].ID, true), simulator.ErrWrongState},
+		{"unknown call", sim.HangupCall("C999"), simulator.ErrNotFound},
+	}
+	for _, c := range cases {
+		if got := simulator.CodeOf(c.err); got != c.want {
+			t.Errorf("%s: code %q (%v), want %q", c.name, got, c.err, c.want)
+		}
+	}
+	if err := sim.Answer(a.Legs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if code := simulator.CodeOf(sim.Answer(a.Legs[1].ID)); code != simulator.ErrWrongState {
+		t.Errorf("answering twice: %q", code)
+	}
+	self, _ := sim.Resolve("101", "")
+	if _, err := sim.Originate(simulator.OriginateRequest{From: self, To: self}); simulator.CodeOf(err) != simulator.ErrNotAllowed {
+		t.Errorf("calling oneself: %v", err)
+	}
+}
+
+// An attended transfer joins two calls of ONE user and refuses everything
+// else (DESIGN.md core model; the RC seed: "both party IDs that belong to
+// the operator").
+func TestAttendedTransferRefusals(t *testing.T) {
+	sim, _ := newSim(t)
+	a := call(t, sim, "101", "102")
+	must(t, sim.Answer(a.Legs[1].ID))
+	b := call(t, sim, "102", "103")
+	must(t, sim.Answer(b.Legs[1].ID))
+	c := call(t, sim, "+15555555555", "1000")
+	must(t, sim.Answer(c.Legs[1].ID))
+
+	if err := sim.AttendedTransfer(a.Legs[1].ID, a.Legs[0].ID); simulator.CodeOf(err) != simulator.ErrNotAllowed {
+		t.Errorf("same call twice: %v", err)
+	}
+	if err := sim.AttendedTransfer(a.Legs[1].ID, c.Legs[1].ID); simulator.CodeOf(err) != simulator.ErrNotAllowed {
+		t.Errorf("another user's leg: %v", err)
+	}
+	if err := sim.AttendedTransfer(a.Legs[0].ID, b.Legs[1].ID); simulator.CodeOf(err) != simulator.ErrNotAllowed {
+		t.Errorf("customer and consult legs: %v", err)
+	}
+	must(t, sim.AttendedTransfer(a.Legs[1].ID, b.Legs[0].ID))
+	after, _ := sim.Call(a.ID)
+	live := after.LiveLegs()
+	if len(live) != 2 || live[0].Endpoint.UserID != "684349005" || live[1].Endpoint.UserID != "684352005" {
+		t.Fatalf("after the transfer call A's live legs are %+v, want customer 101 and consult 103", live)
+	}
+	if err := sim.AttendedTransfer(a.Legs[1].ID, b.Legs[0].ID); simulator.CodeOf(err) != simulator.ErrWrongState {
+		t.Errorf("transferring again from gone legs: %v", err)
+	}
+	if got := sim.CallsOfUser("684349005", "684351005"); len(got) != 0 {
+		t.Errorf("operator still has calls after leaving: %+v", got)
+	}
+}
+
+// A slow subscriber is dropped instead of blocking the core (issue 2; STYLE.md, wtf inmem/event.go).
+func TestSlowSubscriberIsDroppedNotBlocking(t *testing.T) {
+	sim, _ := newSim(t)
+	slow := sim.Subscribe(simulator.SubscribeOptions{Buffer: 2})
+	fast := sim.Subscribe(simulator.SubscribeOptions{Buffer: 100})
+	defer fast.Close()
+	c := call(t, sim, "101", "102") // 3 events
+	must(t, sim.Answer(c.Legs[1].ID))
+	if !slow.Overflowed() {
+		t.Fatal("a subscriber whose queue overflowed was not dropped")
+	}
+	n := 0
+	for range slow.C {
+		n++
+	}
+	if n != 2 {
+		t.Errorf("slow subscriber got %d events before its channel closed, want its 2 buffered", n)
+	}
+	if len(fast.C) != 5 {
+		t.Errorf("fast subscriber has %d events queued, want 5", len(fast.C))
+	}
+}
+
+// Sequence numbers count per call across its legs, strictly increasing
+// (RingCentral reference §2.3: sequence is per session across parties).
+func TestSequencePerCall(t *testing.T) {
+	sim, _ := newSim(t)
+	sub := sim.Subscribe(simulator.SubscribeOptions{Buffer: 100})
+	a := call(t, sim, "101", "102")
+	b := call(t, sim, "103", "1000@TEST")
+	_ = b
+	must(t, sim.Answer(a.Legs[1].ID))
+	last := map[string]int64{}
+	var global uint64
+	for len(sub.C) > 0 {
+		e := <-sub.C
+		if e.CallSeq != last[e.Call.ID]+1 {
+			t.Errorf("call %s: sequence %d after %d", e.Call.ID, e.CallSeq, last[e.Call.ID])
+		}
+		if e.Seq <= global {
+			t.Errorf("global sequence %d after %d", e.Seq, global)
+		}
+		last[e.Call.ID], global = e.CallSeq, e.Seq
+	}
+}
+
+// Ended calls stay readable for the retention period, then are forgotten
+// with their vendor aliases (timers run on the injected clock).
+func TestEndedCallsAreForgottenAfterRetention(t *testing.T) {
+	clk := simulator.NewManualClock(time.Unix(0, 0))
+	sim := simulator.New(simulator.Options{Clock: clk, Retention: time.Minute})
+	must(t, sim.AddTenant(simulator.Tenant{ID: "T", Kind: "x"}))
+	must(t, sim.AddUser(simulator.User{TenantID: "T", ID: "1", Extension: "1"}))
+	sim.AddNamer(fixedNamer{})
+	to, _ := sim.Resolve("1@T", "")
+	c, err := sim.Originate(simulator.OriginateRequest{From: simulator.Endpoint{Number: "+15550001111"}, To: to})
+	must(t, err)
+	if _, ok := sim.LookupCall("x.id", "call-"+c.ID); !ok {
+		t.Fatal("namer's attribute is not indexed")
+	}
+	must(t, sim.HangupCall(c.ID))
+	clk.Advance(59 * time.Second)
+	if _, err := sim.Call(c.ID); err != nil {
+		t.Fatal("ended call forgotten before its retention period")
+	}
+	clk.Advance(time.Second)
+	if _, err := sim.Call(c.ID); simulator.CodeOf(err) != simulator.ErrNotFound {
+		t.Fatalf("ended call still held after retention: %v", err)
+	}
+	if _, ok := sim.LookupCall("x.id", "call-"+c.ID); ok {
+		t.Fatal("alias of a forgotten call still resolves")
+	}
+}
+
+type fixedNamer struct{}
+
+func (fixedNamer) NameCall(c *simulator.Call, from, to simulator.Endpoint, r *rand.Rand) map[string]string {
+	return map[string]string{"x.id": "call-" + c.ID}
+}
+func (fixedNamer) NameLeg(c *simulator.Call, l *simulator.Leg, r *rand.Rand) map[string]string {
+	return map[string]string{"x.leg": c.Attrs["x.id"] + "-" + l.ID}
+}
+
+// Addresses resolve the way the control API documents (docs/control-api.md).
+func TestResolveAddresses(t *testing.T) {
+	sim, _ := newSim(t)
+	cases := map[string]string{
+		"+11111111111":   "TEST/1000",
+		"+15555555555":   "outside +15555555555",
+		"102":            "684349005/684351005",
+		"102@684349005":  "684349005/684351005",
+		"agent k":        "684349005/684352005",
+		"user:TEST/1010": "TEST/1010",
+		"device:1000wp":  "TEST/1000",
+	}
+	for addr, want := range cases {
+		ep, err := sim.Resolve(addr, "")
+		if err != nil {
+			t.Errorf("%q: %v", addr, err)
+			continue
+		}
+		got := ep.TenantID + "/" + ep.UserID
+		if !ep.IsUser() {
+			got = "outside " + ep.Number
+		}
+		if got != want {
+			t.Errorf("%q resolved to %s, want %s", addr, got, want)
+		}
+	}
+	for _, bad := range []string{"", "+1x", "999", "nobody", "user:TEST", "device:nope", "5@nowhere"} {
+		if _, err := sim.Resolve(bad, ""); err == nil {
+			t.Errorf("%q resolved; want an error", bad)
+		} else if strings.Contains(err.Error(), "%!") {
+			t.Errorf("%q: badly formatted error %q", bad, err)
+		}
+	}
+}
+
+// Reset ends every call and stale timers do nothing afterwards.
+func TestResetCancelsTimers(t *testing.T) {
+	sim, clk := newSim(t)
+	must(t, sim.SetAnswerPolicy("684349005", "684352005", simulator.AnswerPolicy{Mode: simulator.AnswerAuto, Delay: time.Second}))
+	call(t, sim, "102", "103")
+	sim.Reset()
+	clk.Advance(time.Minute)
+	if n := len(sim.Calls()); n != 0 {
+		t.Fatalf("%d calls after reset", n)
+	}
+	if n := len(sim.Events(0)); n != 0 {
+		t.Fatalf("%d events after reset and a minute", n)
+	}
+}
+
+// The manual clock fires timers in due order, each at its own instant, and
+// never before it is advanced.
+func TestManualClockOrder(t *testing.T) {
+	clk := simulator.NewManualClock(time.Unix(0, 0))
+	var got []string
+	clk.AfterFunc(2*time.Second, func() { got = append(got, "b@"+clk.Now().Format("05")) })
+	clk.AfterFunc(time.Second, func() {
+		got = append(got, "a@"+clk.Now().Format("05"))
+		clk.AfterFunc(500*time.Millisecond, func() { got = append(got, "a2") })
+	})
+	stopped := clk.AfterFunc(time.Second, func() { got = append(got, "never") })
+	if !stopped.Stop() {
+		t.Fatal("Stop on a pending timer returned false")
+	}
+	if len(got) != 0 {
+		t.Fatal("a timer fired without Advance")
+	}
+	clk.Advance(3 * time.Second)
+	if strings.Join(got, ",") != "a@01,a2,b@02" {
+		t.Fatalf("fired %v", got)
+	}
+	if clk.Pending() != 0 {
+		t.Fatalf("%d timers still pending", clk.Pending())
+	}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
