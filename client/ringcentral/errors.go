@@ -68,19 +68,25 @@ func decodeAPIError(method, path string, status int, body []byte) *APIError {
 	}
 	e.Body = append([]byte(nil), body...)
 	var wire struct {
-		ErrorCode        string        `json:"errorCode"`
-		Message          string        `json:"message"`
-		Description      string        `json:"description"`
-		Error            string        `json:"error"`
-		ErrorDescription string        `json:"error_description"`
-		Errors           []ErrorDetail `json:"errors"`
+		ErrorCode        string          `json:"errorCode"`
+		Message          string          `json:"message"`
+		Description      string          `json:"description"`
+		Error            json.RawMessage `json:"error"`
+		ErrorDescription string          `json:"error_description"`
+		Errors           []ErrorDetail   `json:"errors"`
 	}
 	if json.Unmarshal(body, &wire) != nil {
 		return e
 	}
 	e.ErrorCode = wire.ErrorCode
 	e.Errors = wire.Errors
-	e.OAuthError = wire.Error
+	// "error" is the RFC 6749 code in OAuth answers; anything in front of
+	// the platform (a proxy, a simulator without the route) may put an
+	// object there instead, whose message is still worth showing.
+	var other struct{ Code, Message string }
+	if json.Unmarshal(wire.Error, &e.OAuthError) != nil && json.Unmarshal(wire.Error, &other) == nil {
+		e.ErrorCode, wire.Message = other.Code, other.Message
+	}
 	// Same precedence as the JS SDK: message, then error_description, then
 	// description.
 	switch {

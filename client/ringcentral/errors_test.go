@@ -27,6 +27,9 @@ func TestDecodeAPIError(t *testing.T) {
 		{"OAuth", 400,
 			`{"error":"invalid_grant","error_description":"Token expired","errors":[{"errorCode":"OAU-210","message":"Token expired"}]}`,
 			"OAU-210", "Token expired", "invalid_grant", "ringcentral: POST /x: 400 OAU-210 (invalid_grant): Token expired"},
+		{"not the vendor's shape", 404,
+			`{"error":{"code":"not_found","message":"no route POST /restapi/oauth/token"}}`,
+			"not_found", "no route POST /restapi/oauth/token", "", "ringcentral: POST /x: 404 not_found: no route POST /restapi/oauth/token"},
 		{"not JSON", 502, `<html>bad gateway</html>`, "", "", "", "ringcentral: POST /x: 502 Bad Gateway"},
 	}
 	for _, tc := range cases {
