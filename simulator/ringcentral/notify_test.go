@@ -52,7 +52,7 @@ func TestWebSocketHandshake(t *testing.T) {
 	}
 
 	s.write("not an array")
-	meta, body = s.next("error frame", func(m, _ gjson.Result) bool { return m.Get("type").String() == "Error" })
+	_, body = s.next("error frame", func(m, _ gjson.Result) bool { return m.Get("type").String() == "Error" })
 	expectJSON(t, "bad frame", body, "errorCode", codeBadJSON)
 }
 

@@ -172,8 +172,12 @@ func TestWebhookExpiresOnTheSimClock(t *testing.T) {
 	w.clk.Advance(60 * time.Second)
 	expectError(t, "expired", w.call(http.MethodGet, "/restapi/v1.0/subscription/"+shortID, tok, nil), 404, codeSubExpired, "subscriptionId", "expired")
 	_, op, cust := w.customerCalls("102")
-	rc.next(t, "marker gets the customer", func(b gjson.Result) bool { return partyIs(cust, "Setup")(b) && b.Get("subscriptionId").String() == markerID })
-	rc.next(t, "marker gets the operator", func(b gjson.Result) bool { return partyIs(op, "Proceeding")(b) && b.Get("subscriptionId").String() == markerID })
+	rc.next(t, "marker gets the customer", func(b gjson.Result) bool {
+		return partyIs(cust, "Setup")(b) && b.Get("subscriptionId").String() == markerID
+	})
+	rc.next(t, "marker gets the operator", func(b gjson.Result) bool {
+		return partyIs(op, "Proceeding")(b) && b.Get("subscriptionId").String() == markerID
+	})
 	for {
 		select {
 		case d := <-rc.got:
