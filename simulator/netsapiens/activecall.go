@@ -216,7 +216,6 @@ func legacyCall(c simulator.Call, core string, p profile, ended bool) object {
 	var t side
 	var termCallID, termInfo string
 	var answered time.Time
-	termInfo = "alerting"
 	if v.hasTerm {
 		t = sideOf(v.term, true)
 		termCallID = v.term.Attrs[AttrCallID]
@@ -273,7 +272,7 @@ func legacyOrigID(c simulator.Call, p profile, ended bool) object {
 	v := viewOf(c)
 	o := sideOf(v.orig, false)
 	var t side
-	termInfo := "alerting"
+	var termInfo string
 	var answered time.Time
 	if v.hasTerm {
 		t = sideOf(v.term, true)

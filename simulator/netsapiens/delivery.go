@@ -82,11 +82,16 @@ func (s *subscriptions) fanOut(e *simulator.Event) {
 }
 
 // add registers a subscription and starts its worker; subs.mu is held.
-func (s *subscriptions) add(sub *subscription) {
+// After close it refuses, so no worker starts while Close waits.
+func (s *subscriptions) add(sub *subscription) bool {
+	if s.closed {
+		return false
+	}
 	sub.queue = make(chan []byte, s.d.opts.QueueSize)
 	s.byID[sub.id] = sub
 	s.d.wg.Add(1)
 	go s.deliver(sub, sub.queue)
+	return true
 }
 
 // remove stops a subscription's worker; subs.mu is held.
@@ -148,6 +153,7 @@ func (s *subscriptions) post(target string, payload []byte) (failed bool) {
 func (s *subscriptions) close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.closed = true
 	s.events.Close()
 	for _, sub := range s.byID {
 		s.remove(sub)

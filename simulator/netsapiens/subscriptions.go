@@ -58,8 +58,9 @@ type subscriptions struct {
 	d      *Dialect
 	events *simulator.Subscription
 
-	mu   sync.Mutex
-	byID map[string]*subscription
+	mu     sync.Mutex
+	byID   map[string]*subscription
+	closed bool
 
 	// afterPost, when set (by tests), runs after each delivery attempt has
 	// been counted.
@@ -165,7 +166,11 @@ func (d *Dialect) createSubscription(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d.subs.add(s)
+	if !d.subs.add(s) {
+		d.subs.mu.Unlock()
+		writeError(w, errorf(http.StatusServiceUnavailable, "pbxsim is shutting down"))
+		return
+	}
 	v := s.view()
 	d.subs.mu.Unlock()
 	writeJSON(w, http.StatusOK, v)

@@ -309,3 +309,53 @@ func TestSubscriptionUpdateAndDelete(t *testing.T) {
 	errorShape(t, w.do("GET", "/subscriptions/"+id, keyOM, nil), 404)
 	w.subscribe(keyOM, "/subscriptions", "https://hooks.example.test/b") // no longer a duplicate
 }
+
+// Source: seed (attended transfer) with reference §6.2: the original call's
+// posts show 1000 ringing, talking, holding, then 1010 in its place; the
+// consult call's last post says remove when it is merged away, the
+// original call's when the caller hangs up.
+func TestDeliveriesFollowTheAttendedTransfer(t *testing.T) {
+	w := newWorld(t, nil)
+	rc := newReceiver(t, http.StatusOK, nil)
+	w.subscribe(keyOM, "/subscriptions", rc.url)
+	s := w.upToConsult(true)
+	w.must(202, "PATCH", "/domains/TEST/users/1000/calls/"+s.origCallID+"/transfer", key1000, w.transferBody(s))
+	w.settle()
+	c, ok := w.sim.LookupCall(AttrSessionID, s.origSession)
+	if !ok {
+		t.Fatal("original call lost")
+	}
+	if err := w.sim.HangupCall(c.ID); err != nil {
+		t.Fatal(err)
+	}
+	bySession := map[string][]gjson.Result{}
+	rc.await(t, func(ps []gjson.Result) bool {
+		if len(ps) == 0 {
+			return false
+		}
+		last := ps[len(ps)-1].Get("0")
+		bySession[last.Get("sessionId").String()] = append(bySession[last.Get("sessionId").String()], last)
+		return last.Get("sessionId").String() == s.origSession && last.Get("remove").String() == "yes"
+	})
+	want := [][3]string{ // term_user, term_call_info, orig_call_info
+		{"1000", "alerting", "progressing"}, {"1000", "active", "active"}, {"1000", "held", "active"}, {"1010", "active", "active"},
+	}
+	i := 0
+	for _, p := range bySession[s.origSession] {
+		if i < len(want) && p.Get("term_user").String() == want[i][0] && p.Get("term_call_info").String() == want[i][1] && p.Get("orig_call_info").String() == want[i][2] {
+			i++
+		}
+	}
+	if i < len(want) {
+		t.Fatalf("original call's posts lack %v (in order); got %v", want[i], bySession[s.origSession])
+	}
+	consult := bySession[s.consultSession]
+	if len(consult) == 0 || consult[len(consult)-1].Get("remove").String() != "yes" {
+		t.Fatalf("the consult call's last post should say remove: %v", consult)
+	}
+	for _, p := range consult[:len(consult)-1] {
+		if p.Get("remove").Exists() {
+			t.Fatalf("remove before the consult call ended: %v", consult)
+		}
+	}
+}
