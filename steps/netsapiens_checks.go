@@ -133,7 +133,7 @@ func (n *NSWorld) callerTalksToConsult() error {
 		return err
 	}
 	err := n.w.Await("a call joining the outside caller and the consult, both sides active", func() (bool, string, error) {
-		calls, err := n.Client.Calls(n.w.Context())
+		calls, err := n.Observer.Calls(n.w.Context())
 		if err != nil {
 			return false, "", err
 		}
@@ -174,7 +174,7 @@ func (n *NSWorld) operatorInNoCall() error {
 		if err != nil {
 			return false, "", err
 		}
-		mine, err := n.Client.UserCalls(n.w.Context(), op)
+		mine, err := n.Observer.UserCalls(n.w.Context(), op)
 		if err != nil {
 			return false, "", err
 		}
@@ -206,7 +206,7 @@ func (n *NSWorld) transferDidNotComplete() error {
 		return err
 	}
 	check := func() (string, error) {
-		calls, err := n.Client.Calls(n.w.Context())
+		calls, err := n.Observer.Calls(n.w.Context())
 		if err != nil {
 			return "", err
 		}

@@ -89,6 +89,8 @@ func registerNetSapiens(sc *godog.ScenarioContext, w *World) {
 		return n.postsInOrder(table)
 	})
 	sc.Step(`^the subscription reads status "([^"]+)"$`, ns1((*NSWorld).subscriptionStatus))
+
+	registerNetSapiensActions(sc, w)
 }
 
 // callerReachesOperator is the guide's step 1: +15555555555 calls
@@ -300,8 +302,9 @@ func (n *NSWorld) runWholeGuide() error {
 	}
 	done := make(chan result, 1)
 	go func() {
-		t, err := n.Client.AttendedTransfer(ctx, n.facts.Operator.ID, n.facts.Consult.ID)
-		done <- result{t, err}
+		t := n.Client.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
+		t.UserCallsOnly = n.userScoped
+		done <- result{t, t.Run(ctx)}
 	}()
 	answerErr := n.consultAnswers()
 	if answerErr != nil {
@@ -315,4 +318,114 @@ func (n *NSWorld) runWholeGuide() error {
 		return fmt.Errorf("the consult could not answer: %w (client: %v)", answerErr, r.err)
 	}
 	return r.err
+}
+
+// registerNetSapiensActions adds the steps of the call actions around the
+// transfer: password sign-in, answer, unhold, reject through the API.
+func registerNetSapiensActions(sc *godog.ScenarioContext, w *World) {
+	step := func(f func(*NSWorld) error) func() error {
+		return func() error {
+			n, err := w.ns()
+			if err != nil {
+				return err
+			}
+			return f(n)
+		}
+	}
+	sc.Step(`^the operator signs in with their password$`, step((*NSWorld).signInWithPassword))
+	sc.Step(`^the outside caller calls the inbound number$`, step(func(n *NSWorld) error {
+		return w.addressCalls(n.facts.OutsideCaller, n.facts.InboundNumber)
+	}))
+	sc.Step(`^the operator answers the ringing call through the API$`, step((*NSWorld).answerThroughAPI))
+	sc.Step(`^the operator takes the original call off hold$`, step((*NSWorld).unhold))
+	sc.Step(`^the consult rejects the consultation call through the API$`, step((*NSWorld).consultRejects))
+}
+
+// signInWithPassword switches the operator to a token from POST /tokens
+// (password grant) for the operator's own user.
+func (n *NSWorld) signInWithPassword() error {
+	f := n.facts
+	if f.ClientID == "" || f.Operator.Password == "" {
+		return fmt.Errorf("the target's NetSapiens facts have no OAuth client or operator password")
+	}
+	c, err := netsapiens.New(netsapiens.Config{
+		BaseURL: f.ServerURL, Domain: f.Domain, HTTPClient: n.w.HTTP,
+		Poll: netsapiens.PollPolicy{Max: pollMax, Timeout: n.w.Timeout},
+		Auth: &netsapiens.PasswordGrant{ClientID: f.ClientID, ClientSecret: f.ClientSecret,
+			Username: f.Operator.ID + "@" + f.Domain, Password: f.Operator.Password},
+	})
+	if err != nil {
+		return err
+	}
+	// Sign in now, so a refused login fails this step.
+	if _, err := c.UserCalls(n.w.Context(), f.Operator.ID); err != nil {
+		return fmt.Errorf("signing in as %s@%s: %w", f.Operator.ID, f.Domain, err)
+	}
+	n.Client = c
+	n.Transfer = c.NewWarmTransfer(f.Operator.ID, f.Consult.ID)
+	// A user's token reads only the user's own calls, so the client can
+	// see the operator leave both calls but not the merged call; the
+	// observer checks that.
+	n.Transfer.UserCallsOnly = true
+	n.userScoped = true
+	return nil
+}
+
+// answerThroughAPI finds the operator's ringing call and answers it with
+// PATCH .../answer, naming the operator's webphone as the device.
+func (n *NSWorld) answerThroughAPI() error {
+	op := n.facts.Operator.ID
+	var ringing netsapiens.ActiveCall
+	err := n.w.Await("a call ringing at operator "+op, func() (bool, string, error) {
+		calls, err := n.Client.UserCalls(n.w.Context(), op)
+		if err != nil {
+			return false, "", err
+		}
+		for _, c := range calls {
+			if c.IsTerm("", op) && strings.EqualFold(c.TermInfo(), netsapiens.InfoAlerting) {
+				ringing = c
+				return true, netsapiens.Summarize(calls), nil
+			}
+		}
+		return false, netsapiens.Summarize(calls), nil
+	})
+	if err != nil {
+		return err
+	}
+	device := ""
+	if n.facts.Operator.DeviceID != "" {
+		device = "sip:" + n.facts.Operator.DeviceID + "@" + n.facts.Domain
+	}
+	if err := n.write("answer "+string(ringing.TermCallID), func() error {
+		return n.Client.Answer(n.w.Context(), op, string(ringing.TermCallID), device)
+	}); err != nil {
+		return err
+	}
+	if err := n.requireAccepted(); err != nil {
+		return err
+	}
+	_, err = n.Transfer.FindOriginal(n.w.Context())
+	return err
+}
+
+func (n *NSWorld) unhold() error {
+	if err := n.needOriginal(); err != nil {
+		return err
+	}
+	id := string(n.Transfer.Original.TermCallID)
+	return n.write("unhold by call-term-call-id "+id, func() error {
+		return n.Client.Unhold(n.w.Context(), n.facts.Operator.ID, id)
+	})
+}
+
+// consultRejects declines the ringing consultation call as the consult,
+// with DELETE .../users/{consult}/calls/{call-term-call-id}/reject.
+func (n *NSWorld) consultRejects() error {
+	cc := n.Transfer.ConsultCall
+	if cc.TermCallID == "" {
+		return fmt.Errorf("the consultation call has not been seen ringing yet")
+	}
+	return n.write("reject by the consult "+string(cc.TermCallID), func() error {
+		return n.Client.Reject(n.w.Context(), n.facts.Consult.ID, string(cc.TermCallID))
+	})
 }

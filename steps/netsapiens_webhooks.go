@@ -18,7 +18,7 @@ import (
 func (n *NSWorld) subscribe(model string) error {
 	n.hook = netsapiens.NewWebhookReceiver()
 	n.hookSrv = httptest.NewServer(n.hook)
-	sub, err := n.Client.Subscribe(n.w.Context(), netsapiens.SubscriptionRequest{
+	sub, err := n.Observer.Subscribe(n.w.Context(), netsapiens.SubscriptionRequest{
 		Model: model, PostURL: n.hookSrv.URL + "/ns-events", Domain: n.facts.Domain,
 	})
 	if err != nil {
@@ -34,7 +34,7 @@ func (n *NSWorld) subscribe(model string) error {
 	w.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = n.Client.Unsubscribe(ctx, string(sub.ID))
+		_ = n.Observer.Unsubscribe(ctx, string(sub.ID))
 		n.hookSrv.Close()
 	})
 	return nil
@@ -232,7 +232,7 @@ func (n *NSWorld) subscriptionStatus(status string) error {
 	var got netsapiens.Subscription
 	return n.w.Await(fmt.Sprintf("subscription %s status %q", n.sub.ID, status), func() (bool, string, error) {
 		var err error
-		got, err = n.Client.SubscriptionByID(n.w.Context(), string(n.sub.ID))
+		got, err = n.Observer.SubscriptionByID(n.w.Context(), string(n.sub.ID))
 		if err != nil {
 			return false, "", err
 		}

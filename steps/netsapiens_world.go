@@ -21,6 +21,12 @@ type NSWorld struct {
 	// Client acts for the operator; which credential it holds is chosen by
 	// a step (the domain's office-manager key by default).
 	Client *netsapiens.Client
+	// Observer reads with the domain's office-manager key to check what
+	// the operator's actions did, whatever the operator's credential may see.
+	Observer *netsapiens.Client
+	// userScoped says the operator's credential is a user's own (it reads
+	// only the user's calls).
+	userScoped bool
 	// Transfer is the attended transfer the operator is walking through.
 	Transfer *netsapiens.WarmTransfer
 
@@ -49,11 +55,15 @@ func (w *World) ns() (*NSWorld, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.Client = c
+	n.Client, n.Observer = c, c
 	n.Transfer = c.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
 	w.NS = n
 	return n, nil
 }
+
+// pollMax caps the reference client's pause between reads: NetSapiens'
+// apply delay is a fraction of a second, so a longer pause only slows specs.
+const pollMax = 250 * time.Millisecond
 
 // clientWith builds a reference client on the world's traced HTTP client.
 func (n *NSWorld) clientWith(key, what string) (*netsapiens.Client, error) {
@@ -65,7 +75,7 @@ func (n *NSWorld) clientWith(key, what string) (*netsapiens.Client, error) {
 		Domain:     n.facts.Domain,
 		Auth:       netsapiens.APIKey(key),
 		HTTPClient: n.w.HTTP,
-		Poll:       netsapiens.PollPolicy{Max: 250 * time.Millisecond, Timeout: n.w.Timeout},
+		Poll:       netsapiens.PollPolicy{Max: pollMax, Timeout: n.w.Timeout},
 	})
 }
 
@@ -145,7 +155,7 @@ func (n *NSWorld) requireAccepted() error {
 
 // operatorCalls reads the calls the operator takes part in.
 func (n *NSWorld) operatorCalls() ([]netsapiens.ActiveCall, error) {
-	calls, err := n.Client.Calls(n.w.Context())
+	calls, err := n.Observer.Calls(n.w.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +170,7 @@ func (n *NSWorld) operatorCalls() ([]netsapiens.ActiveCall, error) {
 
 // session finds a call by call-session-id in the domain's calls.
 func (n *NSWorld) session(id string) (*netsapiens.ActiveCall, []netsapiens.ActiveCall, error) {
-	calls, err := n.Client.Calls(n.w.Context())
+	calls, err := n.Observer.Calls(n.w.Context())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -28,4 +28,15 @@
 // sending it turns the attended transfer into a blind one (see the guide's
 // "API Documentation Correction"). Only RawTransfer can send it, for specs
 // that exercise that trap.
+//
+// Choices the vendor's documents leave open (reference/netsapiens.md §3.3):
+//   - hostname is the consult call's core-server (the schema says "where the
+//     call currently resides", v1 said "of the destination session"; on one
+//     core they agree);
+//   - the hold waits for the user's side to read "held" (no source names the
+//     held call-info; SkipHoldCheck turns the wait off);
+//   - for a call the user placed, the hold uses the call-orig-call-id (the
+//     guide covers only a call the user received);
+//   - the term side's call-info is read under both spellings,
+//     term-orig-info (schema) and call-term-info (guide).
 package netsapiens

@@ -331,18 +331,26 @@ func (t *WarmTransfer) isMerged(call ActiveCall) bool {
 // the WarmTransfer so callers can see every id it used.
 func (c *Client) AttendedTransfer(ctx context.Context, user, consult string) (*WarmTransfer, error) {
 	t := c.NewWarmTransfer(user, consult)
-	if _, err := t.FindOriginal(ctx); err != nil {
-		return t, err
+	return t, t.Run(ctx)
+}
+
+// Run walks the whole guide from where t stands: it finds the original
+// call unless UseOriginal named one, then holds, consults and transfers.
+func (t *WarmTransfer) Run(ctx context.Context) error {
+	if t.Original.SessionID == "" {
+		if _, err := t.FindOriginal(ctx); err != nil {
+			return err
+		}
 	}
 	if err := t.Hold(ctx); err != nil {
-		return t, err
+		return err
 	}
 	if err := t.StartConsult(ctx); err != nil {
-		return t, err
+		return err
 	}
 	if _, err := t.AwaitConsult(ctx); err != nil {
-		return t, err
+		return err
 	}
 	_, err := t.Complete(ctx)
-	return t, err
+	return err
 }
