@@ -68,7 +68,9 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 					return ctx, fmt.Errorf("%w: closing target: %v", ErrHarness, cerr)
 				}
 			}
-			return ctx, err
+			// The step's own error is already reported; returning it again
+			// would make godog print it twice as a hook failure.
+			return ctx, nil
 		})
 		registerCommon(sc, w)
 		registerRingCentral(sc, w)
