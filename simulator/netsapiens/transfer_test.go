@@ -432,3 +432,27 @@ func TestBlindTransfer(t *testing.T) {
 	}
 	w.requireNote("/transfer", "blind transfer applied")
 }
+
+// Source: brief (Close stops goroutines and timers): a change still
+// waiting for its apply delay is cancelled by Close and never happens.
+func TestCloseCancelsPendingChanges(t *testing.T) {
+	w := newWorld(t, nil)
+	w.inboundCall()
+	c := w.calls()[0]
+	before := w.clk.Pending()
+	w.must(202, "PATCH", "/domains/TEST/users/1000/calls/"+c.Get("call-term-call-id").String()+"/hold", key1000, nil)
+	if w.clk.Pending() != before+1 {
+		t.Fatalf("the hold should wait on the clock: %d timers, want %d", w.clk.Pending(), before+1)
+	}
+	w.d.Close()
+	if w.clk.Pending() != before {
+		t.Fatalf("Close should stop the pending hold: %d timers, want %d", w.clk.Pending(), before)
+	}
+	w.settle()
+	for _, l := range w.sim.Calls()[0].Legs {
+		if l.State != "answered" {
+			t.Fatalf("the hold happened after Close: %+v", l)
+		}
+	}
+	w.d.Close() // idempotent
+}
