@@ -79,6 +79,7 @@ func TestStartupReads(t *testing.T) {
 	tok := w.login("jwt-102")
 	expect(t, "extension", w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~", tok, nil), 200,
 		"id", extAgentJ, "account.id", acct, "extensionNumber", "102")
+	expect(t, "account", w.call(http.MethodGet, "/restapi/v1.0/account/~", tok, nil), 200, "id", acct, "mainNumber", "+19293831800")
 	expect(t, "extension by id", w.call(http.MethodGet, "/restapi/v1.0/account/"+acct+"/extension/"+extAgentK, tok, nil), 200, "id", extAgentK)
 	expect(t, "devices", w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~/device", tok, nil), 200,
 		"records.0.id", "801536579005", "records.0.status", "Online", "records.0.type", "SoftPhone")

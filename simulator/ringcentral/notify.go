@@ -106,7 +106,7 @@ func (d *Dialect) dispatch() {
 	}
 }
 
-// target is one subscription's view of the moment an event is published.
+// subTarget is one subscription as it stood when an event was published.
 type subTarget struct {
 	s       *subscription
 	filters []eventFilter

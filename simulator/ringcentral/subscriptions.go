@@ -417,34 +417,41 @@ func (d *Dialect) renewOrUpdate(w http.ResponseWriter, r *http.Request, req *sub
 			return
 		}
 	}
-	now := d.now()
-	d.subs.mu.Lock()
-	defer d.subs.mu.Unlock()
-	s, err := d.ownedSubscription(id, mux.Vars(r)["subscriptionId"])
+	info, err := d.applyUpdate(id, mux.Vars(r)["subscriptionId"], req, fs, disabled)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+// applyUpdate changes a webhook subscription under the registry lock; the
+// caller writes the answer after releasing it.
+func (d *Dialect) applyUpdate(id identity, subID string, req *subscriptionRequest, fs []eventFilter, disabled []disabledFilter) (subscriptionInfo, error) {
+	now := d.now()
+	d.subs.mu.Lock()
+	defer d.subs.mu.Unlock()
+	s, err := d.ownedSubscription(id, subID)
+	if err != nil {
+		return subscriptionInfo{}, err
+	}
 	if s.Transport == transportWebSocket {
-		writeError(w, invalidParam("subscriptionId", s.ID, "A WebSocket subscription lives with its socket; update it over the WebSocket."))
-		return
+		return subscriptionInfo{}, invalidParam("subscriptionId", s.ID, "A WebSocket subscription lives with its socket; update it over the WebSocket.")
 	}
 	if s.Status == statusBlacklisted {
-		writeError(w, notAllowed("subscription "+s.ID+" is blacklisted; delete it and create a new one"))
-		return
+		return subscriptionInfo{}, notAllowed("subscription " + s.ID + " is blacklisted; delete it and create a new one")
+	}
+	if req != nil && req.ExpiresIn != nil {
+		if *req.ExpiresIn <= 0 || *req.ExpiresIn > webhookMaxExpiresIn {
+			return subscriptionInfo{}, invalidParam("expiresIn", "", "expiresIn must be between 1 and 315360000 seconds.")
+		}
+		s.ExpiresIn = *req.ExpiresIn
 	}
 	if fs != nil {
 		s.Filters, s.Disabled = fs, disabled
 	}
-	if req != nil && req.ExpiresIn != nil {
-		if *req.ExpiresIn <= 0 || *req.ExpiresIn > webhookMaxExpiresIn {
-			writeError(w, invalidParam("expiresIn", "", "expiresIn must be between 1 and 315360000 seconds."))
-			return
-		}
-		s.ExpiresIn = *req.ExpiresIn
-	}
 	s.Expires = now.Add(time.Duration(s.ExpiresIn) * time.Second)
-	writeJSON(w, http.StatusOK, s.info(now))
+	return s.info(now), nil
 }
 
 func (d *Dialect) serveDeleteSubscription(w http.ResponseWriter, r *http.Request) {

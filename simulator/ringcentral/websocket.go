@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 )
 
 // The notification WebSocket as @ringcentral/subscriptions (RCEX) speaks
@@ -106,6 +107,7 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		_ = ws.Close()
 		return
 	}
+	journalhttp.SetTenant(r, grant.AccountID)
 	c := &wsConn{d: d, ws: ws, send: make(chan []byte, d.opts.SocketQueue), closed: make(chan struct{})}
 
 	wscParam := q.Get("wsc")
