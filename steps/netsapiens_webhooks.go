@@ -102,14 +102,13 @@ func (n *NSWorld) postedEveryChange(which string) error {
 		return err
 	}
 	if len(changes) != len(posts) {
-		return fmt.Errorf("expected one post per change of the %s call: pbxsim recorded %d changes in the domain\n    %s\nbut the receiver got %d posts\n    %s",
+		return fmt.Errorf("expected one post per change of the %s call: pbxsim recorded %d changes\n    %s\nbut the receiver got %d posts\n    %s",
 			which, len(changes), strings.Join(changes, "\n    "), len(posts), describePosts(posts))
 	}
 	return nil
 }
 
-// coreChanges lists pbxsim's recorded changes of the call with the
-// session, from the moment it reached the domain.
+// coreChanges lists pbxsim's recorded changes of the call with the session.
 func (n *NSWorld) coreChanges(session string) ([]string, error) {
 	ctx := n.w.Context()
 	calls, err := n.w.Ctl.Calls(ctx)
@@ -129,17 +128,9 @@ func (n *NSWorld) coreChanges(session string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A call is the domain's from its first change that touches a leg in
-	// the domain (an inbound call's first change is the outside caller's
-	// leg alone, which the domain's subscription never sees).
 	var out []string
-	reached := false
 	for _, e := range events {
-		if e.CallID != callID {
-			continue
-		}
-		reached = reached || strings.EqualFold(e.Leg.Endpoint.TenantID, n.facts.Domain)
-		if reached {
+		if e.CallID == callID {
 			out = append(out, fmt.Sprintf("#%d %s: %s %s %s", e.CallSeq, e.Cause, legName(e.Leg), e.Leg.State, e.Leg.Reason))
 		}
 	}
