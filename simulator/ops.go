@@ -355,7 +355,7 @@ func (s *Sim) startRinging(c *call, l *leg) {
 			policy = u.Answer
 		}
 	} else {
-		policy = s.outside[l.Endpoint.Number]
+		policy = s.outside[l.Endpoint.Number].Answer
 	}
 	if policy.Mode == "" || policy.Mode == AnswerManual {
 		return

@@ -55,7 +55,7 @@ func (s *Sim) resolveLocked(addr, tenantHint string) (Endpoint, error) {
 			ep.Number = a
 			return ep, nil
 		}
-		return Endpoint{Number: a}, nil
+		return Endpoint{Number: a, Name: s.outside[a].Name}, nil
 	}
 	if ext, tenant, ok := strings.Cut(a, "@"); ok {
 		u, found := s.byExt[tenant][ext]

@@ -60,7 +60,7 @@ type Sim struct {
 	gen      uint64 // bumped by Reset so stale timers do nothing
 
 	namers  []Namer
-	outside map[string]AnswerPolicy // outside numbers that answer by themselves
+	outside map[string]OutsideNumber // known outside numbers: name and answer policy
 	events  eventLog
 	subs    map[*Subscription]struct{}
 
@@ -107,7 +107,7 @@ func New(opts Options) *Sim {
 		byExt:    map[string]map[string]*User{},
 		byNumber: map[string]*User{},
 		subs:     map[*Subscription]struct{}{},
-		outside:  map[string]AnswerPolicy{},
+		outside:  map[string]OutsideNumber{},
 		journal:  NewJournal(opts.JournalSize),
 	}
 	s.resetCallsLocked()
@@ -212,14 +212,22 @@ func (s *Sim) SetAnswerPolicy(tenantID, userID string, p AnswerPolicy) error {
 	return nil
 }
 
-// SetOutsidePolicy says what an outside number does when the PBX calls it.
-func (s *Sim) SetOutsidePolicy(number string, p AnswerPolicy) {
+// OutsideNumber is a phone outside every tenant that the scenario knows:
+// its caller name and what it does when the PBX calls it.
+type OutsideNumber struct {
+	Number string
+	Name   string
+	Answer AnswerPolicy
+}
+
+// AddOutside registers an outside number's name and answer policy.
+func (s *Sim) AddOutside(o OutsideNumber) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p.Mode == "" {
-		p.Mode = AnswerManual
+	if o.Answer.Mode == "" {
+		o.Answer.Mode = AnswerManual
 	}
-	s.outside[number] = p
+	s.outside[o.Number] = o
 }
 
 // Tenants returns the directory's tenants in the order they were added.

@@ -58,7 +58,7 @@ func (sc *Scenario) Apply(sim *simulator.Sim) error {
 		}
 	}
 	for _, o := range sc.Outside {
-		sim.SetOutsidePolicy(o.Number, o.Answer.policy())
+		sim.AddOutside(simulator.OutsideNumber{Number: o.Number, Name: o.Name, Answer: o.Answer.policy()})
 	}
 	return nil
 }

@@ -1,0 +1,46 @@
+# xfer-conform: the two commands a newcomer needs are `make conform` and `make test`.
+GO ?= go
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ADDR ?= 127.0.0.1:8080
+BIN := bin
+
+.PHONY: conform run test test-go test-sdk lint fmt bench build clean
+
+## conform: run every transfer spec against an embedded pbxsim (no set-up)
+conform:
+	$(GO) run ./cmd/xfer-conform $(ARGS)
+
+## run: start pbxsim on $(ADDR) with the built-in scenario (SCENARIO=file.yaml to load one)
+run:
+	$(GO) run ./cmd/pbxsim --addr $(ADDR) $(if $(SCENARIO),--scenario $(SCENARIO))
+
+## test: the whole suite: lint, go test -race, the official RingCentral SDK against pbxsim
+test: lint test-go test-sdk
+
+test-go:
+	$(GO) test -race -count=1 ./...
+
+## test-sdk: the official RingCentral JS SDK, unchanged, against pbxsim (needs node and npm)
+test-sdk:
+	@if [ -f compat/ringcentral-js/package.json ]; then bash compat/ringcentral-js/run.sh; else echo "test-sdk: compat/ringcentral-js not present, skipped"; fi
+
+## lint: gofmt, go vet, staticcheck
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+fmt:
+	gofmt -w .
+
+## bench: core benchmarks (figures go to docs/performance.md)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
+
+build:
+	mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/pbxsim ./cmd/pbxsim
+	$(GO) build -o $(BIN)/xfer-conform ./cmd/xfer-conform
+
+clean:
+	rm -rf $(BIN)
