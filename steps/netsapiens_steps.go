@@ -104,8 +104,7 @@ func (n *NSWorld) callerReachesOperator() error {
 		return err
 	}
 	// The NS API must show it too, both sides active.
-	_, err := n.Transfer.FindOriginal(w.Context())
-	return err
+	return n.awaitWorldCall("the world's call answered by the operator", netsapiens.ActiveCall.BothActive)
 }
 
 func (n *NSWorld) consultAnswers() error { return n.w.addressAnswers(n.facts.Consult.ID) }
@@ -304,6 +303,9 @@ func (n *NSWorld) runWholeGuide() error {
 	go func() {
 		t := n.Client.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
 		t.UserCallsOnly = n.userScoped
+		if n.Transfer.Original.SessionID != "" {
+			t.UseOriginal(n.Transfer.Original)
+		}
 		done <- result{t, t.Run(ctx)}
 	}()
 	answerErr := n.consultAnswers()
@@ -375,23 +377,13 @@ func (n *NSWorld) signInWithPassword() error {
 // PATCH .../answer, naming the operator's webphone as the device.
 func (n *NSWorld) answerThroughAPI() error {
 	op := n.facts.Operator.ID
-	var ringing netsapiens.ActiveCall
-	err := n.w.Await("a call ringing at operator "+op, func() (bool, string, error) {
-		calls, err := n.Client.UserCalls(n.w.Context(), op)
-		if err != nil {
-			return false, "", err
-		}
-		for _, c := range calls {
-			if c.IsTerm("", op) && strings.EqualFold(c.TermInfo(), netsapiens.InfoAlerting) {
-				ringing = c
-				return true, netsapiens.Summarize(calls), nil
-			}
-		}
-		return false, netsapiens.Summarize(calls), nil
+	err := n.awaitWorldCall("the world's call ringing at operator "+op, func(c netsapiens.ActiveCall) bool {
+		return c.IsTerm("", op) && strings.EqualFold(c.TermInfo(), netsapiens.InfoAlerting)
 	})
 	if err != nil {
 		return err
 	}
+	ringing := n.Transfer.Original
 	device := ""
 	if n.facts.Operator.DeviceID != "" {
 		device = "sip:" + n.facts.Operator.DeviceID + "@" + n.facts.Domain
@@ -404,8 +396,7 @@ func (n *NSWorld) answerThroughAPI() error {
 	if err := n.requireAccepted(); err != nil {
 		return err
 	}
-	_, err = n.Transfer.FindOriginal(n.w.Context())
-	return err
+	return n.awaitWorldCall("the world's call answered by the operator", netsapiens.ActiveCall.BothActive)
 }
 
 func (n *NSWorld) unhold() error {

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -58,7 +59,71 @@ func (w *World) ns() (*NSWorld, error) {
 	n.Client, n.Observer = c, c
 	n.Transfer = c.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
 	w.NS = n
+	if w.Ctl != nil {
+		w.Cleanup(n.hangUpScenarioCalls)
+	}
 	return n, nil
+}
+
+// hangUpScenarioCalls ends the calls this scenario made, so a pbxsim
+// shared by several scenarios starts the next one without them.
+func (n *NSWorld) hangUpScenarioCalls() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	calls, err := n.w.Ctl.Calls(ctx)
+	if err != nil {
+		return
+	}
+	mine := map[string]bool{
+		string(n.Transfer.Original.SessionID):    true,
+		string(n.Transfer.ConsultCall.SessionID): true,
+	}
+	for _, c := range calls {
+		if c.State == "ended" {
+			continue
+		}
+		if c.ID == n.w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber] || mine[sessionOfControlCall(c)] && sessionOfControlCall(c) != "" {
+			_ = n.w.Ctl.HangupCall(ctx, c.ID)
+		}
+	}
+}
+
+// worldSession is the NetSapiens call-session-id of the call the world
+// placed last, read through the control API ("" without one).
+func (n *NSWorld) worldSession() (string, error) {
+	id := n.w.Vars["last-call"]
+	if n.w.Ctl == nil || id == "" {
+		return "", nil
+	}
+	c, err := n.w.Ctl.Call(n.w.Context(), id)
+	if err != nil {
+		return "", fmt.Errorf("reading the world's call %s: %w", id, err)
+	}
+	return sessionOfControlCall(c), nil
+}
+
+// awaitWorldCall reads the NS API until the world's last call shows with
+// the given check passing, and takes it as the original call. Naming the
+// session keeps the specs right on a pbxsim shared with other scenarios.
+func (n *NSWorld) awaitWorldCall(what string, check func(netsapiens.ActiveCall) bool) error {
+	session, err := n.worldSession()
+	if err != nil {
+		return err
+	}
+	if session == "" {
+		return fmt.Errorf("pbxsim shows no NetSapiens call-session-id for the world's call %s", n.w.Vars["last-call"])
+	}
+	return n.w.Await(what+" (session "+session+")", func() (bool, string, error) {
+		call, calls, err := n.session(session)
+		if err != nil {
+			return false, "", err
+		}
+		if call != nil && check(*call) {
+			n.Transfer.UseOriginal(*call)
+			return true, netsapiens.Summarize(calls), nil
+		}
+		return false, netsapiens.Summarize(calls), nil
+	})
 }
 
 // pollMax caps the reference client's pause between reads: NetSapiens'
