@@ -11,7 +11,7 @@ import (
 
 // Auth supplies the bearer credential for each request.
 type Auth interface {
-	// Token returns the bearer value to send. c lets token-based auth call
+	// token returns the bearer value to send; c lets token-based auth call
 	// POST /tokens through the same transport.
 	token(ctx context.Context, c *Client) (string, error)
 	// invalidate drops a cached credential after a 401 so the next token call

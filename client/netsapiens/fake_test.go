@@ -199,7 +199,7 @@ func (f *fakeNS) transfer(w http.ResponseWriter, r *http.Request) {
 	writeFake(w, 202, map[string]any{"code": 202, "message": "Accepted"})
 }
 
-// requests returns the log of requests, with reads collapsed so the order
+// writes returns the logged requests without the reads, so the order
 // of writes is easy to compare.
 func (f *fakeNS) writes() []string {
 	f.mu.Lock()
