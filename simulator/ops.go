@@ -173,8 +173,9 @@ func wrongState(l *leg, op string, want string) error {
 	return newError(ErrWrongState, "leg", l.ID, "cannot %s leg %s: it is %s, want %s", op, l.ID, l.State, want)
 }
 
-// Answer answers a ringing leg. Answering a callee also connects the
-// callers still waiting in the call.
+// Answer answers a ringing incoming leg and connects the callers still
+// waiting in the call. A caller's own leg is never answered: it connects
+// when its callee answers (or starts connected, see CallerConnected).
 func (s *Sim) Answer(legID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -186,16 +187,17 @@ func (s *Sim) answerLocked(legID string) error {
 	if err != nil {
 		return err
 	}
+	if l.Direction != Inbound {
+		return newError(ErrWrongState, "leg", l.ID, "cannot answer leg %s: it placed the call; only a ringing incoming leg can be answered", l.ID)
+	}
 	if !l.State.Ringing() {
 		return wrongState(l, "answer", "setup or proceeding")
 	}
 	c := l.call
 	s.setState(c, l, LegAnswered, "", "answer")
-	if l.Direction == Inbound {
-		for _, o := range c.legs {
-			if o != l && o.Direction == Outbound && o.State.Ringing() {
-				s.setState(c, o, LegAnswered, "", "answer")
-			}
+	for _, o := range c.legs {
+		if o != l && o.Direction == Outbound && o.State.Ringing() {
+			s.setState(c, o, LegAnswered, "", "answer")
 		}
 	}
 	return nil

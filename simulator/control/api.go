@@ -61,12 +61,17 @@ func (a *API) Mount(r *mux.Router) {
 	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	s.HandleFunc("/clock", a.clock).Methods(http.MethodGet)
 	s.HandleFunc("/clock/advance", a.advance).Methods(http.MethodPost)
+	// Known paths with another method answer 405, not 404.
+	for _, p := range []string{"/health", "/scenario", "/quirks", "/calls", "/calls/{id}", "/calls/{id}/legs/{leg}/{action}", "/journal", "/events", "/reset", "/clock", "/clock/advance"} {
+		s.HandleFunc(p, methodNotAllowed)
+	}
 	s.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no control route %s %s", r.Method, r.URL.Path))
 	})
-	s.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
-	})
+}
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
 }
 
 func (a *API) auth(next http.Handler) http.Handler {
