@@ -55,10 +55,11 @@ func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string
 // user's leg in the call that survives (the customer's), anchorB the user's
 // leg in the consult call.
 //
-// Result: both anchors end gone with reason attended-transfer, each
-// pointing at the other; every far leg of call B ends gone and reappears as
-// a new answered leg of call A (MovedFrom set, Peer of the old leg set to
-// the new one); far legs of A on hold are taken off hold; call B ends.
+// Result, in event order: every far leg of call B reappears as a new
+// answered leg of call A (MovedFrom set); both anchors end gone with reason
+// attended-transfer, each pointing at the other; the far legs of B end gone
+// pointing at their new legs, which ends call B; far legs of A on hold are
+// taken off hold.
 func (s *Sim) AttendedTransfer(anchorA, anchorB string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -98,18 +99,23 @@ func (s *Sim) AttendedTransfer(anchorA, anchorB string) error {
 		}
 	}
 	ca, cb := a.call, b.call
-	a.Peer = &LegRef{CallID: cb.ID, LegID: b.ID}
-	b.Peer = &LegRef{CallID: ca.ID, LegID: a.ID}
-	s.setState(ca, a, LegGone, ReasonAttendedTransfer, "attended-transfer")
-	s.setState(cb, b, LegGone, ReasonAttendedTransfer, "attended-transfer")
+	// The consult joins call A before the operator leaves it, so no view of
+	// call A ever shows the customer alone (a NetSapiens ActiveCall with an
+	// empty term side, say).
 	for _, f := range farB {
 		moved := s.addLeg(ca, f.Endpoint, f.From, f.To, f.Direction, LegAnswered, nil)
 		moved.Answered = f.Answered
 		moved.Muted = f.Muted
 		moved.MovedFrom = &LegRef{CallID: cb.ID, LegID: f.ID}
 		f.Peer = &LegRef{CallID: ca.ID, LegID: moved.ID}
-		s.setState(cb, f, LegGone, ReasonAttendedTransfer, "attended-transfer")
 		s.emit(ca, moved, "attended-transfer")
+	}
+	a.Peer = &LegRef{CallID: cb.ID, LegID: b.ID}
+	b.Peer = &LegRef{CallID: ca.ID, LegID: a.ID}
+	s.setState(ca, a, LegGone, ReasonAttendedTransfer, "attended-transfer")
+	s.setState(cb, b, LegGone, ReasonAttendedTransfer, "attended-transfer")
+	for _, f := range farB {
+		s.setState(cb, f, LegGone, ReasonAttendedTransfer, "attended-transfer")
 	}
 	for _, f := range farA {
 		if f.State == LegHeld {
