@@ -72,7 +72,7 @@ fi
 
 status=0
 node --test warm-transfer.test.js || status=$?
-if [ "$status" -ne 0 ] && [ -f "$tmp/pbxsim.log" ]; then
+if [ "$status" -ne 0 ] && [ -s "$tmp/pbxsim.log" ]; then
 	echo "ringcentral-js: pbxsim output (last 50 lines):" >&2
 	tail -n 50 "$tmp/pbxsim.log" >&2 || true
 fi
