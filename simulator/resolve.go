@@ -62,12 +62,12 @@ func (s *Sim) resolveLocked(addr, tenantHint string) (Endpoint, error) {
 		if !found {
 			return Endpoint{}, newError(ErrNotFound, "address", addr, "no extension %q in tenant %q", ext, tenant)
 		}
-		return userEndpoint(u, ""), nil
+		return dialledExtension(u), nil
 	}
 	if isDigits(a) {
 		if tenantHint != "" {
 			if u, ok := s.byExt[tenantHint][a]; ok {
-				return userEndpoint(u, ""), nil
+				return dialledExtension(u), nil
 			}
 		}
 		var found []*User
@@ -78,7 +78,7 @@ func (s *Sim) resolveLocked(addr, tenantHint string) (Endpoint, error) {
 		}
 		switch len(found) {
 		case 1:
-			return userEndpoint(found[0], ""), nil
+			return dialledExtension(found[0]), nil
 		case 0:
 			if len(a) >= 7 {
 				// A national number dialled without +: an outside number.
@@ -119,6 +119,16 @@ func userEndpoint(u *User, deviceID string) Endpoint {
 		num = u.Numbers[0]
 	}
 	return Endpoint{TenantID: u.TenantID, UserID: u.ID, DeviceID: deviceID, Number: num, Name: u.Name}
+}
+
+// dialledExtension is a user reached by extension number: the number seen
+// is the extension, as in the RingCentral seed's sample events ("102").
+func dialledExtension(u *User) Endpoint {
+	ep := userEndpoint(u, "")
+	if u.Extension != "" {
+		ep.Number = u.Extension
+	}
+	return ep
 }
 
 func isDigits(s string) bool {

@@ -89,7 +89,7 @@ func TestStartupReads(t *testing.T) {
 	r := w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~/presence?detailedTelephonyState=true&sipData=true", tok, nil)
 	expect(t, "presence", r, 200, "telephonyStatus", "Ringing", "activeCalls.#", "1",
 		"activeCalls.0.telephonySessionId", sid, "activeCalls.0.partyId", op, "activeCalls.0.sessionId", c.Attrs[attrSessionID],
-		"activeCalls.0.direction", "Inbound", "activeCalls.0.from", customerNo, "activeCalls.0.to", "+19293831896",
+		"activeCalls.0.direction", "Inbound", "activeCalls.0.from", customerNo, "activeCalls.0.to", "102", // dialled by extension, as in the seed samples
 		"activeCalls.0.telephonyStatus", "Ringing", "activeCalls.0.startTime", "2026-01-01T00:00:00.000Z")
 	if !r.json.Get("activeCalls.0.sipData").Exists() {
 		t.Fatalf("sipData=true adds sipData: %s", r.raw)
