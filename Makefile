@@ -4,7 +4,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ADDR ?= 127.0.0.1:8080
 BIN := bin
 
-.PHONY: conform run test test-go test-sdk lint fmt bench build clean
+.PHONY: conform run test test-go test-sdk lint fmt bench soak build clean
 
 ## conform: run every transfer spec against an embedded pbxsim (no set-up)
 conform:
@@ -36,6 +36,10 @@ fmt:
 ## bench: core benchmarks (figures go to docs/performance.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
+
+## soak: the long variants: model-based random operations (20,000 steps x 5 seeds)
+soak:
+	$(GO) test -race -count=1 -timeout 60m ./test/model -model.steps=20000 -model.runs=5 -v -run TestRandomOperationsKeepInvariants
 
 build:
 	mkdir -p $(BIN)
