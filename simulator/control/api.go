@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -33,6 +34,8 @@ type Options struct {
 	Token string
 	// Version is reported by /health.
 	Version string
+	// Faults is the fault engine served under /faults; nil answers 501.
+	Faults *faults.Engine
 }
 
 // API serves /sim/v1.
@@ -61,6 +64,7 @@ func (a *API) Mount(r *mux.Router) {
 	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	s.HandleFunc("/clock", a.clock).Methods(http.MethodGet)
 	s.HandleFunc("/clock/advance", a.advance).Methods(http.MethodPost)
+	a.mountFaults(s) // faults.go
 	// Known paths with another method answer 405, not 404.
 	for _, p := range []string{"/health", "/scenario", "/quirks", "/calls", "/calls/{id}", "/calls/{id}/legs/{leg}/{action}", "/journal", "/events", "/reset", "/clock", "/clock/advance"} {
 		s.HandleFunc(p, methodNotAllowed)

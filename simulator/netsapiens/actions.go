@@ -49,7 +49,12 @@ func (d *Dialect) checkAction(w http.ResponseWriter, r *http.Request) (actionReq
 // request's journal entry.
 func (d *Dialect) apply(r *http.Request, what string, change func() (string, error)) {
 	note := journalhttp.Deferred(r)
-	d.later(func() {
+	delay, drop, rule := d.applyFault(r)
+	if drop {
+		note(what + " not applied: fault " + rule + " (injected) dropped the change after its 202")
+		return
+	}
+	d.laterAfter(delay, func() {
 		done, err := change()
 		if err != nil {
 			note(what + " not applied: " + err.Error())

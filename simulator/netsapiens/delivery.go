@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sort"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 )
 
 // Event delivery: one goroutine takes the core's events and renders them
@@ -16,7 +18,7 @@ import (
 // errors. Nothing here ever blocks the core.
 
 func newSubscriptions(d *Dialect) *subscriptions {
-	s := &subscriptions{d: d, byID: map[string]*subscription{}}
+	s := &subscriptions{d: d, byID: map[string]*subscription{}, outbox: faults.NewOutbox(d.sim.Clock())}
 	s.events = s.subscribe()
 	d.wg.Add(1)
 	go s.dispatch()
@@ -55,9 +57,26 @@ func (s *subscriptions) dispatch() {
 // on the change that ended the call.
 func (s *subscriptions) fanOut(e *simulator.Event) {
 	now := s.d.sim.Clock().Now()
+	type post struct {
+		sub  *subscription
+		body []byte
+	}
+	var posts []post
+	defer func() {
+		// Outside the lock: a fault may delay, duplicate or hold a post.
+		for _, p := range posts {
+			s.push(p.sub, p.body)
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	subs := make([]*subscription, 0, len(s.byID))
 	for _, sub := range s.byID {
+		subs = append(subs, sub)
+	}
+	// A fixed order keeps fault decisions reproducible for a given seed.
+	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
+	for _, sub := range subs {
 		if !sub.wantsEvent(e.Call, now) {
 			continue
 		}
@@ -68,16 +87,11 @@ func (s *subscriptions) fanOut(e *simulator.Event) {
 		} else {
 			obj = legacyCall(e.Call, s.d.core, prof, e.CallEnded)
 		}
-		post, err := json.Marshal([]object{obj})
+		body, err := json.Marshal([]object{obj})
 		if err != nil {
 			continue
 		}
-		select {
-		case sub.queue <- post:
-		default:
-			sub.errorCount++
-			sub.status = "error"
-		}
+		posts = append(posts, post{sub, body})
 	}
 }
 
@@ -151,6 +165,7 @@ func (s *subscriptions) post(target string, payload []byte) (failed bool) {
 
 // close ends delivery: the core subscription and every worker.
 func (s *subscriptions) close() {
+	s.outbox.Close()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true

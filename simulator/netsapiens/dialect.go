@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
@@ -26,6 +27,8 @@ type Options struct {
 	QueueSize int
 	// EventBuffer bounds the dialect's queue of core events; default 4096.
 	EventBuffer int
+	// Faults, when set, decides apply and delivery faults (docs/faults.md).
+	Faults *faults.Engine
 }
 
 // Dialect serves the NetSapiens NS API v2 for a Sim's NetSapiens domains.
@@ -146,7 +149,11 @@ func (d *Dialect) Close() {
 
 // later runs apply once the apply delay has passed on the sim clock: the
 // NS API answers 202 first and the switch acts afterwards (GUIDE-ASYNC).
-func (d *Dialect) later(apply func()) {
+func (d *Dialect) later(apply func()) { d.laterAfter(d.applyDelay, apply) }
+
+// laterAfter runs apply after delay on the sim clock (a fault may change
+// the apply delay of one change).
+func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
@@ -155,7 +162,7 @@ func (d *Dialect) later(apply func()) {
 	d.nextTimer++
 	id := d.nextTimer
 	d.wg.Add(1)
-	d.timers[id] = d.sim.Clock().AfterFunc(d.applyDelay, func() {
+	d.timers[id] = d.sim.Clock().AfterFunc(delay, func() {
 		defer d.wg.Done()
 		d.mu.Lock()
 		delete(d.timers, id)

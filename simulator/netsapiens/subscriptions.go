@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 )
 
 // Subscription models SPEC45 accepts. pbxsim posts only "call" and
@@ -61,6 +62,7 @@ type subscriptions struct {
 	mu     sync.Mutex
 	byID   map[string]*subscription
 	closed bool
+	outbox *faults.Outbox // delayed, duplicated, reordered posts (faults.go)
 
 	// afterPost, when set (by tests), runs after each delivery attempt has
 	// been counted.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/control"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -46,7 +47,9 @@ type Config struct {
 type Server struct {
 	Sim      *simulator.Sim
 	Scenario *scenario.Scenario
-	manual   *simulator.ManualClock
+	// Faults injects the scenario's and the control API's fault rules.
+	Faults *faults.Engine
+	manual *simulator.ManualClock
 
 	handler  http.Handler
 	dialects []dialect
@@ -85,8 +88,14 @@ func New(cfg Config) (*Server, error) {
 	sim := simulator.New(simulator.Options{
 		Clock: clk, Seed: sc.Seed, RingTimeout: sc.RingTimeout.D(), Retention: sc.Retention.D(),
 	})
-	s := &Server{Sim: sim, Scenario: sc, manual: manual}
-	ds, err := newDialects(sim, sc)
+	eng := faults.New(faults.Options{Seed: sc.Seed, Clock: clk, Journal: sim.Journal()})
+	for i, rule := range sc.Faults {
+		if _, err := eng.Add(rule); err != nil {
+			return nil, fmt.Errorf("scenario %s: faults[%d]: %w", sc.Name, i, err)
+		}
+	}
+	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual}
+	ds, routes, err := newDialects(sim, sc, eng)
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +109,10 @@ func New(cfg Config) (*Server, error) {
 		d.Mount(r)
 	}
 	if !cfg.NoControl {
-		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version}).Mount(r)
+		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng}).Mount(r)
 	}
 	r.NotFoundHandler = http.HandlerFunc(notFound)
-	s.handler = r
+	s.handler = eng.Middleware(routes)(r)
 	return s, nil
 }
 
@@ -157,6 +166,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	srv, done := s.http, s.done
 	s.mu.Unlock()
+	s.Faults.Close() // release requests held by timeout and latency faults
 	var err error
 	if srv != nil {
 		err = srv.Shutdown(ctx)

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
@@ -51,6 +52,9 @@ type Options struct {
 	WebhookBlacklistAfter int
 	// HTTPClient delivers webhooks; default a client with WebhookTimeout.
 	HTTPClient *http.Client
+	// Faults, when set, decides notification faults and may close
+	// notification sockets (docs/faults.md).
+	Faults *faults.Engine
 }
 
 func (o *Options) defaults() {
@@ -97,9 +101,11 @@ type Dialect struct {
 	rndMu sync.Mutex
 	rnd   *rand.Rand
 
-	auth  *tokenStore
-	subs  *subscriptions
-	media *mediaState
+	auth   *tokenStore
+	subs   *subscriptions
+	media  *mediaState
+	limits *rateLimiter   // ratelimit.go
+	outbox *faults.Outbox // faults.go
 
 	events  *simulator.Subscription // handed to dispatch, which owns it
 	restapi http.Handler            // the mounted /restapi routes, for REST over WebSocket
@@ -140,6 +146,8 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.auth = newTokenStore()
 	d.subs = newSubscriptions()
 	d.media = newMediaState()
+	d.limits = newRateLimiter(sc.RingCentral, sim.Clock())
+	d.initFaults()
 	sim.AddNamer(namer{dir: dir})
 	d.events = sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
 	d.wg.Add(1)
@@ -154,6 +162,7 @@ func (d *Dialect) Mount(r *mux.Router) {
 	api := r.PathPrefix("/restapi").Subrouter()
 	api.Use(mux.MiddlewareFunc(journal))
 	api.Use(limitBody)
+	api.Use(d.rateLimit)
 	d.routes(api)
 	d.restapi = api
 	r.Handle(d.opts.WebSocketPath, journal(http.HandlerFunc(d.serveWebSocket)))
@@ -164,6 +173,7 @@ func (d *Dialect) Mount(r *mux.Router) {
 func (d *Dialect) Close() {
 	d.once.Do(func() {
 		close(d.stop)
+		d.outbox.Close()
 		d.subs.closeAll()
 	})
 	d.wg.Wait()

@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
@@ -27,6 +28,11 @@ type notification struct {
 	SubscriptionID string    `json:"subscriptionId"`
 	OwnerID        string    `json:"ownerId"`
 	Body           eventBody `json:"body"`
+
+	// failWith, when set by a fault, fails the webhook delivery with this
+	// status instead of posting it (faults.go).
+	failWith int
+	failRule string
 }
 
 type eventBody struct {
@@ -124,6 +130,9 @@ func (d *Dialect) publish(e *simulator.Event) {
 		targets = append(targets, subTarget{s: s, filters: s.Filters, owner: s.Owner.ExtensionID})
 	}
 	d.subs.mu.Unlock()
+	// A fixed order keeps notification uuids and fault decisions
+	// reproducible for a given seed.
+	sort.Slice(targets, func(i, j int) bool { return targets[i].s.ID < targets[j].s.ID })
 
 	rendered := map[string]party{} // by viewer account
 	for _, t := range targets {
@@ -159,7 +168,10 @@ func (d *Dialect) publish(e *simulator.Event) {
 	}
 }
 
-func (d *Dialect) deliver(s *subscription, n notification) {
+func (d *Dialect) deliver(s *subscription, n notification) { d.deliverFaulty(s, n) }
+
+// deliverNow hands a notification to its transport.
+func (d *Dialect) deliverNow(s *subscription, n notification) {
 	switch {
 	case s.ws != nil:
 		s.ws.notify(n)

@@ -57,7 +57,7 @@ func (h *webhook) run() {
 		case <-h.d.stop:
 			return
 		case n := <-h.queue:
-			status, err := h.post(n)
+			status, err := h.attempt(n)
 			if err == nil && status >= 200 && status < 300 {
 				failures = 0
 				h.journal(n, status, "delivered")

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 )
 
 // Scenario is the world pbxsim starts with: tenants of both vendors, their
@@ -32,6 +34,9 @@ type Scenario struct {
 	// Outside lists phone numbers outside every tenant (customers, mobile
 	// phones) and what they do when the PBX calls them.
 	Outside []OutsideNumber `yaml:"outside" json:"outside,omitempty"`
+	// Faults are fault rules active from the start, drawn from Seed
+	// (docs/faults.md).
+	Faults []faults.Rule `yaml:"faults" json:"faults,omitempty"`
 }
 
 // RingCentral holds the RingCentral side of the world.
@@ -57,6 +62,9 @@ type RCAccount struct {
 	MainNumber string            `yaml:"mainNumber" json:"mainNumber,omitempty"`
 	Quirks     map[string]string `yaml:"quirks" json:"quirks,omitempty"`
 	Extensions []RCExtension     `yaml:"extensions" json:"extensions"`
+	// RateLimits, when present, turns RingCentral's per-user, per-app rate
+	// limits on for the account (docs/faults.md).
+	RateLimits *RCRateLimits `yaml:"rateLimits" json:"rateLimits,omitempty"`
 }
 
 // RCExtension is a user extension of an account.

@@ -76,7 +76,7 @@ func (sc *Scenario) validate() error {
 			return err
 		}
 	}
-	return nil
+	return sc.validateFaults()
 }
 
 type claimFunc func(path, number string) error
@@ -108,6 +108,11 @@ func (rc *RingCentral) validate(claim claimFunc, claimDevices claimDevicesFunc) 
 		}
 		if err := checkQuirks("ringcentral", a.Quirks); err != nil {
 			return bad(p+".quirks", "account %s: %v", a.ID, err)
+		}
+		if a.RateLimits != nil {
+			if err := a.RateLimits.validate(p + ".rateLimits"); err != nil {
+				return err
+			}
 		}
 		exts := map[string]bool{}
 		for j, e := range a.Extensions {

@@ -1,0 +1,133 @@
+package netsapiens
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
+)
+
+// Fault injection hooks (docs/faults.md). The NS API documents no 429 and
+// no 5xx bodies (reference netsapiens.md §5): injected ones use the
+// documented error shape {"code", "message"} and are an invention of the
+// simulator, for testing client resilience only.
+
+// operations names the NS API requests for fault rules. Apply rules use
+// the same names for the change a request asked for.
+var operations = faults.Operations{
+	{Method: http.MethodGet, Path: "/ns-api/v2/version", Name: "version"},
+	{Method: http.MethodPost, Path: "/ns-api/v2/tokens", Name: "token"},
+	{Method: http.MethodPost, Path: "/ns-api/v2/jwt", Name: "jwt-create"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/jwt", Name: "jwt-read"},
+	{Method: http.MethodDelete, Path: "/ns-api/v2/jwt", Name: "jwt-delete"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/calls", Name: "list-domain-calls"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/calls/count", Name: "count-domain-calls"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/users/*/calls", Name: "list-calls"},
+	{Method: http.MethodPost, Path: "/ns-api/v2/domains/*/users/*/calls", Name: "make-call"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/users/*/calls/count", Name: "count-calls"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/users/*/calls/*", Name: "read-call"},
+	{Method: http.MethodDelete, Path: "/ns-api/v2/domains/*/users/*/calls/*", Name: "disconnect"},
+	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/hold", Name: "hold"},
+	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/unhold", Name: "unhold"},
+	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/answer", Name: "answer"},
+	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/transfer", Name: "transfer"},
+	{Method: http.MethodDelete, Path: "/ns-api/v2/domains/*/users/*/calls/*/reject", Name: "reject"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/**subscriptions", Name: "list-subscriptions"},
+	{Method: http.MethodPost, Path: "/ns-api/v2/**subscriptions", Name: "create-subscription"},
+	{Method: http.MethodGet, Path: "/ns-api/v2/**subscriptions/*", Name: "read-subscription"},
+	{Method: http.MethodPut, Path: "/ns-api/v2/**subscriptions/*", Name: "update-subscription"},
+	{Method: http.MethodDelete, Path: "/ns-api/v2/**subscriptions/*", Name: "delete-subscription"},
+}.Compile()
+
+// Classify implements faults.Vendor: the tenant is the {domain} of the
+// path (requests without one have no tenant to match).
+func (d *Dialect) Classify(r *http.Request) (tenant, operation string) {
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	if rest, ok := strings.CutPrefix(p, "/ns-api/v2/domains/"); ok {
+		tenant, _, _ = strings.Cut(rest, "/")
+	}
+	return tenant, operations.Name(r.Method, p)
+}
+
+// WriteFault implements faults.Vendor with the NS error shape.
+func (d *Dialect) WriteFault(w http.ResponseWriter, status int, retryAfter time.Duration, message string) {
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((retryAfter+time.Second-1)/time.Second), 10))
+	}
+	writeError(w, &apiError{Status: status, Message: message})
+}
+
+// applyFault asks the engine about a change answered 202: the delay until
+// it applies, or drop when it never will.
+func (d *Dialect) applyFault(r *http.Request) (delay time.Duration, drop bool, rule string) {
+	delay = d.applyDelay
+	if d.opts.Faults == nil {
+		return delay, false, ""
+	}
+	f, fired := d.opts.Faults.Apply(faults.Subject{
+		Dialect: faults.DialectNetSapiens, Tenant: mux.Vars(r)["domain"],
+		Method: r.Method, Path: r.URL.Path, Operation: operations.Name(r.Method, strings.TrimSuffix(r.URL.Path, "/")),
+	})
+	if !fired {
+		return delay, false, ""
+	}
+	if f.Action.Drop {
+		return 0, true, f.Rule
+	}
+	return f.Action.Delay.D(), false, f.Rule
+}
+
+// push hands one rendered post to a subscription's worker through the
+// fault engine; subs.mu is not held.
+func (s *subscriptions) push(sub *subscription, post []byte) {
+	send := func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.closed || s.byID[sub.id] != sub {
+			return // removed meanwhile: its queue is closed
+		}
+		select {
+		case sub.queue <- post:
+		default:
+			sub.errorCount++
+			sub.status = "error"
+		}
+	}
+	eng := s.d.opts.Faults
+	if eng == nil {
+		send()
+		return
+	}
+	s.mu.Lock()
+	domain := sub.domain
+	s.mu.Unlock()
+	f, fired := eng.Notification(faults.Subject{
+		Dialect: faults.DialectNetSapiens, Tenant: domain, Transport: faults.TransportWebhook, Subscription: sub.id,
+	})
+	if fired && f.Action.Fail != 0 {
+		// Counted as a failed post, as if the receiver had answered it.
+		s.mu.Lock()
+		sub.postsCount++
+		sub.errorCount++
+		sub.status = "error"
+		s.mu.Unlock()
+		s.journalFault(sub, domain, "failed with "+strconv.Itoa(f.Action.Fail)+" by fault "+f.Rule+" (injected), not posted")
+		return
+	}
+	if fired && f.Action.Drop {
+		s.journalFault(sub, domain, "dropped by fault "+f.Rule+" (injected)")
+	}
+	s.outbox.Send(sub.id, f, fired, send)
+}
+
+func (s *subscriptions) journalFault(sub *subscription, domain, what string) {
+	s.d.sim.Journal().Record(simulator.JournalEntry{
+		Time: s.d.sim.Clock().Now(), Dialect: vendor, Tenant: domain, Method: "NOTIFY", Path: "/subscriptions/" + sub.id,
+		Note: "subscription " + sub.id + " post " + what,
+	})
+}

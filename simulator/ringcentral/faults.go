@@ -1,0 +1,237 @@
+package ringcentral
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
+)
+
+// Fault injection hooks (docs/faults.md): the dialect names its requests
+// for the HTTP fault middleware, writes injected errors in its own shape,
+// passes every notification through the engine's decision and an Outbox,
+// and closes notification sockets on demand.
+
+// operations names the dialect's requests for fault rules and rate-limit
+// groups. The names are the endpoint's action, as RingCentral's docs and
+// the JS SDKs call them.
+var operations = faults.Operations{
+	{Method: http.MethodPost, Path: "/restapi/oauth/token", Name: "token"},
+	{Method: http.MethodPost, Path: "/restapi/oauth/revoke", Name: "revoke"},
+	{Method: http.MethodPost, Path: "/restapi/oauth/wstoken", Name: "wstoken"},
+	{Method: http.MethodGet, Path: "/ws", Name: "websocket"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*", Name: "account"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/presence", Name: "account-presence"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*", Name: "extension"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*/device", Name: "devices"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*/presence", Name: "extension-presence"},
+	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/call-out", Name: "call-out"},
+	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/conference", Name: "conference"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/telephony/sessions/*", Name: "get-session"},
+	{Method: http.MethodDelete, Path: "/restapi/v1.0/account/*/telephony/sessions/*", Name: "delete-session"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*", Name: "get-party"},
+	{Method: http.MethodPatch, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*", Name: "patch-party"},
+	{Method: http.MethodDelete, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*", Name: "delete-party"},
+	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*/recordings", Name: "start-recording"},
+	{Method: http.MethodPatch, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*/recordings/*", Name: "patch-recording"},
+	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*/*", Name: "party-action"}, // named by its last segment below
+	{Method: http.MethodGet, Path: "/restapi/v1.0/subscription", Name: "list-subscriptions"},
+	{Method: http.MethodPost, Path: "/restapi/v1.0/subscription", Name: "create-subscription"},
+	{Method: http.MethodGet, Path: "/restapi/v1.0/subscription/*", Name: "get-subscription"},
+	{Method: http.MethodPut, Path: "/restapi/v1.0/subscription/*", Name: "update-subscription"},
+	{Method: http.MethodDelete, Path: "/restapi/v1.0/subscription/*", Name: "delete-subscription"},
+	{Method: http.MethodPost, Path: "/restapi/v1.0/subscription/*/renew", Name: "renew-subscription"},
+}.Compile()
+
+// operationOf names a request: hold, unhold, answer, reject, ignore,
+// forward, transfer, park, flip, bridge for the party actions.
+func operationOf(method, path string) string {
+	path = strings.TrimSuffix(path, "/")
+	op := operations.Name(method, path)
+	if op == "party-action" {
+		op = path[strings.LastIndexByte(path, '/')+1:]
+	}
+	return op
+}
+
+// Classify implements faults.Vendor: the tenant is the account of the
+// bearer (or WebSocket) token, without refreshing or journaling anything.
+func (d *Dialect) Classify(r *http.Request) (tenant, operation string) {
+	operation = operationOf(r.Method, r.URL.Path)
+	if g, ok := d.peekGrant(r); ok {
+		tenant = g.AccountID
+	}
+	return tenant, operation
+}
+
+// peekGrant finds who a request speaks for without side effects: the
+// REST-over-WebSocket identity, a valid bearer token or a ws token.
+func (d *Dialect) peekGrant(r *http.Request) (grantInfo, bool) {
+	if id, ok := r.Context().Value(identityKey{}).(identity); ok {
+		return id.grantInfo, true
+	}
+	d.auth.mu.Lock()
+	defer d.auth.mu.Unlock()
+	if scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+		if at, ok := d.auth.access[strings.TrimSpace(tok)]; ok && d.now().Before(at.expires) {
+			return at.grantInfo, true
+		}
+	}
+	if t, ok := d.auth.ws[r.URL.Query().Get("access_token")]; ok {
+		return t.grantInfo, true
+	}
+	return grantInfo{}, false
+}
+
+// Error codes of injected faults. CMN-301 is documented for 429 (P-429);
+// RingCentral's catalog has no public code per 5xx, so the 5xx codes are
+// inferred (docs/faults.md).
+const (
+	codeRateExceeded = "CMN-301"
+	codeServerError  = "CMN-211"
+	codeUnavailable  = "CMN-201"
+)
+
+// WriteFault implements faults.Vendor: RingCentral's error body.
+func (d *Dialect) WriteFault(w http.ResponseWriter, status int, retryAfter time.Duration, message string) {
+	code := codeServerError
+	switch {
+	case status == http.StatusTooManyRequests:
+		code, message = codeRateExceeded, "Request rate exceeded: "+message
+	case status == http.StatusServiceUnavailable || status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
+		code = codeUnavailable
+	case status < 500:
+		code = codeInvalidParam
+	}
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((retryAfter+time.Second-1)/time.Second), 10))
+	}
+	writeJSON(w, status, (&apiError{Status: status, Code: code, Message: message}).body())
+}
+
+// deliverFaulty passes a notification through the fault engine before it
+// reaches its subscription's transport.
+func (d *Dialect) deliverFaulty(s *subscription, n notification) {
+	if d.opts.Faults == nil {
+		d.deliverNow(s, n)
+		return
+	}
+	transport := faults.TransportWebhook
+	if s.ws != nil {
+		transport = faults.TransportWebSocket
+	}
+	f, fired := d.opts.Faults.Notification(faults.Subject{
+		Dialect: dialectName, Tenant: s.Owner.AccountID, Transport: transport, Subscription: s.ID,
+	})
+	if fired {
+		a := f.Action
+		if a.Disconnect != "" && s.ws != nil {
+			s.ws.drop(a.Disconnect)
+		}
+		if a.Fail != 0 && s.hook != nil {
+			s.hook.enqueueFailure(n, a.Fail, f.Rule)
+			return
+		}
+		if a.Drop {
+			d.journalLost(s, n, "dropped by fault "+f.Rule+" (injected)")
+		}
+	}
+	d.outbox.Send(s.ID, f, fired, func() { d.deliverNow(s, n) })
+}
+
+func (d *Dialect) journalLost(s *subscription, n notification, why string) {
+	d.sim.Journal().Record(simulator.JournalEntry{
+		Time: d.now(), Dialect: dialectName, Tenant: s.Owner.AccountID, Method: "NOTIFY", Path: "/notifications",
+		Note: "subscription " + s.ID + " notification " + n.UUID + " (session " + n.Body.TelephonySessionID +
+			" sequence " + strconv.FormatInt(n.Body.Sequence, 10) + "): " + why,
+	})
+}
+
+// enqueueFailure makes one delivery fail with status without posting it:
+// it counts towards blacklisting like a receiver's failure.
+func (h *webhook) enqueueFailure(n notification, status int, rule string) {
+	n.failWith, n.failRule = status, rule
+	h.enqueue(n)
+}
+
+// dropSockets closes the notification sockets of an account (and
+// extension): the engine's SocketDropper.
+func (d *Dialect) dropSockets(tenant, extension, mode string) int {
+	d.subs.mu.Lock()
+	var victims []*wsSession
+	for _, s := range d.subs.wsSessions {
+		if (tenant == "" || s.grant.AccountID == tenant) && (extension == "" || s.grant.ExtensionID == extension) && !s.dead {
+			victims = append(victims, s)
+		}
+	}
+	d.subs.mu.Unlock()
+	n := 0
+	for _, s := range victims {
+		if s.drop(mode) {
+			n++
+		}
+	}
+	return n
+}
+
+// drop closes the session's socket. Recoverable: the session waits the
+// recovery timeout as after any network loss. Unrecoverable: the session
+// ends now with its buffer and subscription, so a recovery fails.
+// It reports whether a socket was open.
+func (s *wsSession) drop(mode string) bool {
+	d := s.d
+	d.subs.mu.Lock()
+	defer d.subs.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.conn
+	if c != nil {
+		c.close() // readLoop's detach starts the recovery timer
+	}
+	if mode == faults.DisconnectUnrecoverable && !s.dead {
+		s.conn = nil
+		if s.expiry != nil {
+			s.expiry.Stop()
+			s.expiry = nil
+		}
+		s.detachN++ // a detach still to come finds another socket and does nothing
+		s.dead = true
+		s.buffer = nil
+		delete(d.subs.wsSessions, s.id)
+		if s.sub != nil {
+			d.removeLocked(s.sub)
+		}
+	}
+	return c != nil
+}
+
+// initFaults wires the engine in; New calls it.
+func (d *Dialect) initFaults() {
+	d.outbox = faults.NewOutbox(d.sim.Clock())
+	if d.opts.Faults != nil {
+		d.opts.Faults.SetSocketDropper(d.dropSockets)
+	}
+}
+
+// attempt posts a notification, or fails it as a fault asked.
+func (h *webhook) attempt(n notification) (int, error) {
+	if n.failWith != 0 {
+		return n.failWith, injectedFailure{rule: n.failRule, status: n.failWith}
+	}
+	return h.post(n)
+}
+
+type injectedFailure struct {
+	rule   string
+	status int
+}
+
+func (e injectedFailure) Error() string {
+	return "fault " + e.rule + " (injected): status " + strconv.Itoa(e.status) + ", not posted"
+}
+
+// WebSocketPath is where the notification socket listens.
+func (d *Dialect) WebSocketPath() string { return d.opts.WebSocketPath }
