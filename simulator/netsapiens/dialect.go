@@ -147,12 +147,9 @@ func (d *Dialect) Close() {
 	d.wg.Wait()
 }
 
-// later runs apply once the apply delay has passed on the sim clock: the
-// NS API answers 202 first and the switch acts afterwards (GUIDE-ASYNC).
-func (d *Dialect) later(apply func()) { d.laterAfter(d.applyDelay, apply) }
-
-// laterAfter runs apply after delay on the sim clock (a fault may change
-// the apply delay of one change).
+// laterAfter runs apply once delay has passed on the sim clock: the NS API
+// answers 202 first and the switch acts afterwards (GUIDE-ASYNC). The
+// delay is the scenario's applyDelay unless a fault changes it.
 func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -177,7 +174,8 @@ func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
 func (d *Dialect) routes() http.Handler {
 	// One router with full paths (no subrouter), so a known path with the
 	// wrong method reaches MethodNotAllowedHandler.
-	r := mux.NewRouter()
+	// SkipClean: a // or dot-dot path gets the NS 404, not a 301 (test/hostile).
+	r := mux.NewRouter().SkipClean(true)
 	api := prefixed{r, "/ns-api/v2"}
 	api.HandleFunc("/version", d.getVersion).Methods(http.MethodGet)
 	api.HandleFunc("/tokens", d.postTokens).Methods(http.MethodPost)
