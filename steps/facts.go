@@ -45,6 +45,9 @@ type NetSapiensFacts struct {
 	OutsideCaller, InboundNumber        string
 	// ApplyDelay is how long after a 202 a change lands (a hint for waits).
 	ApplyDelay time.Duration
+	// DialVia is the user a click-to-call for the outside caller is placed
+	// through, on a target without a control API ("": a person dials).
+	DialVia string
 }
 
 // FactsFromScenario reads facts from pbxsim's GET /sim/v1/scenario JSON.

@@ -38,6 +38,9 @@ type NSWorld struct {
 	lastErr      error
 	journalAfter uint64
 
+	// worldCall is the outside caller's call as the world driver placed it.
+	worldCall WorldCall
+
 	hook    *netsapiens.WebhookReceiver
 	hookSrv *httptest.Server
 	sub     netsapiens.Subscription
@@ -49,7 +52,7 @@ func (w *World) ns() (*NSWorld, error) {
 		return w.NS, nil
 	}
 	if w.Facts.NetSapiens == nil {
-		return nil, fmt.Errorf("target %s has no NetSapiens domain", w.Target.Name())
+		return nil, skipf("target %s has no NetSapiens domain", w.Target.Name())
 	}
 	n := &NSWorld{w: w, facts: w.Facts.NetSapiens}
 	c, err := n.clientWith(n.facts.DomainKey, "domain key")
@@ -61,6 +64,9 @@ func (w *World) ns() (*NSWorld, error) {
 	w.NS = n
 	if w.Ctl != nil {
 		w.Cleanup(n.hangUpScenarioCalls)
+	} else {
+		// Without a control API nothing resets the PBX between scenarios.
+		w.Cleanup(n.endCalls)
 	}
 	return n, nil
 }
@@ -104,8 +110,24 @@ func (n *NSWorld) worldSession() (string, error) {
 
 // awaitWorldCall reads the NS API until the world's last call shows with
 // the given check passing, and takes it as the original call. Naming the
-// session keeps the specs right on a pbxsim shared with other scenarios.
+// session keeps the specs right on a pbxsim shared with other scenarios;
+// without a control API the world driver's own record of the call names it.
 func (n *NSWorld) awaitWorldCall(what string, check func(netsapiens.ActiveCall) bool) error {
+	if n.w.Ctl == nil {
+		return n.w.Await(what, func() (bool, string, error) {
+			calls, err := n.Observer.Calls(n.w.Context())
+			if err != nil {
+				return false, "", err
+			}
+			call := n.worldCallIn(calls, n.worldCall)
+			if call != nil && check(*call) {
+				n.worldCall.SessionID = string(call.SessionID)
+				n.Transfer.UseOriginal(*call)
+				return true, netsapiens.Summarize(calls), nil
+			}
+			return false, netsapiens.Summarize(calls), nil
+		})
+	}
 	session, err := n.worldSession()
 	if err != nil {
 		return err
@@ -133,7 +155,7 @@ const pollMax = 250 * time.Millisecond
 // clientWith builds a reference client on the world's traced HTTP client.
 func (n *NSWorld) clientWith(key, what string) (*netsapiens.Client, error) {
 	if key == "" {
-		return nil, fmt.Errorf("the target's NetSapiens facts have no %s", what)
+		return nil, skipf("the target's NetSapiens facts have no %s", what)
 	}
 	return netsapiens.New(netsapiens.Config{
 		BaseURL:    n.facts.ServerURL,

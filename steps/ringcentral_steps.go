@@ -12,8 +12,9 @@ import (
 // Roles are the customer (who calls), the operator (who transfers) and the
 // consult (who takes the call over), as in RingCentral's guide "Managing
 // warm transfers". The operator acts through the reference client; the
-// world (a customer dialling, a consult picking up) acts through pbxsim's
-// control API.
+// world (a customer dialling, a consult picking up) acts through the
+// world driver: pbxsim's control API, or the vendor API alone on a target
+// without one (see WorldDriver).
 func registerRingCentral(sc *godog.ScenarioContext, w *World) {
 	role := `(customer|operator|consult)`
 	// Set-up.
@@ -57,15 +58,16 @@ func (w *World) rcCustomerCallsOperator() error {
 	if err != nil {
 		return err
 	}
-	from, err := r.address("customer")
+	from, err := r.phone("customer")
 	if err != nil {
 		return err
 	}
-	to, err := r.address("operator")
+	to, err := r.phone("operator")
 	if err != nil {
 		return err
 	}
-	return w.addressCalls(from, to)
+	r.worldCall, err = w.Driver.Dial(w.Context(), from, to)
+	return err
 }
 
 func (w *World) rcPicksUp(role string) error {
@@ -73,39 +75,24 @@ func (w *World) rcPicksUp(role string) error {
 	if err != nil {
 		return err
 	}
-	f, err := r.factsOf(role)
+	p, err := r.phone(role)
 	if err != nil {
 		return err
 	}
-	return w.addressAnswers(f.ID)
+	return w.Driver.Answer(w.Context(), p)
 }
 
-// rcHangsUp hangs up the role's newest live leg through the control API.
+// rcHangsUp hangs up the role's newest live call.
 func (w *World) rcHangsUp(role string) error {
-	if err := w.needControl(); err != nil {
-		return err
-	}
 	r, err := w.rc()
 	if err != nil {
 		return err
 	}
-	f, err := r.factsOf(role)
+	p, err := r.phone(role)
 	if err != nil {
 		return err
 	}
-	calls, err := w.Ctl.Calls(w.Context())
-	if err != nil {
-		return err
-	}
-	for i := len(calls) - 1; i >= 0; i-- {
-		for _, l := range calls[i].Legs {
-			if l.Endpoint.UserID == f.ID && (l.State == "answered" || l.State == "held" || l.State == "proceeding" || l.State == "setup") {
-				w.Trace.Addf("world: the %s hangs up (call %s leg %s)", role, calls[i].ID, l.ID)
-				return w.Ctl.Hangup(w.Context(), calls[i].ID, l.ID)
-			}
-		}
-	}
-	return fmt.Errorf("the %s (%s) has no live leg to hang up; calls: %+v", role, f.ID, calls)
+	return w.Driver.HangUp(w.Context(), p, WorldCall{})
 }
 
 func (w *World) rcOperatorAnswers() error {

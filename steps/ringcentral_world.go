@@ -28,6 +28,9 @@ type RCWorld struct {
 	lastRequest string
 	lastParty   *rc.Party
 	lastErr     error
+
+	// worldCall is the customer's call as the world driver placed it.
+	worldCall WorldCall
 }
 
 // rcPerson is one role's reference client, subscription and Desk.
@@ -45,9 +48,13 @@ func (w *World) rc() (*RCWorld, error) {
 		return w.RC, nil
 	}
 	if w.Facts.RingCentral == nil {
-		return nil, fmt.Errorf("target %s has no RingCentral account", w.Target.Name())
+		return nil, skipf("target %s has no RingCentral account", w.Target.Name())
 	}
 	w.RC = &RCWorld{w: w, facts: w.Facts.RingCentral, people: map[string]*rcPerson{}}
+	if w.Ctl == nil {
+		// Without a control API nothing resets the PBX between scenarios.
+		w.Cleanup(w.RC.endCalls)
+	}
 	return w.RC, nil
 }
 
@@ -61,6 +68,17 @@ func (r *RCWorld) factsOf(role string) (Person, error) {
 		return r.facts.Consult, nil
 	}
 	return Person{}, fmt.Errorf("no RingCentral role %q (customer, operator, consult)", role)
+}
+
+func (r *RCWorld) setID(role, id string) {
+	switch role {
+	case "customer":
+		r.facts.Customer.ID = id
+	case "operator":
+		r.facts.Operator.ID = id
+	case "consult":
+		r.facts.Consult.ID = id
+	}
 }
 
 // stepCtx bounds one step's waits by the world's step timeout.
@@ -104,7 +122,14 @@ func (r *RCWorld) person(role string) (*rcPerson, error) {
 	if f.ID != "" && me != f.ID {
 		return nil, fmt.Errorf("the %s's token belongs to extension %s, the facts say %s", role, me, f.ID)
 	}
+	if f.ID == "" {
+		// A tenant's config may name extensions by number only; checks
+		// compare owners by ID.
+		f.ID = me
+		r.setID(role, me)
+	}
 	p := &rcPerson{role: role, facts: f, client: c, desk: rc.NewDesk(me)}
+	p.learnDevice(ctx)
 	r.people[role] = p
 	r.w.Trace.Addf("ringcentral: the %s (%s, extension %s, id %s) logged in", role, f.Name, f.Extension, me)
 	return p, nil

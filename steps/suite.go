@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -20,6 +21,14 @@ type Config struct {
 	// OnScenarioEnd, when set, receives each finished scenario's world and
 	// error (for results bundles).
 	OnScenarioEnd func(name string, w *World, err error)
+	// Phones does what only a person at a phone can, on a target without
+	// a control API; default PromptPhones on Notices.
+	Phones Phones
+	// PersonTimeout bounds the wait for a person's phone task; default 60s.
+	PersonTimeout time.Duration
+	// Notices, when set, receives one line per skipped scenario with the
+	// reason (godog's formatters show a skip without one).
+	Notices io.Writer
 }
 
 // ErrHarness marks failures of the harness or the target (cannot start the
@@ -32,8 +41,14 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 	if cfg.StepTimeout <= 0 {
 		cfg.StepTimeout = 10 * time.Second
 	}
+	if cfg.PersonTimeout <= 0 {
+		cfg.PersonTimeout = time.Minute
+	}
+	if cfg.Phones == nil && cfg.Notices != nil {
+		cfg.Phones = PromptPhones{Out: cfg.Notices}
+	}
 	return func(sc *godog.ScenarioContext) {
-		w := &World{Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}}
+		w := &World{Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}, phones: cfg.Phones, personTimeout: cfg.PersonTimeout, notices: cfg.Notices}
 		w.HTTP = &http.Client{Transport: &tracingTransport{next: http.DefaultTransport, trace: w.Trace}, Timeout: 30 * time.Second}
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 			w.ctx = ctx
@@ -44,12 +59,19 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			w.Target = t
 			w.Facts = t.Facts()
 			w.Ctl = t.Control()
-			if w.Ctl == nil && hasTag(s, "@simulator") {
-				return ctx, godog.ErrSkip
+			w.Driver = controlDriver{w}
+			if w.Ctl == nil {
+				w.Driver = vendorDriver{w}
+				if hasTag(s, "@simulator") {
+					return w.skipped(ctx, s.Name, skipf("tagged @simulator: it needs what only pbxsim's control API can do, and target %s has none", t.Name()))
+				}
 			}
 			return ctx, nil
 		})
 		sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+			if err != nil && errors.Is(err, godog.ErrSkip) && w.SkipReason == "" {
+				return w.skipped(ctx, st.Text, err)
+			}
 			if err != nil && !errors.Is(err, godog.ErrSkip) && !errors.Is(err, godog.ErrPending) && !strings.Contains(err.Error(), "last requests:") {
 				tail := w.Trace.Tail(12)
 				if len(tail) > 0 {
@@ -76,6 +98,20 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 		registerRingCentral(sc, w)
 		registerNetSapiens(sc, w)
 	}
+}
+
+// skipped keeps the reason of a skip: in the World (for results
+// bundles), the transcript, Notices, and as an attachment of the step (it
+// shows in cucumber JSON).
+func (w *World) skipped(ctx context.Context, what string, err error) (context.Context, error) {
+	reason := skipReason(err)
+	w.SkipReason = reason
+	w.Trace.Addf("skipped: %s", reason)
+	if w.notices != nil {
+		fmt.Fprintf(w.notices, "skipped: %s: %s\n", what, Redact(reason))
+	}
+	ctx = godog.Attach(ctx, godog.Attachment{FileName: "skip-reason.txt", MediaType: "text/plain", Body: []byte(Redact(reason))})
+	return ctx, err
 }
 
 func hasTag(s *godog.Scenario, tag string) bool {

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -15,6 +16,11 @@ type World struct {
 	Facts  Facts
 	// Ctl is the control API client; nil on a real tenant.
 	Ctl *control.Client
+	// Driver plays the world: the control API when there is one, else the
+	// vendor API with a person for what only a phone can do.
+	Driver WorldDriver
+	// SkipReason says why the scenario was skipped, when it was.
+	SkipReason string
 	// Timeout bounds each await inside a step.
 	Timeout time.Duration
 	// HTTP is the client every vendor client must use: it records the
@@ -31,6 +37,12 @@ type World struct {
 
 	ctx      context.Context
 	cleanups []func()
+
+	// phones does what only a person at a phone can; personTimeout bounds
+	// the wait for it.
+	phones        Phones
+	personTimeout time.Duration
+	notices       io.Writer
 }
 
 // Context returns the scenario's context.

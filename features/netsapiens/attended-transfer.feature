@@ -1,4 +1,4 @@
-@netsapiens @simulator
+@netsapiens
 Feature: NetSapiens attended transfer, as the vendor's guide prescribes
   NetSapiens answers every call action with 202 Accepted and changes the call afterwards.
   The "Attended Transfer via API" guide holds the original call by its call-term-call-id,

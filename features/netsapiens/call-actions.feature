@@ -1,4 +1,4 @@
-@netsapiens @simulator
+@netsapiens
 Feature: NetSapiens call actions around the transfer
   The reference client answers, holds, unholds and rejects calls through the NS API v2,
   and signs in with an API key or with a password grant (POST /ns-api/v2/tokens).

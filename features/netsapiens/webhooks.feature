@@ -1,4 +1,4 @@
-@netsapiens @simulator
+@netsapiens
 Feature: NetSapiens call events follow the attended transfer
   An event subscription of model "call" posts a JSON array of legacy underscore call
   objects to its post-url on every change of a call; a call's last post carries

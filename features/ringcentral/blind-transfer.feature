@@ -1,4 +1,4 @@
-@ringcentral @simulator
+@ringcentral
 Feature: RingCentral blind transfer
   The operator sends the customer straight to the consult's extension without talking to them first
   (POST .../parties/{party}/transfer with exactly one target). The operator's party leaves the call

@@ -1,4 +1,4 @@
-@ringcentral @simulator
+@ringcentral
 Feature: RingCentral call control on the operator's own party
   Hold, unhold and mute act on the operator's own party; the party that holds reports Hold, and the
   change shows both in the operator's notifications and in a REST read of the party.

@@ -1,4 +1,4 @@
-@ringcentral @simulator
+@ringcentral
 Feature: RingCentral refuses a bridge that cannot be a warm transfer
   A bridge names, in its path, the operator's own party in the customer's call and, in its body, the
   operator's own party in the consult call. Every other combination is refused with the vendor's

@@ -1,4 +1,4 @@
-@ringcentral @simulator
+@ringcentral
 Feature: RingCentral warm transfer, as in RingCentral's guide "Managing warm transfers"
   The customer (extension 101) calls the operator (102). The operator holds the customer, calls the
   consult (103), briefs them, and bridges: the operator's party in the customer's call is the path,

@@ -1,0 +1,63 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// vendorDriver plays the world through the vendor APIs only, for targets
+// without a control API (real tenants, pbxsim --no-control). What the API
+// cannot do (a device that refuses remote answer, an outside phone) is
+// asked of the world's Phones and awaited through the API.
+type vendorDriver struct{ w *World }
+
+func (d vendorDriver) Name() string { return "the vendor API" }
+
+func (d vendorDriver) Dial(ctx context.Context, caller, callee Phone) (WorldCall, error) {
+	switch caller.Vendor {
+	case "ringcentral":
+		return d.w.rcDial(ctx, caller, callee)
+	case "netsapiens":
+		return d.w.nsDial(ctx, caller, callee)
+	}
+	return WorldCall{}, fmt.Errorf("no vendor driver for %q", caller.Vendor)
+}
+
+func (d vendorDriver) Answer(ctx context.Context, p Phone) error {
+	switch p.Vendor {
+	case "ringcentral":
+		return d.w.rcAnswer(ctx, p)
+	case "netsapiens":
+		return d.w.nsAnswer(ctx, p)
+	}
+	return fmt.Errorf("no vendor driver for %q", p.Vendor)
+}
+
+func (d vendorDriver) HangUp(ctx context.Context, p Phone, call WorldCall) error {
+	switch p.Vendor {
+	case "ringcentral":
+		return d.w.rcHangUp(ctx, p, call)
+	case "netsapiens":
+		return d.w.nsHangUp(ctx, p, call)
+	}
+	return fmt.Errorf("no vendor driver for %q", p.Vendor)
+}
+
+// askPerson hands a task to the world's Phones and returns a context
+// bounded by the person's deadline, to await the task's effect in.
+func (w *World) askPerson(ctx context.Context, t PhoneTask) (context.Context, context.CancelFunc, error) {
+	t.Within = w.personTimeout
+	if t.Within <= 0 {
+		t.Within = time.Minute
+	}
+	w.Trace.Addf("world: asking a person: %s (%s)", t, t.Why)
+	if w.phones == nil {
+		return nil, nil, skipf("%s: this target needs a person at the phones and none is available (%s)", t, t.Why)
+	}
+	if err := w.phones.Do(ctx, t); err != nil {
+		return nil, nil, fmt.Errorf("asking a person to %q: %w", t.String(), err)
+	}
+	c, cancel := context.WithTimeout(ctx, t.Within)
+	return c, cancel, nil
+}
