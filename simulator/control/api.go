@@ -81,8 +81,10 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 func (a *API) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.opts.Token != "" {
-			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.Token)) != 1 {
+			// The Bearer scheme is required: a bare token (no scheme) was
+			// accepted before, found by the hostile corpus (test/hostile).
+			scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.Token)) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="pbxsim control"`)
 				writeError(w, http.StatusUnauthorized, "unauthorized", "the control API needs Authorization: Bearer <control token>")
 				return
@@ -129,6 +131,12 @@ func (a *API) createCall(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.From == "" || req.To == "" {
 		writeError(w, http.StatusBadRequest, "invalid", `both "from" and "to" are required, e.g. {"from":"+15555555555","to":"+11111111111"}`)
+		return
+	}
+	if _, ok := a.sim.Tenant(req.Tenant); req.Tenant != "" && !ok {
+		// Resolve treats the tenant as a hint only; a tenant that does not
+		// exist is a mistake, not a hint (test/hostile).
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no tenant %q (an RC account id or NS domain of the scenario)", req.Tenant))
 		return
 	}
 	from, err := a.sim.Resolve(req.From, req.Tenant)

@@ -215,6 +215,12 @@ func decodeJSON(r *http.Request, v any) (present bool, err error) {
 		return false, &apiError{Status: http.StatusUnsupportedMediaType, Code: codeMediaType,
 			Message: "Unsupported Media Type: the body must be sent as Content-Type: application/json, not " + quoteOrNone(ct)}
 	}
+	if text[0] != '{' {
+		// Every request body of the API is an object; json.Unmarshal would
+		// take null as "no fields" and act (test/hostile found a hold with
+		// body null going through).
+		return true, &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. The body must be a JSON object"}
+	}
 	if err := json.Unmarshal([]byte(text), v); err != nil {
 		return true, &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. " + err.Error()}
 	}
