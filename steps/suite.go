@@ -21,6 +21,14 @@ type Config struct {
 	// OnScenarioEnd, when set, receives each finished scenario's world and
 	// error (for results bundles).
 	OnScenarioEnd func(name string, w *World, err error)
+	// OnScenarioStart, when set, sees each scenario's world once its target
+	// is up (a results bundle marks where the journal stands).
+	OnScenarioStart func(s *godog.Scenario, w *World)
+	// Integration is the user's code under test in @integration scenarios;
+	// nil means the reference clients (ReferenceIntegration).
+	Integration Integration
+	// IntegrationTimeout is the integration's deadline; default 1m.
+	IntegrationTimeout time.Duration
 	// Phones does what only a person at a phone can, on a target without
 	// a control API; default PromptPhones on Notices.
 	Phones Phones
@@ -66,6 +74,9 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 					return w.skipped(ctx, s.Name, skipf("tagged @simulator: it needs what only pbxsim's control API can do, and target %s has none", t.Name()))
 				}
 			}
+			if cfg.OnScenarioStart != nil {
+				cfg.OnScenarioStart(s, w)
+			}
 			return ctx, nil
 		})
 		sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -97,6 +108,7 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 		registerCommon(sc, w)
 		registerRingCentral(sc, w)
 		registerNetSapiens(sc, w)
+		registerIntegration(sc, w, cfg)
 	}
 }
 

@@ -34,6 +34,8 @@ type World struct {
 	// RC and NS are the vendor steps' own state.
 	RC *RCWorld
 	NS *NSWorld
+	// Integ is the @integration steps' state.
+	Integ *IntegrationWorld
 
 	ctx      context.Context
 	cleanups []func()

@@ -68,6 +68,10 @@ type options struct {
 	seed         int64
 	repeat       int
 	noColors     bool
+
+	integration        string
+	integrationURL     string
+	integrationTimeout time.Duration
 }
 
 // Run parses args, runs the selected scenarios and returns the exit code.
@@ -95,6 +99,9 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		fsys = overlayFS{top: os.DirFS(o.featuresDir), base: features.FS}
 	}
 	filter := o.tags
+	if o.integration != "" || o.integrationURL != "" {
+		filter = joinFilter(filter, "@integration")
+	}
 	if o.vendor != "" {
 		filter = joinFilter(filter, "@"+o.vendor)
 	}
@@ -138,6 +145,17 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
 		return ExitUsage
 	}
+	cfg := steps.Config{NewTarget: newTarget, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout}
+	var bundle *steps.Bundle
+	if o.out != "" {
+		bundle = steps.NewBundle(o.out)
+		cfg.OnScenarioStart, cfg.OnScenarioEnd = bundle.Start, bundle.End
+		defer func() {
+			if err := bundle.Close(); err != nil {
+				fmt.Fprintf(m.Stderr, "xfer-conform: writing the results bundle: %v\n", err)
+			}
+		}()
+	}
 	worst := ExitPass
 	for i := 0; i < o.repeat; i++ {
 		seed := o.seed
@@ -146,7 +164,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		}
 		suite := godog.TestSuite{
 			Name:                "xfer-conform",
-			ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: newTarget, StepTimeout: o.timeout}),
+			ScenarioInitializer: steps.Initializer(cfg),
 			Options: &godog.Options{
 				Format: format, FS: fsys, Paths: []string{"."}, Tags: filter, Strict: true,
 				Concurrency: o.concurrency, Randomize: seed, NoColors: o.noColors,
@@ -182,6 +200,9 @@ func (m *Main) parse(args []string) (options, error) {
 	fs.Int64Var(&o.seed, "seed", 0, "run scenarios in a random order from this seed (0: file order)")
 	fs.IntVar(&o.repeat, "repeat", 1, "run the selection this many times (flake hunting; with --seed, seed+i each time)")
 	fs.BoolVar(&o.noColors, "no-colors", false, "plain output")
+	fs.StringVar(&o.integration, "integration", "", `run the @integration features against your integration: a command run by sh -c with the PBX URL, credentials and facts in its environment (docs/integrations.md)`)
+	fs.StringVar(&o.integrationURL, "integration-url", "", "like --integration, but POST the hand-over as JSON to this URL of your integration")
+	fs.DurationVar(&o.integrationTimeout, "integration-timeout", time.Minute, "deadline of the integration in each scenario")
 	fs.Usage = func() {
 		fmt.Fprintf(m.Stderr, "usage: xfer-conform [flags]\n\nRuns the transfer conformance specs against a PBX.\n\nExit codes: 0 passed, 1 conformance failure, 2 usage error, 3 internal error,\n4 target unreachable or credentials refused, 5 no scenario selected.\n\n")
 		fs.PrintDefaults()
@@ -197,10 +218,31 @@ func (m *Main) parse(args []string) (options, error) {
 	default:
 		return o, fmt.Errorf("--vendor must be ringcentral or netsapiens, not %q", o.vendor)
 	}
+	if o.integration != "" && o.integrationURL != "" {
+		return o, fmt.Errorf("give --integration or --integration-url, not both")
+	}
+	if u := o.integrationURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		return o, fmt.Errorf("--integration-url must be an http:// or https:// URL, not %q", u)
+	}
+	if o.integrationTimeout <= 0 {
+		return o, fmt.Errorf("--integration-timeout must be positive")
+	}
 	if o.concurrency < 1 || o.repeat < 1 || o.timeout <= 0 {
 		return o, fmt.Errorf("--concurrency and --repeat must be at least 1 and --timeout positive")
 	}
 	return o, nil
+}
+
+// integrationUnderTest is the user's integration, or nil for the
+// reference clients.
+func (o options) integrationUnderTest() steps.Integration {
+	switch {
+	case o.integration != "":
+		return steps.CommandIntegration{Command: o.integration}
+	case o.integrationURL != "":
+		return steps.HTTPIntegration{URL: o.integrationURL}
+	}
+	return nil
 }
 
 func envOr(k, def string) string {
@@ -248,10 +290,16 @@ func resolveFormats(format, out string) (string, error) {
 					return "", err
 				}
 			}
+			if name == "junit" {
+				name = junitFormat
+			}
 			parts = append(parts, name+":"+file)
 			continue
 		}
 		toStdout++
+		if name == "junit" {
+			name = junitFormat
+		}
 		parts = append(parts, name)
 	}
 	if toStdout > 1 {

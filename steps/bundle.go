@@ -1,0 +1,257 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/client/control"
+	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+)
+
+// Bundle writes a results bundle: for every scenario a folder
+// DIR/scenarios/<slug>/ with transcript.txt (the harness's HTTP requests
+// and observations, the WebSocket notifications and webhooks the clients
+// received, and pbxsim's journal of every vendor-API request), events.json
+// (pbxsim's event log) and journal.json; and DIR/scenarios/index.json. Its
+// Start and End go into Config.OnScenarioStart and OnScenarioEnd.
+// Secrets are masked in everything it writes.
+type Bundle struct {
+	Dir string
+
+	mu      sync.Mutex
+	started map[*World]bundleMark
+	used    map[string]int
+	index   []BundleEntry
+}
+
+// BundleEntry is one scenario in index.json.
+type BundleEntry struct {
+	Feature string `json:"feature,omitempty"`
+	Name    string `json:"name"`
+	Status  string `json:"status"` // passed, failed, harness-error, skipped
+	Error   string `json:"error,omitempty"`
+	Dir     string `json:"dir"`
+}
+
+type bundleMark struct {
+	uri, name      string
+	journal, event uint64
+	at             time.Time
+}
+
+// NewBundle returns a bundle writing under dir.
+func NewBundle(dir string) *Bundle {
+	return &Bundle{Dir: dir, started: map[*World]bundleMark{}, used: map[string]int{}}
+}
+
+// Start remembers where pbxsim's journal and event log stand, so a pbxsim
+// shared by several scenarios gives each only its own.
+func (b *Bundle) Start(s *godog.Scenario, w *World) {
+	m := bundleMark{uri: s.Uri, name: s.Name, at: time.Now()}
+	if w.Ctl != nil {
+		ctx, cancel := context.WithTimeout(quietly(w.Context()), 5*time.Second)
+		if js, err := w.Ctl.Journal(ctx, control.JournalFilter{}); err == nil {
+			for _, j := range js {
+				m.journal = max(m.journal, j.Seq)
+			}
+		}
+		if evs, err := w.Ctl.Events(ctx, 0); err == nil {
+			for _, e := range evs {
+				m.event = max(m.event, e.Seq)
+			}
+		}
+		cancel()
+	}
+	b.mu.Lock()
+	b.started[w] = m
+	b.mu.Unlock()
+}
+
+// End writes the scenario's folder. Writing errors are reported on the
+// transcript's reader's behalf in index.json, never fail the scenario.
+func (b *Bundle) End(name string, w *World, err error) {
+	b.mu.Lock()
+	m, ok := b.started[w]
+	delete(b.started, w)
+	if !ok {
+		m = bundleMark{name: name}
+	}
+	slug := slugify(strings.TrimSuffix(filepath.Base(m.uri), ".feature") + "--" + name)
+	b.used[slug]++
+	if n := b.used[slug]; n > 1 {
+		slug = fmt.Sprintf("%s-%d", slug, n)
+	}
+	b.mu.Unlock()
+
+	dir := filepath.Join(b.Dir, "scenarios", slug)
+	entry := BundleEntry{Feature: m.uri, Name: name, Status: scenarioStatus(w, err), Dir: filepath.Join("scenarios", slug)}
+	if err != nil {
+		entry.Error = Redact(err.Error())
+	}
+	if werr := b.write(dir, m, w, entry); werr != nil {
+		entry.Error = strings.TrimSpace(entry.Error + "\n(results bundle: " + werr.Error() + ")")
+	}
+	b.mu.Lock()
+	b.index = append(b.index, entry)
+	b.mu.Unlock()
+}
+
+// Close writes index.json.
+func (b *Bundle) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	sort.SliceStable(b.index, func(i, j int) bool { return b.index[i].Dir < b.index[j].Dir })
+	return writeJSONFile(filepath.Join(b.Dir, "scenarios", "index.json"), b.index)
+}
+
+func scenarioStatus(w *World, err error) string {
+	switch {
+	case errors.Is(err, ErrHarness):
+		return "harness-error"
+	case err != nil && errors.Is(err, godog.ErrSkip):
+		return "skipped"
+	case err != nil:
+		return "failed"
+	case w.SkipReason != "":
+		return "skipped"
+	}
+	return "passed"
+}
+
+func (b *Bundle) write(dir string, m bundleMark, w *World, entry BundleEntry) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var journal []control.JournalEntry
+	var events []control.Event
+	var readErr []string
+	if w.Ctl != nil {
+		ctx, cancel := context.WithTimeout(quietly(context.Background()), 10*time.Second)
+		defer cancel()
+		js, err := w.Ctl.Journal(ctx, control.JournalFilter{After: m.journal})
+		if err != nil {
+			readErr = append(readErr, "journal: "+err.Error())
+		}
+		for _, j := range js {
+			j.Query, j.Body, j.Response, j.Note = Redact(j.Query), Redact(j.Body), Redact(j.Response), Redact(j.Note)
+			journal = append(journal, j)
+		}
+		if events, err = w.Ctl.Events(ctx, m.event); err != nil {
+			readErr = append(readErr, "events: "+err.Error())
+		}
+	}
+	if journal == nil {
+		journal = []control.JournalEntry{}
+	}
+	if events == nil {
+		events = []control.Event{}
+	}
+	var t strings.Builder
+	fmt.Fprintf(&t, "scenario: %s\nfeature:  %s\nstatus:   %s\nstarted:  %s\n", entry.Name, entry.Feature, entry.Status, m.at.Format(time.RFC3339))
+	if entry.Error != "" {
+		fmt.Fprintf(&t, "error:\n  %s\n", strings.ReplaceAll(entry.Error, "\n", "\n  "))
+	}
+	if w.SkipReason != "" {
+		fmt.Fprintf(&t, "skipped:  %s\n", Redact(w.SkipReason))
+	}
+	t.WriteString("\n== harness: HTTP requests and observations\n")
+	for _, l := range w.Trace.Lines() {
+		t.WriteString(l + "\n")
+	}
+	writeNotifications(&t, w)
+	t.WriteString("\n== pbxsim journal: every vendor-API request it served (the integration's included)\n")
+	if w.Ctl == nil {
+		t.WriteString("(no control API on this target)\n")
+	}
+	for _, j := range journal {
+		t.WriteString(describeEntry(j) + "\n")
+	}
+	for _, e := range readErr {
+		fmt.Fprintf(&t, "(could not read pbxsim's %s)\n", Redact(e))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "transcript.txt"), []byte(t.String()), 0o644); err != nil {
+		return err
+	}
+	if err := writeJSONFile(filepath.Join(dir, "journal.json"), journal); err != nil {
+		return err
+	}
+	return writeJSONFile(filepath.Join(dir, "events.json"), events)
+}
+
+// writeNotifications adds what the reference clients received: RingCentral
+// telephony-session notifications over WebSocket and NetSapiens webhooks.
+func writeNotifications(t *strings.Builder, w *World) {
+	if w.RC != nil {
+		for _, role := range []string{"customer", "operator", "consult"} {
+			p := w.RC.people[role]
+			if p == nil || p.sub == nil {
+				continue
+			}
+			fmt.Fprintf(t, "\n== WebSocket: the %s's telephony-session notifications\n", role)
+			for _, r := range p.desk.Log() {
+				n := r.Notification
+				fmt.Fprintf(t, "%s seq %d session %s party %s %s %s [%s]\n", n.Timestamp, n.Body.Sequence, n.Body.TelephonySessionID,
+					partyOf(n), statusOf(n), n.Event, r.Verdict)
+			}
+		}
+	}
+	if w.NS != nil && w.NS.hook != nil {
+		t.WriteString("\n== webhooks: NetSapiens call events posted to the receiver\n")
+		for _, e := range w.NS.hook.Events() {
+			t.WriteString(Redact(fmt.Sprint(e)) + "\n")
+		}
+	}
+}
+
+var slugChars = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slugify(s string) string {
+	s = strings.Trim(slugChars.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if len(s) > 120 {
+		s = strings.TrimRight(s[:120], "-")
+	}
+	if s == "" {
+		s = "scenario"
+	}
+	return s
+}
+
+func writeJSONFile(path string, v any) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+func partyOf(n rc.Notification) string {
+	if len(n.Body.Parties) == 0 {
+		return "-"
+	}
+	return n.Body.Parties[0].ID
+}
+
+func statusOf(n rc.Notification) string {
+	if len(n.Body.Parties) == 0 {
+		return "-"
+	}
+	s := n.Body.Parties[0].Status
+	if s.Reason != "" {
+		return s.Code + "/" + s.Reason
+	}
+	return s.Code
+}

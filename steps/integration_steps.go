@@ -1,0 +1,299 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/client/control"
+)
+
+// IntegrationWorld is one @integration scenario's state: the world's call
+// handed over, the integration that ran and how it ended, and where the
+// journal stood at the hand-over (what came after is the integration's).
+type IntegrationWorld struct {
+	w           *World
+	integration Integration
+	timeout     time.Duration
+
+	vendor      string
+	original    control.Call
+	handover    Handover
+	result      *Result
+	journalMark uint64
+	evidence    *Evidence
+}
+
+// registerIntegration adds the steps of features/integration: the harness
+// sets the world up, hands over to the user's integration, and judges.
+func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
+	sc.Step(`^the customer has called the operator on (RingCentral|NetSapiens) and the operator answered$`, w.integCustomerReachesOperator)
+	sc.Step(`^the consult answers when their phone rings$`, w.integConsultAutoAnswers)
+	sc.Step(`^the integration under test transfers the customer to the consult$`, w.integRuns)
+	sc.Step(`^the integration's transfer passes these checks:$`, w.integPassesChecks)
+	sc.Step(`^the integration's transfer passes the "([^"]+)" check$`, w.integPassesCheck)
+	w.Integ = &IntegrationWorld{w: w, integration: cfg.Integration, timeout: cfg.IntegrationTimeout}
+	if w.Integ.timeout <= 0 {
+		w.Integ.timeout = time.Minute
+	}
+}
+
+// integCustomerReachesOperator places the customer's call and has the
+// operator answer it, both through the control API: the integration takes
+// over an answered call, as it would from a screen-pop.
+func (w *World) integCustomerReachesOperator(vendor string) error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	iw := w.Integ
+	iw.vendor = strings.ToLower(vendor)
+	var from, to, operator string
+	switch iw.vendor {
+	case "ringcentral":
+		f := w.Facts.RingCentral
+		if f == nil {
+			return fmt.Errorf("target %s has no RingCentral account", w.Target.Name())
+		}
+		from, to, operator = f.Customer.Extension+"@"+f.AccountID, f.Operator.Extension+"@"+f.AccountID, f.Operator.ID
+	case "netsapiens":
+		f := w.Facts.NetSapiens
+		if f == nil {
+			return fmt.Errorf("target %s has no NetSapiens domain", w.Target.Name())
+		}
+		from, to, operator = f.OutsideCaller, f.InboundNumber, f.Operator.ID
+	}
+	if err := w.addressCalls(from, to); err != nil {
+		return err
+	}
+	if err := w.addressAnswers(operator); err != nil {
+		return err
+	}
+	c, err := w.Ctl.Call(w.Context(), w.Vars["last-call"])
+	if err != nil {
+		return fmt.Errorf("reading the customer's call: %w", err)
+	}
+	iw.original = c
+	return nil
+}
+
+// integConsultAutoAnswers answers the consult's phone whenever it rings,
+// until the scenario ends: the integration's consult call must reach
+// someone. It polls the control API quietly (out of the transcript).
+func (w *World) integConsultAutoAnswers() error {
+	if err := w.needControl(); err != nil {
+		return err
+	}
+	consult, err := w.Integ.consultID()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(quietly(w.Context()))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		answered := map[string]bool{}
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			calls, err := w.Ctl.Calls(ctx)
+			if err != nil {
+				continue
+			}
+			for _, c := range calls {
+				for _, l := range c.Legs {
+					key := c.ID + "/" + l.ID
+					if l.Endpoint.UserID != consult || l.Direction != "inbound" || answered[key] || (l.State != "proceeding" && l.State != "setup") {
+						continue
+					}
+					answered[key] = true
+					if err := w.Ctl.Answer(ctx, c.ID, l.ID); err != nil {
+						w.Trace.Addf("world: the consult could not answer call %s leg %s: %v", c.ID, l.ID, err)
+						continue
+					}
+					w.Trace.Addf("world: the consult answers (call %s leg %s)", c.ID, l.ID)
+				}
+			}
+		}
+	}()
+	w.Cleanup(func() { cancel(); wg.Wait() })
+	return nil
+}
+
+func (iw *IntegrationWorld) consultID() (string, error) {
+	switch {
+	case iw.vendor == "ringcentral" && iw.w.Facts.RingCentral != nil:
+		return iw.w.Facts.RingCentral.Consult.ID, nil
+	case iw.vendor == "netsapiens" && iw.w.Facts.NetSapiens != nil:
+		return iw.w.Facts.NetSapiens.Consult.ID, nil
+	}
+	return "", errors.New("no customer call yet: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
+}
+
+// integRuns hands over to the integration and waits for it to end. A
+// harness error (command not found, endpoint unreachable, crash) fails the
+// step as such; anything else is judged by the checks.
+func (w *World) integRuns() error {
+	iw := w.Integ
+	if iw.original.ID == "" {
+		return errors.New("no customer call to hand over: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
+	}
+	h, err := handover(iw.vendor, w.Facts, iw.original, iw.timeout)
+	if err != nil {
+		return err
+	}
+	iw.handover = h
+	mark, err := iw.journalEnd()
+	if err != nil {
+		return fmt.Errorf("%w: reading pbxsim's journal before the hand-over: %v", ErrHarness, err)
+	}
+	iw.journalMark = mark
+	in := iw.integration
+	if in == nil {
+		in = ReferenceIntegration{HTTP: w.HTTP}
+	}
+	w.Trace.Addf("harness: hands over to the integration %q (%s, deadline %s, variables %s)", in.Name(), iw.vendor, iw.timeout, strings.Join(h.Names(), " "))
+	res, err := in.Run(w.Context(), h)
+	iw.result = &res
+	w.Trace.Addf("harness: the integration ended: finished=%v code=%d after %s", res.Finished, res.Code, res.Elapsed.Round(time.Millisecond))
+	if res.Output != "" {
+		for _, l := range strings.Split(tailLines(res.Output, 40), "\n") {
+			w.Trace.Addf("integration> %s", l)
+		}
+	}
+	return err
+}
+
+// journalEnd is the newest journal sequence number of the vendor.
+func (iw *IntegrationWorld) journalEnd() (uint64, error) {
+	entries, err := iw.w.Ctl.Journal(iw.w.Context(), control.JournalFilter{Dialect: iw.vendor})
+	if err != nil {
+		return 0, err
+	}
+	var last uint64
+	for _, e := range entries {
+		last = max(last, e.Seq)
+	}
+	return last, nil
+}
+
+func (w *World) integPassesChecks(table *godog.Table) error {
+	var names []string
+	for i, row := range table.Rows {
+		if len(row.Cells) == 0 || (i == 0 && strings.EqualFold(row.Cells[0].Value, "check")) {
+			continue
+		}
+		names = append(names, strings.TrimSpace(row.Cells[0].Value))
+	}
+	return w.integJudge(names)
+}
+
+func (w *World) integPassesCheck(name string) error { return w.integJudge([]string{name}) }
+
+// integJudge runs the named checks on the evidence and reports every one
+// that failed, each by name, then the integration's last requests and the
+// last events around them.
+func (w *World) integJudge(names []string) error {
+	iw := w.Integ
+	if iw.result == nil {
+		return errors.New("the integration has not run: add \"When the integration under test transfers the customer to the consult\"")
+	}
+	checks := make([]Check, 0, len(names))
+	for _, n := range names {
+		c, ok := LookupCheck(n)
+		if !ok {
+			return fmt.Errorf("no check named %q; the checks are: %s", n, strings.Join(CheckNames(), "; "))
+		}
+		if c.Vendor != "" && c.Vendor != iw.vendor {
+			return fmt.Errorf("check %q judges %s integrations, this scenario is %s", n, c.Vendor, iw.vendor)
+		}
+		checks = append(checks, c)
+	}
+	ev, err := iw.gather()
+	if err != nil {
+		return fmt.Errorf("%w: gathering evidence from pbxsim: %v", ErrHarness, err)
+	}
+	// The checks that name a vendor-specific bug come first: they say why
+	// the outcome checks below them failed.
+	var named, outcome []string
+	for _, c := range checks {
+		if err := c.Judge(ev); err != nil {
+			line := fmt.Sprintf("✗ %s: %v", c.Name, err)
+			if c.Vendor != "" {
+				named = append(named, line)
+			} else {
+				outcome = append(outcome, line)
+			}
+			w.Trace.Addf("judge: %s: FAILED: %v", c.Name, err)
+			continue
+		}
+		w.Trace.Addf("judge: %s: ok", c.Name)
+	}
+	failed := append(named, outcome...)
+	if len(failed) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "the integration %q failed %d of %d checks:\n  %s", iw.integrationName(), len(failed), len(checks), strings.Join(failed, "\n  "))
+	b.WriteString("\n  the integration's last requests (pbxsim journal):")
+	for _, e := range lastN(ev.Journal, 10) {
+		b.WriteString("\n    " + describeEntry(e))
+	}
+	if len(ev.Journal) == 0 {
+		b.WriteString("\n    (none: the integration sent no request to the vendor API)")
+	}
+	if evs := iw.lastEvents(8); len(evs) > 0 {
+		b.WriteString("\n  the last events:")
+		for _, e := range evs {
+			b.WriteString("\n    " + e)
+		}
+	}
+	return errors.New(b.String())
+}
+
+func (iw *IntegrationWorld) integrationName() string {
+	if iw.integration == nil {
+		return ReferenceIntegration{}.Name()
+	}
+	return iw.integration.Name()
+}
+
+// lastEvents renders the newest events of the world's calls.
+func (iw *IntegrationWorld) lastEvents(n int) []string {
+	evs, err := iw.w.Ctl.Events(iw.w.Context(), 0)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range evs {
+		out = append(out, fmt.Sprintf("#%d call %s leg %s %s %s%s (%s)", e.Seq, e.CallID, e.Leg.ID, legName(e.Leg), e.Leg.State, reasonSuffix(e.Leg.Reason), e.Cause))
+	}
+	if len(out) > n {
+		out = out[len(out)-n:]
+	}
+	return out
+}
+
+func reasonSuffix(r string) string {
+	if r == "" {
+		return ""
+	}
+	return "/" + r
+}
+
+func lastN[T any](s []T, n int) []T {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
