@@ -122,12 +122,11 @@ func checkOperatorGone(e Evidence) error {
 
 // rcPartyRequest is a RingCentral Call Control request on a party.
 type rcPartyRequest struct {
-	entry            control.JournalEntry
-	session, party   string
-	action           string
-	bodySession      string
-	bodyParty        string
-	bodyHasSwapHints bool
+	entry          control.JournalEntry
+	session, party string
+	action         string
+	bodySession    string
+	bodyParty      string
 }
 
 // rcPartyRequests finds POST …/telephony/sessions/{s}/parties/{p}/{action}.

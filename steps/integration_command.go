@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"sort"
 	"sync"
 	"time"
 )
@@ -149,12 +148,4 @@ func (t *tailBuffer) String() string {
 		return "…" + string(t.buf)
 	}
 	return string(t.buf)
-}
-
-// envList renders the hand-over's variable names for messages (values are
-// not printed: some are credentials).
-func envList(h Handover) string {
-	names := h.Names()
-	sort.Strings(names)
-	return fmt.Sprint(names)
 }

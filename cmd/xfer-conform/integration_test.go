@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +30,11 @@ func examples(t *testing.T) string {
 		if buildErr != nil {
 			return
 		}
-		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			buildErr = err
+			return
+		}
 		out, err := exec.Command(goTool, "build", "-o", binDir+string(os.PathSeparator), "../../examples/rc-warm-transfer-go", "../../examples/ns-attended-go").CombinedOutput()
 		if err != nil {
 			buildErr = err
