@@ -207,7 +207,7 @@ func (c *TenantConfig) Validate(vendor string) error {
 	case "ringcentral":
 		r := c.RingCentral
 		if r == nil {
-			return fmt.Errorf("no RingCentral tenant configured: set XFER_RC_* variables or the ringcentral section of --config (docs/targets.md)")
+			return fmt.Errorf("no RingCentral tenant configured: set XFER_RC_* variables or the ringcentral section of --config")
 		}
 		need(r.Server, "ringcentral.server (XFER_RC_SERVER)")
 		need(r.ClientID, "ringcentral.clientId (XFER_RC_CLIENT_ID)")
@@ -220,7 +220,7 @@ func (c *TenantConfig) Validate(vendor string) error {
 	case "netsapiens":
 		n := c.NetSapiens
 		if n == nil {
-			return fmt.Errorf("no NetSapiens server configured: set XFER_NS_* variables or the netsapiens section of --config (docs/targets.md)")
+			return fmt.Errorf("no NetSapiens server configured: set XFER_NS_* variables or the netsapiens section of --config")
 		}
 		need(n.Server, "netsapiens.server (XFER_NS_SERVER)")
 		need(n.Domain, "netsapiens.domain (XFER_NS_DOMAIN)")

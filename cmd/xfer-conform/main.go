@@ -1,10 +1,12 @@
 // Command xfer-conform runs the warm/attended transfer conformance specs
 // (features/, embedded in the binary) against a PBX: by default a pbxsim
-// started in-process, or a running pbxsim given by URL.
+// started in-process, a running pbxsim given by URL, or a real RingCentral
+// or NetSapiens tenant (docs/targets.md).
 //
 //	xfer-conform                        # every feature, embedded simulator
 //	xfer-conform --vendor netsapiens --format pretty,junit:out/junit.xml
 //	xfer-conform --target http://127.0.0.1:8080 --tags '~@simulator'
+//	xfer-conform --target ringcentral --config tenant.yaml
 //	xfer-conform --list
 //
 // Exit codes: 0 all passed; 1 a conformance failure; 2 usage or
@@ -28,7 +30,6 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
 )
@@ -52,10 +53,15 @@ func main() {
 // Main is the xfer-conform program; tests run it in-process.
 type Main struct {
 	Stdout, Stderr io.Writer
+	// Phones does what only a person at a phone can on a tenant target;
+	// nil prompts on Stderr. Getenv reads XFER_* variables; nil: os.Getenv.
+	Phones steps.Phones
+	Getenv func(string) string
 }
 
 type options struct {
 	target       string
+	config       string
 	controlToken string
 	featuresDir  string
 	tags         string
@@ -105,6 +111,9 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	if o.vendor != "" {
 		filter = joinFilter(filter, "@"+o.vendor)
 	}
+	if isTenant(o.target) {
+		filter = joinFilter(filter, "@"+o.target)
+	}
 	selected, err := collectScenarios(fsys, filter)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "xfer-conform: reading features: %v\n", err)
@@ -124,21 +133,9 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		fmt.Fprintf(m.Stderr, "xfer-conform: no scenario matches tags %q\n", filter)
 		return ExitNoScenario
 	}
-	newTarget := steps.Embedded(nil)
-	if o.target != "embedded" {
-		if !strings.HasPrefix(o.target, "http://") && !strings.HasPrefix(o.target, "https://") {
-			fmt.Fprintf(m.Stderr, "xfer-conform: --target must be \"embedded\" or a pbxsim URL like http://127.0.0.1:8080, not %q\n", o.target)
-			return ExitUsage
-		}
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		ctl := control.New(o.target, nil).WithToken(o.controlToken)
-		_, err := ctl.Health(cctx)
-		cancel()
-		if err != nil {
-			fmt.Fprintf(m.Stderr, "xfer-conform: target %s unreachable or refused: %v\n", o.target, steps.Redact(err.Error()))
-			return ExitUnreachable
-		}
-		newTarget = steps.URLTarget(o.target, o.controlToken)
+	newTarget, tenant, code := m.selectTarget(ctx, o)
+	if code != ExitPass {
+		return code
 	}
 	format, err := resolveFormats(o.format, o.out)
 	if err != nil {
@@ -146,6 +143,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		return ExitUsage
 	}
 	cfg := steps.Config{NewTarget: newTarget, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout}
+	cfg = m.withPeople(cfg, tenant)
 	var bundle *steps.Bundle
 	if o.out != "" {
 		bundle = steps.NewBundle(o.out)
@@ -187,7 +185,8 @@ func (m *Main) parse(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("xfer-conform", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	fs.StringVar(&o.target, "target", envOr("XFER_TARGET", "embedded"), `"embedded" (a pbxsim in-process) or the URL of a running pbxsim (env XFER_TARGET)`)
+	fs.StringVar(&o.target, "target", envOr("XFER_TARGET", "embedded"), `"embedded" (a pbxsim in-process), the URL of a running pbxsim, or a real tenant: "ringcentral" or "netsapiens" (env XFER_TARGET; docs/targets.md)`)
+	fs.StringVar(&o.config, "config", os.Getenv("XFER_CONFIG"), "YAML file describing the real tenant of --target ringcentral/netsapiens; XFER_* variables override it (env XFER_CONFIG)")
 	fs.StringVar(&o.controlToken, "control-token", os.Getenv("PBXSIM_CONTROL_TOKEN"), "bearer token of the pbxsim control API (env PBXSIM_CONTROL_TOKEN)")
 	fs.StringVar(&o.featuresDir, "features", "", "a directory of .feature files that adds to or replaces the embedded ones")
 	fs.StringVar(&o.tags, "tags", "", `godog tag filter, e.g. "@ringcentral && ~@simulator"`)
