@@ -4,7 +4,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ADDR ?= 127.0.0.1:8080
 BIN := bin
 
-.PHONY: conform run test test-go test-sdk lint fmt bench soak build clean
+.PHONY: conform run test test-go test-sdk lint fmt bench soak load build clean
 
 ## conform: run every transfer spec against an embedded pbxsim (no set-up)
 conform:
@@ -37,9 +37,14 @@ fmt:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
 
-## soak: the long variants: model-based random operations (20,000 steps x 5 seeds)
+## soak: the long variants: model-based random operations (20,000 steps x 5 seeds) and a 60s load run
 soak:
 	$(GO) test -race -count=1 -timeout 60m ./test/model -model.steps=20000 -model.runs=5 -v -run TestRandomOperationsKeepInvariants
+	$(GO) run ./cmd/pbxload --duration 60s --workers 4
+
+## load: a 20s load run; prints throughput and p50/p99 latency per route (see docs/performance.md)
+load:
+	$(GO) run ./cmd/pbxload --duration 20s --workers 4
 
 build:
 	mkdir -p $(BIN)

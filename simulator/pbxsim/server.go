@@ -126,6 +126,19 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
+// Stats gathers the dialects' counters (e.g. slow subscribers closed).
+func (s *Server) Stats() map[string]int64 {
+	out := map[string]int64{}
+	for _, d := range s.dialects {
+		if st, ok := d.(interface{ Stats() map[string]int64 }); ok {
+			for k, v := range st.Stats() {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
 // Handler returns the server's HTTP handler (for httptest).
 func (s *Server) Handler() http.Handler { return s.handler }
 

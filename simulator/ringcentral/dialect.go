@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -90,6 +91,10 @@ func (o *Options) defaults() {
 // Dialect serves the RingCentral API for the scenario's RingCentral
 // accounts on top of a simulator core.
 type Dialect struct {
+	// slowSocketsClosed counts sockets closed because their send queue was
+	// full: a subscriber too slow to keep up (see Stats).
+	slowSocketsClosed atomic.Int64
+
 	sim  *simulator.Sim
 	opts Options
 	dir  *directory
@@ -291,4 +296,9 @@ func (dir *directory) quirk(accountID, name string) string {
 		sel = a.Quirks
 	}
 	return scenario.QuirkValue(sel, dialectName, name)
+}
+
+// Stats reports counters for load tests: sockets closed for being slow.
+func (d *Dialect) Stats() map[string]int64 {
+	return map[string]int64{"ringcentral.slowSocketsClosed": d.slowSocketsClosed.Load()}
 }

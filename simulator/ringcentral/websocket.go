@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -98,6 +99,13 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered
+	}
+	// Bound what the kernel buffers for one subscriber: with Linux's
+	// default (up to 4 MiB) a subscriber that stops reading would go
+	// unnoticed for thousands of notifications. With 64 KiB plus the
+	// socket's send queue, a stalled subscriber is closed promptly.
+	if tc, ok := ws.UnderlyingConn().(*net.TCPConn); ok {
+		_ = tc.SetWriteBuffer(64 << 10)
 	}
 	grant, ok := d.wsGrant(q.Get("access_token"))
 	if !ok {
@@ -248,6 +256,7 @@ func (c *wsConn) push(f []byte) {
 	case <-c.closed:
 	case c.send <- f:
 	default:
+		c.d.slowSocketsClosed.Add(1)
 		c.close()
 	}
 }

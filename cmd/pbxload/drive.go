@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/xfer-conform/xfer-conform/client/control"
+	nsclient "github.com/xfer-conform/xfer-conform/client/netsapiens"
+	rcclient "github.com/xfer-conform/xfer-conform/client/ringcentral"
+	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+type config struct {
+	duration   time.Duration
+	workers    int
+	applyDelay time.Duration
+}
+
+type report struct {
+	cfg                      config
+	elapsed                  time.Duration
+	st                       *stats
+	goroutinesBefore, after  int
+	heapBefore, heapAfter    uint64
+	fastRC, slowRCDropped    bool
+	fastRCNotes              int64
+	nsFastPosts, nsSlowPosts int
+	shutdownErr              error
+	inFlightAtShutdown       int64
+	inFlightFailed           int64
+}
+
+// overflowAfter is how many notifications the stalled subscriber must have
+// been sent before pbxsim is bound to have cut it off: its 4 KiB receive
+// buffer, the server's 64 KiB send buffer and 256-frame queue hold about
+// 330 notifications of ~1 KiB; three times that leaves a margin.
+const overflowAfter = 1000
+
+// slowVerdict says whether the stalled subscriber was handled: closed, or
+// not yet sent enough to have overflowed.
+func (r *report) slowVerdict() (ok bool, why string) {
+	switch {
+	case r.slowRCDropped:
+		return true, "closed by pbxsim"
+	case r.fastRCNotes < overflowAfter:
+		return true, fmt.Sprintf("not yet behind enough to be closed (%d notifications sent, %d needed)", r.fastRCNotes, overflowAfter)
+	default:
+		return false, fmt.Sprintf("NOT closed although %d notifications were sent", r.fastRCNotes)
+	}
+}
+
+func (r *report) ok() bool {
+	slowOK, _ := r.slowVerdict()
+	return len(r.st.errors) == 0 && slowOK && r.fastRC && r.shutdownErr == nil && r.inFlightFailed == 0 &&
+		r.after <= r.goroutinesBefore+2 && r.heapAfter < r.heapBefore+4<<20
+}
+
+func drive(ctx context.Context, cfg config) (*report, error) {
+	rep := &report{cfg: cfg, st: newStats()}
+	runtime.GC()
+	rep.goroutinesBefore = runtime.NumGoroutine()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	rep.heapBefore = ms.HeapAlloc
+
+	sc, err := validated(loadScenario(cfg.workers, cfg.applyDelay))
+	if err != nil {
+		return nil, err
+	}
+	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc})
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	base := srv.URL()
+	transport := &http.Transport{MaxIdleConnsPerHost: 4 * cfg.workers, IdleConnTimeout: time.Second}
+	hc := &http.Client{Transport: timing{s: rep.st, next: transport}, Timeout: 30 * time.Second}
+	ctl := control.New(base, &http.Client{Transport: transport, Timeout: 30 * time.Second})
+
+	// Subscribers that are not workers.
+	subCtx, stopSubs := context.WithCancel(context.Background())
+	defer stopSubs()
+	var subs sync.WaitGroup
+	fastNotes := &rep.fastRCNotes
+	fast, err := accountSubscriber(subCtx, base, hc, 1<<14)
+	if err != nil {
+		return nil, fmt.Errorf("fast RingCentral subscriber: %w", err)
+	}
+	subs.Add(1)
+	go func() {
+		defer subs.Done()
+		for range fast.Notifications() {
+			atomic.AddInt64(fastNotes, 1)
+		}
+	}()
+	slow, err := openSlowSocket(base, hc)
+	if err != nil {
+		return nil, fmt.Errorf("slow RingCentral subscriber: %w", err)
+	}
+	fastHook, slowHook := nsclient.NewWebhookReceiver(), &slowReceiver{inner: nsclient.NewWebhookReceiver(), delay: 200 * time.Millisecond}
+	fastSrv, slowSrv := httptest.NewServer(fastHook), httptest.NewServer(slowHook)
+	for _, u := range []string{fastSrv.URL, slowSrv.URL} {
+		if err := nsSubscribe(ctx, hc, base, u); err != nil {
+			return nil, err
+		}
+	}
+
+	// The load.
+	start := time.Now()
+	loadCtx, stopLoad := context.WithTimeout(ctx, cfg.duration)
+	var wg sync.WaitGroup
+	for w := 0; w < cfg.workers; w++ {
+		wg.Add(2)
+		go func(w int) { defer wg.Done(); rcWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+		go func(w int) { defer wg.Done(); nsWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+	}
+	wg.Wait()
+	stopLoad()
+	rep.elapsed = time.Since(start)
+
+	// Graceful shutdown with requests in flight: each request sends its
+	// headers, then holds its body back until Shutdown has begun; a
+	// graceful server still answers every one of them.
+	rep.slowRCDropped = srv.Stats()["ringcentral.slowSocketsClosed"] > 0
+	rep.shutdownErr, rep.inFlightAtShutdown, rep.inFlightFailed = shutdownWithRequestsInFlight(srv, base, 8)
+	stopSubs()
+	fast.Close()
+	slow.Close()
+	subs.Wait()
+	rep.fastRC = atomic.LoadInt64(fastNotes) > 0
+	rep.nsFastPosts, rep.nsSlowPosts = len(fastHook.Deliveries()), len(slowHook.inner.Deliveries())
+	fastSrv.Close()
+	slowSrv.Close()
+	transport.CloseIdleConnections()
+
+	// Leak check: let finished goroutines exit, then compare.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC()
+		rep.after = runtime.NumGoroutine()
+		if rep.after <= rep.goroutinesBefore+2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond) // a tool, not a test: waiting for goroutines to wind down
+	}
+	// The simulator is unreachable now; its retention timers (real clock)
+	// may still hold it briefly. Heap growth is what remains after that.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		rep.heapAfter = ms.HeapAlloc
+		if rep.heapAfter < rep.heapBefore+4<<20 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // a tool, not a test
+	}
+	return rep, nil
+}
+
+func validated(sc *scenario.Scenario) (*scenario.Scenario, error) {
+	b, err := yaml.Marshal(sc)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.Parse("pbxload-world.yaml", b)
+}
+
+func accountSubscriber(ctx context.Context, base string, hc *http.Client, buffer int) (*rcclient.Subscription, error) {
+	c, err := rcclient.New(rcclient.Config{ServerURL: base, ClientID: "load-client", ClientSecret: "load-secret", JWT: "jwt-100", HTTPClient: hc})
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Login(ctx); err != nil {
+		return nil, err
+	}
+	return c.Subscribe(ctx, rcclient.SubscribeOptions{Filters: []string{"/restapi/v1.0/account/~/telephony/sessions"}, Buffer: buffer, MaxReconnects: 1})
+}
+
+func nsSubscribe(ctx context.Context, hc *http.Client, base, postURL string) error {
+	body, _ := json.Marshal(map[string]string{"model": "call", "post-url": postURL})
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/ns-api/v2/domains/LOAD/subscriptions", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "Bearer "+loadKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("NetSapiens subscription for %s: %d", postURL, resp.StatusCode)
+	}
+	return nil
+}
+
+// slowReceiver is a webhook endpoint that takes its time.
+type slowReceiver struct {
+	inner *nsclient.WebhookReceiver
+	delay time.Duration
+}
+
+func (s *slowReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	time.Sleep(s.delay) // the point of this receiver: it is slow
+	s.inner.ServeHTTP(w, r)
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## pbxload: %d workers per vendor for %s\n\n", r.cfg.workers, r.elapsed.Round(time.Millisecond))
+	for k, n := range r.st.transfers {
+		fmt.Fprintf(&b, "- %s: %d completed (%.1f/s)\n", k, n, float64(n)/r.elapsed.Seconds())
+	}
+	fmt.Fprintf(&b, "- errors: %d\n", len(r.st.errors))
+	for _, e := range r.st.errors {
+		fmt.Fprintf(&b, "  - %s\n", e)
+	}
+	_, slow := r.slowVerdict()
+	fmt.Fprintf(&b, "- subscribers: the account-level RingCentral WebSocket that reads got %d notifications; the one that never reads: %s\n", r.fastRCNotes, slow)
+	fmt.Fprintf(&b, "- NetSapiens webhooks: fast receiver %d posts, slow receiver (200ms each) %d posts\n", r.nsFastPosts, r.nsSlowPosts)
+	fmt.Fprintf(&b, "- shutdown with %d requests in flight: %d failed, error: %v\n", r.inFlightAtShutdown, r.inFlightFailed, r.shutdownErr)
+	fmt.Fprintf(&b, "- goroutines before %d, after %d; heap before %.1f MiB, after %.1f MiB\n\n",
+		r.goroutinesBefore, r.after, float64(r.heapBefore)/(1<<20), float64(r.heapAfter)/(1<<20))
+	b.WriteString(r.st.table(r.elapsed))
+	return b.String()
+}
+
+func shutdownWithRequestsInFlight(srv *pbxsim.Server, base string, n int) (error, int64, int64) {
+	var failed int64
+	var wg sync.WaitGroup
+	writers := make([]*io.PipeWriter, n)
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 20 * time.Second}
+	for i := 0; i < n; i++ {
+		pr, pw := io.Pipe()
+		writers[i] = pw
+		req, _ := http.NewRequest("POST", base+"/sim/v1/calls", pr)
+		req.Header.Set("Content-Type", "application/json")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := client.Do(req)
+			if err != nil {
+				atomic.AddInt64(&failed, 1)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}()
+	}
+	time.Sleep(200 * time.Millisecond) // a tool, not a test: let the requests reach the server
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		done <- srv.Shutdown(ctx)
+	}()
+	time.Sleep(100 * time.Millisecond) // Shutdown has begun and stopped accepting
+	for _, pw := range writers {
+		_, _ = pw.Write([]byte(`{"from":"nobody","to":"nobody"}`))
+		_ = pw.Close()
+	}
+	wg.Wait()
+	return <-done, int64(n), failed
+}

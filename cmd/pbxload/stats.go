@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// stats collects request latencies by route and counts errors.
+type stats struct {
+	mu        sync.Mutex
+	latencies map[string][]time.Duration
+	errors    []string
+	transfers map[string]int
+}
+
+func newStats() *stats {
+	return &stats{latencies: map[string][]time.Duration{}, transfers: map[string]int{}}
+}
+
+func (s *stats) errorf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.errors) < 50 {
+		s.errors = append(s.errors, fmt.Sprintf(format, args...))
+	} else if len(s.errors) == 50 {
+		s.errors = append(s.errors, "… more errors not kept")
+	}
+}
+
+func (s *stats) transfer(kind string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.transfers[kind]++
+}
+
+// timing is an http.RoundTripper that records each request's latency
+// under a route label (method and path with IDs blanked).
+type timing struct {
+	s    *stats
+	next http.RoundTripper
+}
+
+func (t timing) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(r)
+	d := time.Since(start)
+	label := r.Method + " " + routeOf(r.URL.Path)
+	t.s.mu.Lock()
+	t.s.latencies[label] = append(t.s.latencies[label], d)
+	t.s.mu.Unlock()
+	return resp, err
+}
+
+// routeOf blanks the IDs of a path: /telephony/sessions/s-…/parties/p-…/hold
+// becomes /telephony/sessions/*/parties/*/hold.
+func routeOf(p string) string {
+	parts := strings.Split(p, "/")
+	for i, x := range parts {
+		if i > 0 && (parts[i-1] == "sessions" || parts[i-1] == "parties" || parts[i-1] == "calls" || parts[i-1] == "users" || parts[i-1] == "extension" || parts[i-1] == "account" || parts[i-1] == "domains") {
+			if x != "~" && x != "" && x != "count" {
+				parts[i] = "*"
+			}
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	i := int(float64(len(ds)-1) * p)
+	return ds[i]
+}
+
+// table renders throughput and latency per route as Markdown.
+func (s *stats) table(elapsed time.Duration) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var all []time.Duration
+	labels := make([]string, 0, len(s.latencies))
+	for l, ds := range s.latencies {
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		labels = append(labels, l)
+		all = append(all, ds...)
+	}
+	sort.Strings(labels)
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	var b strings.Builder
+	fmt.Fprintf(&b, "| route | requests | req/s | p50 | p99 |\n|---|---|---|---|---|\n")
+	row := func(label string, ds []time.Duration) {
+		fmt.Fprintf(&b, "| %s | %d | %.1f | %s | %s |\n", label, len(ds), float64(len(ds))/elapsed.Seconds(),
+			percentile(ds, 0.50).Round(10*time.Microsecond), percentile(ds, 0.99).Round(10*time.Microsecond))
+	}
+	for _, l := range labels {
+		row("`"+l+"`", s.latencies[l])
+	}
+	row("**all**", all)
+	return b.String()
+}
