@@ -80,7 +80,9 @@ type frame struct {
 // only the meta, as the vendor SDK does.
 func parseFrame(b []byte) (frame, error) {
 	text := string(b)
-	if i := strings.Index(text, ",--Boundary"); i >= 0 {
+	// i > 0: a message that starts with the boundary has no meta (the
+	// fuzzer found text[1:0] panicking on one).
+	if i := strings.Index(text, ",--Boundary"); i > 0 {
 		var meta frameMeta
 		if err := json.Unmarshal([]byte(text[1:i]), &meta); err != nil {
 			return frame{}, fmt.Errorf("multipart frame meta: %w", err)
