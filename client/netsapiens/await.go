@@ -39,7 +39,12 @@ type Probe func(ctx context.Context) (ok bool, observed string, err error)
 // backoff. When ctx or the policy's timeout ends first it returns a
 // *TimeoutError listing every observation.
 func (c *Client) Await(ctx context.Context, what string, probe Probe) error {
-	ctx, cancel := context.WithTimeout(ctx, c.poll.Timeout)
+	return c.awaitFor(ctx, c.poll.Timeout, what, probe)
+}
+
+// awaitFor is Await with its own time-out.
+func (c *Client) awaitFor(ctx context.Context, timeout time.Duration, what string, probe Probe) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var seen []string
 	pause := c.poll.Initial

@@ -35,6 +35,10 @@ type Config struct {
 	Poll PollPolicy
 	// Now tells time for token expiry; defaults to time.Now.
 	Now func() time.Time
+	// Retry says how requests are retried and lost writes resent; the zero
+	// value means the defaults of RetryPolicy. WithRetryPolicy overrides it
+	// per context.
+	Retry RetryPolicy
 }
 
 // Client talks to one NS API v2 server as one credential.
@@ -44,6 +48,7 @@ type Client struct {
 	auth   Auth
 	http   *http.Client
 	poll   PollPolicy
+	retry  RetryPolicy
 	nowFn  func() time.Time
 }
 
@@ -66,6 +71,7 @@ func New(cfg Config) (*Client, error) {
 		auth:   cfg.Auth,
 		http:   cfg.HTTPClient,
 		poll:   cfg.Poll.withDefaults(),
+		retry:  cfg.Retry,
 		nowFn:  cfg.Now,
 	}
 	if c.domain == "" {
@@ -111,52 +117,60 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 }
 
-// send performs one request. bearer "" sends no Authorization header (the
-// token endpoint needs none).
+// send performs one request, retried as the RetryPolicy says. bearer ""
+// sends no Authorization header (the token endpoint needs none).
 func (c *Client) send(ctx context.Context, method, path, bearer string, body, out any) error {
-	var rd io.Reader
+	var payload []byte
 	if body != nil {
-		var b []byte
 		switch v := body.(type) {
 		case json.RawMessage:
-			b = v
+			payload = v
 		default:
 			var err error
-			if b, err = json.Marshal(body); err != nil {
+			if payload, err = json.Marshal(body); err != nil {
 				return fmt.Errorf("netsapiens: encode %s %s: %w", method, path, err)
 			}
 		}
-		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	ex, err := c.retrying(ctx, method, path, func(ctx context.Context) (exchange, error) {
+		var rd io.Reader
+		if payload != nil {
+			rd = bytes.NewReader(payload)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+		if err != nil {
+			return exchange{}, fmt.Errorf("netsapiens: %s %s: %w", method, path, err)
+		}
+		req.Header.Set("Accept", "application/json")
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := c.http.Do(req)
+		if err != nil {
+			// url.Error carries the URL only, never the header.
+			return exchange{}, fmt.Errorf("netsapiens: %s %s: %w", method, path, err)
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+		if err != nil {
+			return exchange{}, fmt.Errorf("netsapiens: %s %s: read answer: %w", method, path, err)
+		}
+		return exchange{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	})
 	if err != nil {
-		return fmt.Errorf("netsapiens: %s %s: %w", method, path, err)
+		return err
 	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if ex.status < 200 || ex.status > 299 {
+		return decodeError(method, path, ex.status, ex.body)
 	}
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		// url.Error carries the URL only, never the header.
-		return fmt.Errorf("netsapiens: %s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return fmt.Errorf("netsapiens: %s %s: read answer: %w", method, path, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return decodeError(method, path, resp.StatusCode, data)
-	}
-	if out == nil || len(bytes.TrimSpace(data)) == 0 {
+	if out == nil || len(bytes.TrimSpace(ex.body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("netsapiens: %s %s: decode %d answer: %w (body %.200q)", method, path, resp.StatusCode, err, data)
+	if err := json.Unmarshal(ex.body, out); err != nil {
+		return fmt.Errorf("netsapiens: %s %s: decode %d answer: %w (body %.200q)", method, path, ex.status, err, ex.body)
 	}
 	return nil
 }

@@ -134,19 +134,20 @@ func (t *WarmTransfer) Hold(ctx context.Context) error {
 		return &StepError{Step: "hold the original call", Err: errors.New("no original call: run FindOriginal first")}
 	}
 	id := t.HoldCallID()
-	if err := t.c.Hold(ctx, t.User, id); err != nil {
-		return &StepError{Step: "hold the original call", Err: err}
-	}
+	send := func(ctx context.Context) error { return t.c.Hold(ctx, t.User, id) }
 	if t.SkipHoldCheck {
+		if err := send(ctx); err != nil {
+			return &StepError{Step: "hold the original call", Err: err}
+		}
 		return nil
 	}
-	err := t.c.Await(ctx, "the original call held", func(ctx context.Context) (bool, string, error) {
+	err := t.applied(ctx, "the original call held", send, func(ctx context.Context) (bool, string, error) {
 		call, seen, err := t.findSession(ctx, string(t.Original.SessionID))
 		if err != nil || call == nil {
 			return false, seen, err
 		}
 		return strings.EqualFold(t.userInfo(*call), InfoHeld), seen, nil
-	})
+	}, t.originalStillThere)
 	if err != nil {
 		return &StepError{Step: "hold the original call", Err: err}
 	}
@@ -177,7 +178,24 @@ func (t *WarmTransfer) StartConsult(ctx context.Context) error {
 	if t.ConsultAutoAnswer {
 		req.AutoAnswer = Yes
 	}
-	if _, err := t.c.MakeCall(ctx, t.User, req); err != nil {
+	// The call shows in reads once the switch placed it; until then the
+	// 202 (or a lost answer) says nothing. Sent again with the same call-id.
+	err := t.applied(ctx, "the consultation call placed (call-id "+t.ConsultCallID+")", func(ctx context.Context) error {
+		_, err := t.c.MakeCall(ctx, t.User, req)
+		return err
+	}, func(ctx context.Context) (bool, string, error) {
+		calls, err := t.read(ctx)
+		if err != nil {
+			return false, "", err
+		}
+		for _, call := range calls {
+			if t.isConsult(call) {
+				return true, Summarize(calls), nil
+			}
+		}
+		return false, Summarize(calls), nil
+	}, t.originalStillThere)
+	if err != nil {
 		return &StepError{Step: "make the consultation call", Err: err}
 	}
 	return nil
@@ -232,10 +250,11 @@ func (t *WarmTransfer) Complete(ctx context.Context) (ActiveCall, error) {
 		// consult row lacks it, the original's core is the best guess.
 		body.Hostname = string(t.Original.CoreServer)
 	}
-	if err := t.c.TransferAttended(ctx, t.User, string(t.Original.OrigCallID), body); err != nil {
-		return ActiveCall{}, &StepError{Step: "transfer", Err: err}
-	}
-	if err := t.AwaitMerged(ctx); err != nil {
+	err := t.applied(ctx, fmt.Sprintf("the original caller connected to %s and user %s out of both calls", t.Consult, t.User),
+		func(ctx context.Context) error {
+			return t.c.TransferAttended(ctx, t.User, string(t.Original.OrigCallID), body)
+		}, t.mergedProbe, t.checkReady)
+	if err != nil {
 		return ActiveCall{}, &StepError{Step: "transfer", Err: err}
 	}
 	return t.Merged, nil
@@ -257,9 +276,9 @@ func (t *WarmTransfer) checkReady(ctx context.Context) error {
 	}
 	switch {
 	case orig == nil:
-		return fmt.Errorf("the original call %s is gone; calls: %s", t.Original.SessionID, Summarize(calls))
+		return fmt.Errorf("%w: the original call %s is gone; calls: %s", ErrCallerHungUp, t.Original.SessionID, Summarize(calls))
 	case consult == nil:
-		return fmt.Errorf("the consultation call (call-id %s) is gone; calls: %s", t.ConsultCallID, Summarize(calls))
+		return fmt.Errorf("%w: the consultation call (call-id %s) is gone; calls: %s", ErrConsultHungUp, t.ConsultCallID, Summarize(calls))
 	case !consult.BothActive():
 		return fmt.Errorf("the consultation call is not active on both sides: %s", consult)
 	}
@@ -270,7 +289,7 @@ func (t *WarmTransfer) checkReady(ctx context.Context) error {
 		far = Text(orig.TermInfo())
 	}
 	if !strings.EqualFold(string(far), InfoActive) {
-		return fmt.Errorf("the original caller is not connected: %s", orig)
+		return fmt.Errorf("%w: the original caller is not connected: %s", ErrCallerHungUp, orig)
 	}
 	t.ConsultCall = *consult
 	return nil
@@ -280,29 +299,32 @@ func (t *WarmTransfer) checkReady(ctx context.Context) error {
 // is connected to the consult. With UserCallsOnly it can only see the
 // first half.
 func (t *WarmTransfer) AwaitMerged(ctx context.Context) error {
-	return t.c.Await(ctx, fmt.Sprintf("the original caller connected to %s and user %s out of both calls", t.Consult, t.User), func(ctx context.Context) (bool, string, error) {
-		calls, err := t.read(ctx)
-		if err != nil {
-			return false, "", err
-		}
-		var merged *ActiveCall
-		for i, call := range calls {
-			if t.mine(call) {
-				return false, Summarize(calls), nil
-			}
-			if t.isMerged(call) {
-				merged = &calls[i]
-			}
-		}
-		if t.UserCallsOnly {
-			return true, Summarize(calls), nil
-		}
-		if merged == nil {
+	return t.c.Await(ctx, fmt.Sprintf("the original caller connected to %s and user %s out of both calls", t.Consult, t.User), t.mergedProbe)
+}
+
+// mergedProbe reads whether the transfer has landed (see AwaitMerged).
+func (t *WarmTransfer) mergedProbe(ctx context.Context) (bool, string, error) {
+	calls, err := t.read(ctx)
+	if err != nil {
+		return false, "", err
+	}
+	var merged *ActiveCall
+	for i, call := range calls {
+		if t.mine(call) {
 			return false, Summarize(calls), nil
 		}
-		t.Merged = *merged
+		if t.isMerged(call) {
+			merged = &calls[i]
+		}
+	}
+	if t.UserCallsOnly {
 		return true, Summarize(calls), nil
-	})
+	}
+	if merged == nil {
+		return false, Summarize(calls), nil
+	}
+	t.Merged = *merged
+	return true, Summarize(calls), nil
 }
 
 // isMerged recognises the call joining the original caller and the

@@ -96,24 +96,28 @@ func (c *Client) grantLocked(ctx context.Context, form url.Values) error {
 		// A public client names itself in the body instead of Basic auth.
 		form.Set("client_id", c.cfg.ClientID)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url(tokenPath), strings.NewReader(form.Encode()))
-	if err != nil {
-		return fmt.Errorf("ringcentral: POST %s: %w", tokenPath, err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-User-Agent", c.cfg.UserAgent)
-	if c.cfg.ClientSecret != "" {
-		req.SetBasicAuth(c.cfg.ClientID, c.cfg.ClientSecret)
-	}
 	now := c.cfg.Now()
-	status, body, err := c.roundTrip(req, http.MethodPost, tokenPath)
+	// A grant only mints another token, so it is retried like a read.
+	ex, err := c.retrying(ctx, http.MethodPost, tokenPath, func(ctx context.Context) (exchange, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url(tokenPath), strings.NewReader(form.Encode()))
+		if err != nil {
+			return exchange{}, fmt.Errorf("ringcentral: POST %s: %w", tokenPath, err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("X-User-Agent", c.cfg.UserAgent)
+		if c.cfg.ClientSecret != "" {
+			req.SetBasicAuth(c.cfg.ClientID, c.cfg.ClientSecret)
+		}
+		return c.roundTrip(req, http.MethodPost, tokenPath)
+	})
 	if err != nil {
 		return err
 	}
-	if status != http.StatusOK {
-		return decodeAPIError(http.MethodPost, tokenPath, status, body)
+	if ex.status != http.StatusOK {
+		return decodeAPIError(http.MethodPost, tokenPath, ex.status, ex.body)
 	}
+	body := ex.body
 	var ti tokenInfo
 	if err := json.Unmarshal(body, &ti); err != nil || ti.AccessToken == "" {
 		return fmt.Errorf("ringcentral: POST %s: 200 answer is not a TokenInfo with an access_token", tokenPath)

@@ -46,14 +46,15 @@ func (c *Client) Party(ctx context.Context, l Leg) (*Party, error) {
 	return c.partyCall(ctx, http.MethodGet, l, "", nil)
 }
 
-// Hold puts the party on hold; the party that holds reports Hold.
+// Hold puts the party on hold; the party that holds reports Hold. A lost
+// answer is reconciled by reading the party (resilience.go).
 func (c *Client) Hold(ctx context.Context, l Leg) (*Party, error) {
-	return c.partyCall(ctx, http.MethodPost, l, "/hold", nil)
+	return c.partyAction(ctx, l, "/hold", nil, goalHold)
 }
 
 // Unhold takes the party off hold.
 func (c *Client) Unhold(ctx context.Context, l Leg) (*Party, error) {
-	return c.partyCall(ctx, http.MethodPost, l, "/unhold", nil)
+	return c.partyAction(ctx, l, "/unhold", nil, goalUnhold)
 }
 
 // Mute mutes or unmutes the party (PATCH with the flat {muted} form the
@@ -64,7 +65,7 @@ func (c *Client) Mute(ctx context.Context, l Leg, muted bool) (*Party, error) {
 
 // Answer answers a ringing party on the given device.
 func (c *Client) Answer(ctx context.Context, l Leg, deviceID string) (*Party, error) {
-	return c.partyCall(ctx, http.MethodPost, l, "/answer", map[string]string{"deviceId": deviceID})
+	return c.partyAction(ctx, l, "/answer", map[string]string{"deviceId": deviceID}, goalAnswer)
 }
 
 // Reject sends an inbound, not yet answered party to voicemail (204).
@@ -79,7 +80,7 @@ func (c *Client) Transfer(ctx context.Context, l Leg, to Callee) (*Party, error)
 	if n := to.count(); n != 1 {
 		return nil, fmt.Errorf("ringcentral: transfer needs exactly one target (phoneNumber, extensionNumber, extensionId, voicemail or parkOrbit), got %d", n)
 	}
-	return c.partyCall(ctx, http.MethodPost, l, "/transfer", to)
+	return c.partyAction(ctx, l, "/transfer", to, goalTransfer)
 }
 
 // Bridge joins the operator's party in the path session (from) with the
@@ -95,11 +96,13 @@ func (c *Client) Bridge(ctx context.Context, from, to Leg) (*Party, error) {
 	if from.SessionID == to.SessionID {
 		return nil, &IDError{Field: "body.telephonySessionId", Value: to.SessionID, Problem: "bridge needs two different sessions, both legs are in the same one"}
 	}
-	var p Party
-	if err := c.Send(ctx, http.MethodPost, partyPath(from)+"/bridge", to, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return c.settle(ctx, from, goalBridge, func() (*Party, error) {
+		var p Party
+		if err := c.Send(ctx, http.MethodPost, partyPath(from)+"/bridge", to, &p); err != nil {
+			return nil, err
+		}
+		return &p, nil
+	})
 }
 
 // CallOutRequest is the body of POST /telephony/call-out.
@@ -110,8 +113,13 @@ type CallOutRequest struct {
 }
 
 // CallOut places a call from the operator's device or extension to a phone
-// number or extension number and returns the new session (201).
+// number or extension number and returns the new session (201). A lost
+// answer is reconciled by reading presence (resilience.go).
 func (c *Client) CallOut(ctx context.Context, from Caller, to Callee) (*Session, error) {
+	return c.callOut(ctx, from, to, nil)
+}
+
+func (c *Client) callOutOnce(ctx context.Context, from Caller, to Callee) (*Session, error) {
 	if (from.DeviceID == "") == (from.ExtensionID == "") {
 		return nil, errors.New("ringcentral: call-out needs exactly one of from.deviceId and from.extensionId")
 	}
@@ -133,6 +141,16 @@ func (c *Client) Drop(ctx context.Context, sessionID string) error {
 		return err
 	}
 	return c.Send(ctx, http.MethodDelete, sessionPath(sessionID), nil, nil)
+}
+
+// partyAction is a POST on a party whose lost answer settle reconciles.
+func (c *Client) partyAction(ctx context.Context, l Leg, action string, body any, goal partyGoal) (*Party, error) {
+	if err := CheckLeg("telephonySessionId", "partyId", l); err != nil {
+		return nil, err
+	}
+	return c.settle(ctx, l, goal, func() (*Party, error) {
+		return c.partyCall(ctx, http.MethodPost, l, action, body)
+	})
 }
 
 func (c *Client) partyCall(ctx context.Context, method string, l Leg, action string, body any) (*Party, error) {

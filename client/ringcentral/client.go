@@ -35,6 +35,9 @@ type Config struct {
 	RefreshHandicap time.Duration
 	// UserAgent is sent as X-User-Agent; empty means "xfer-conform-rc/0.1".
 	UserAgent string
+	// Retry says how requests are retried; the zero value means the
+	// defaults of RetryPolicy. WithRetryPolicy overrides it per context.
+	Retry RetryPolicy
 }
 
 // Client talks to one RingCentral platform as one logged-in extension.
@@ -109,9 +112,11 @@ const maxResponseBody = 4 << 20
 // Send is the low-level REST call: it adds the bearer token (refreshing it
 // first when it is about to expire), sends body as JSON (nil: no body),
 // retries once after a 401 with a fresh token, decodes a 2xx answer into
-// out (when non-nil) and anything else into an *APIError. It does NOT check
-// IDs: the typed methods do; specs use Send to put a raw request on the
-// wire. path starts with /restapi/.
+// out (when non-nil) and anything else into an *APIError. 429, 5xx and lost
+// answers are retried as the RetryPolicy says; giving up is a *GiveUpError
+// that wraps the last answer. It does NOT check IDs: the typed methods do;
+// specs use Send to put a raw request on the wire. path starts with
+// /restapi/.
 func (c *Client) Send(ctx context.Context, method, path string, body, out any) error {
 	var payload []byte
 	if body != nil {
@@ -120,63 +125,67 @@ func (c *Client) Send(ctx context.Context, method, path string, body, out any) e
 			return fmt.Errorf("ringcentral: %s %s: encoding the body: %w", method, path, err)
 		}
 	}
-	status, respBody, err := c.sendAuthorized(ctx, method, path, payload, false)
+	ex, err := c.sendAuthorized(ctx, method, path, payload)
 	if err != nil {
 		return err
 	}
-	if status == http.StatusUnauthorized {
+	if ex.status == http.StatusUnauthorized {
 		// The JS SDK's rule: drop the token, refresh, retry exactly once.
 		if err := c.forceRefresh(ctx); err != nil {
 			return err
 		}
-		if status, respBody, err = c.sendAuthorized(ctx, method, path, payload, true); err != nil {
+		if ex, err = c.sendAuthorized(ctx, method, path, payload); err != nil {
 			return err
 		}
 	}
-	if status < 200 || status > 299 {
-		return decodeAPIError(method, path, status, respBody)
+	if ex.status < 200 || ex.status > 299 {
+		return decodeAPIError(method, path, ex.status, ex.body)
 	}
-	if out != nil && len(bytes.TrimSpace(respBody)) > 0 {
-		if err := json.Unmarshal(respBody, out); err != nil {
-			return fmt.Errorf("ringcentral: %s %s: %d answer is not the expected JSON: %w", method, path, status, err)
+	if out != nil && len(bytes.TrimSpace(ex.body)) > 0 {
+		if err := json.Unmarshal(ex.body, out); err != nil {
+			return fmt.Errorf("ringcentral: %s %s: %d answer is not the expected JSON: %w", method, path, ex.status, err)
 		}
 	}
 	return nil
 }
 
-func (c *Client) sendAuthorized(ctx context.Context, method, path string, payload []byte, retried bool) (int, []byte, error) {
+// sendAuthorized sends one request with the current token, retried as the
+// policy says.
+func (c *Client) sendAuthorized(ctx context.Context, method, path string, payload []byte) (exchange, error) {
 	access, err := c.accessToken(ctx)
 	if err != nil {
-		return 0, nil, err
+		return exchange{}, err
 	}
-	var rd io.Reader
-	if payload != nil {
-		rd = bytes.NewReader(payload)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.url(path), rd)
-	if err != nil {
-		return 0, nil, fmt.Errorf("ringcentral: %s %s: %w", method, path, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+access)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-User-Agent", c.cfg.UserAgent)
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return c.roundTrip(req, method, path)
+	return c.retrying(ctx, method, path, func(ctx context.Context) (exchange, error) {
+		var rd io.Reader
+		if payload != nil {
+			rd = bytes.NewReader(payload)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.url(path), rd)
+		if err != nil {
+			return exchange{}, fmt.Errorf("ringcentral: %s %s: %w", method, path, err)
+		}
+		req.Header.Set("Authorization", "Bearer "+access)
+		req.Header.Set("Accept", "application/json")
+		req.Header.Set("X-User-Agent", c.cfg.UserAgent)
+		if payload != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return c.roundTrip(req, method, path)
+	})
 }
 
-func (c *Client) roundTrip(req *http.Request, method, path string) (int, []byte, error) {
+func (c *Client) roundTrip(req *http.Request, method, path string) (exchange, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, fmt.Errorf("ringcentral: %s %s: %w", method, path, scrub(err))
+		return exchange{}, fmt.Errorf("ringcentral: %s %s: %w", method, path, scrub(err))
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
-		return 0, nil, fmt.Errorf("ringcentral: %s %s: reading the answer: %w", method, path, err)
+		return exchange{}, fmt.Errorf("ringcentral: %s %s: reading the answer: %w", method, path, err)
 	}
-	return resp.StatusCode, b, nil
+	return exchange{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
 // scrub drops the URL from a transport error: a URL may carry a token in

@@ -19,12 +19,13 @@ import (
 type Desk struct {
 	me string // the logged-in extension ID
 
-	mu       sync.Mutex
-	seq      Sequencer
-	sessions map[string]*deskSession
-	order    []string // session IDs by first sight
-	log      []Record
-	changed  chan struct{} // closed and replaced on every admitted event
+	mu        sync.Mutex
+	seq       Sequencer
+	sessions  map[string]*deskSession
+	order     []string // session IDs by first sight
+	log       []Record
+	snapshots []Snapshot
+	changed   chan struct{} // closed and replaced on every admitted event
 }
 
 type deskSession struct {
@@ -51,9 +52,29 @@ func NewDesk(extensionID string) *Desk {
 func (d *Desk) Me() string { return d.me }
 
 // Follow applies every notification of sub until the subscription ends.
+// When sub had to subscribe again after a Failed recovery, the
+// notifications in between are lost: Follow then reads every session the
+// Desk tracks (Resync) before it goes on.
 func (d *Desk) Follow(sub *Subscription) {
-	for n := range sub.Notifications() {
-		d.Apply(n)
+	for {
+		select {
+		case n, ok := <-sub.Notifications():
+			if !ok {
+				return
+			}
+			d.Apply(n)
+		case <-sub.Resubscribed():
+			ctx, cancel := context.WithTimeout(context.Background(), resyncTimeout)
+			go func() {
+				select {
+				case <-sub.Done():
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
+			_ = d.Resync(ctx, sub.c)
+			cancel()
+		}
 	}
 }
 

@@ -68,8 +68,11 @@ type Subscription struct {
 	opts SubscribeOptions
 
 	notes chan Notification
-	done  chan struct{} // closed by Close
-	ended chan struct{} // closed when the reader has stopped
+	// resubscribed gets a signal (coalesced) each time a failed recovery
+	// was followed by a new subscription: notifications were lost.
+	resubscribed chan struct{}
+	done         chan struct{} // closed by Close
+	ended        chan struct{} // closed when the reader has stopped
 
 	writeMu sync.Mutex // gorilla allows one writer at a time
 
@@ -80,6 +83,7 @@ type Subscription struct {
 	wsc        *WSC
 	pendingHB  map[string]bool
 	reconnects int
+	resubs     int // new subscriptions after a Failed recovery
 	foreign    int // notifications for another subscription ID, dropped
 	lastServer string
 	err        error
@@ -102,10 +106,11 @@ func (c *Client) Subscribe(ctx context.Context, opts SubscribeOptions) (*Subscri
 	opts.defaults()
 	s := &Subscription{
 		c: c, opts: opts,
-		notes:     make(chan Notification, opts.Buffer),
-		done:      make(chan struct{}),
-		ended:     make(chan struct{}),
-		pendingHB: map[string]bool{},
+		notes:        make(chan Notification, opts.Buffer),
+		resubscribed: make(chan struct{}, 1),
+		done:         make(chan struct{}),
+		ended:        make(chan struct{}),
+		pendingHB:    map[string]bool{},
 	}
 	conn, err := s.connect(ctx)
 	if err != nil {
@@ -131,6 +136,18 @@ func (s *Subscription) Details() ConnectionDetails {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.details
+}
+
+// Resubscribed signals (once per burst) that a recovery came back Failed
+// and the client subscribed again: the notifications in between are lost,
+// so whoever keeps state from them must read it again (Desk.Follow does).
+func (s *Subscription) Resubscribed() <-chan struct{} { return s.resubscribed }
+
+// Resubscriptions counts new subscriptions made after a Failed recovery.
+func (s *Subscription) Resubscriptions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resubs
 }
 
 // Reconnects counts successful recoveries.
@@ -296,7 +313,16 @@ func (s *Subscription) handshake(ctx context.Context, conn *websocket.Conn, reco
 		}
 		s.mu.Lock()
 		s.info = info
+		if recovering {
+			s.resubs++
+		}
 		s.mu.Unlock()
+		if recovering {
+			select {
+			case s.resubscribed <- struct{}{}:
+			default: // one pending signal says it all
+			}
+		}
 		return nil
 	}
 }

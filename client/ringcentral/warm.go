@@ -21,6 +21,17 @@ type WarmTransfer struct {
 	// Consult is the operator's party in the consult session (B), from the
 	// call-out answer; Complete confirms it from the notifications.
 	Consult Leg
+	// ReadAfter is how long a wait on notifications goes without news
+	// before the sessions are read over REST (a notification may have been
+	// lost); default 2s.
+	ReadAfter time.Duration
+}
+
+func (wt *WarmTransfer) readAfter() time.Duration {
+	if wt.ReadAfter > 0 {
+		return wt.ReadAfter
+	}
+	return 2 * time.Second
 }
 
 // BeginWarmTransfer learns the customer's call from the Desk (the
@@ -32,14 +43,18 @@ func (c *Client) BeginWarmTransfer(ctx context.Context, desk *Desk, from Caller,
 	if !ok {
 		return nil, fmt.Errorf("ringcentral: warm transfer: no answered inbound call of extension %s to transfer\n%s", desk.Me(), desk.Describe())
 	}
+	wt := &WarmTransfer{c: c, desk: desk, Customer: customer}
 	if _, err := c.Hold(ctx, customer); err != nil {
-		return nil, fmt.Errorf("ringcentral: warm transfer: holding the customer: %w", err)
+		return nil, fmt.Errorf("ringcentral: warm transfer: holding the customer: %w", wt.explainEnded(ctx, err))
 	}
-	s, err := c.CallOut(ctx, from, to)
+	known := map[string]bool{}
+	for _, s := range desk.Sessions() {
+		known[s.ID] = true
+	}
+	s, err := c.callOut(ctx, from, to, func(id string) bool { return known[id] })
 	if err != nil {
 		return nil, fmt.Errorf("ringcentral: warm transfer: calling the consult: %w", err)
 	}
-	wt := &WarmTransfer{c: c, desk: desk, Customer: customer}
 	wt.Consult.SessionID = s.ID
 	if p, ok := s.PartyOf(desk.Me()); ok {
 		wt.Consult.PartyID = p.ID
@@ -55,16 +70,24 @@ func (c *Client) BeginWarmTransfer(ctx context.Context, desk *Desk, from Caller,
 // consult's own party is Answered too.
 func (wt *WarmTransfer) AwaitConsult(ctx context.Context) (Leg, error) {
 	var leg Leg
-	err := wt.desk.Wait(ctx, "the consult to answer (operator's Outbound party Answered in "+wt.Consult.SessionID+")", func() bool {
-		p, ok := wt.desk.MyParty(wt.Consult.SessionID)
-		if ok && p.Direction == Outbound && p.Status.Code == StatusAnswered {
-			leg = Leg{SessionID: wt.Consult.SessionID, PartyID: p.ID}
-			return true
-		}
-		return false
-	})
+	var ended error
+	err := wt.desk.awaitOrRead(ctx, wt.c, "the consult to answer (operator's Outbound party Answered in "+wt.Consult.SessionID+")",
+		wt.readAfter(), []string{wt.Consult.SessionID, wt.Customer.SessionID}, func() bool {
+			if ended = wt.deskEnded(); ended != nil {
+				return true
+			}
+			p, ok := wt.desk.MyParty(wt.Consult.SessionID)
+			if ok && p.Direction == Outbound && p.Status.Code == StatusAnswered {
+				leg = Leg{SessionID: wt.Consult.SessionID, PartyID: p.ID}
+				return true
+			}
+			return false
+		})
 	if err != nil {
 		return Leg{}, err
+	}
+	if ended != nil {
+		return Leg{}, fmt.Errorf("ringcentral: warm transfer: %w", ended)
 	}
 	if wt.Consult.PartyID != "" && wt.Consult.PartyID != leg.PartyID {
 		return Leg{}, fmt.Errorf("ringcentral: warm transfer: call-out answered with operator party %s but events name %s", wt.Consult.PartyID, leg.PartyID)
@@ -94,6 +117,9 @@ func (wt *WarmTransfer) awaitFarEndAnswered(ctx context.Context) error {
 		answered, parties := farEndAnswered(s, wt.Consult.PartyID)
 		if answered {
 			return nil
+		}
+		if farEndLeft(s, wt.Consult.PartyID) {
+			return fmt.Errorf("ringcentral: warm transfer: %w (consult session %s: %s)", ErrConsultHungUp, wt.Consult.SessionID, parties)
 		}
 		last = parties
 		t := time.NewTimer(wait)
@@ -129,6 +155,21 @@ func farEndAnswered(s *Session, mine string) (bool, string) {
 	return ok && far > 0, b.String()
 }
 
+// farEndLeft says whether every party besides the operator's has ended.
+func farEndLeft(s *Session, mine string) bool {
+	far := 0
+	for _, p := range s.Parties {
+		if p.ID == mine {
+			continue
+		}
+		far++
+		if p.Status.Code != StatusDisconnected && p.Status.Code != StatusGone {
+			return false
+		}
+	}
+	return far > 0
+}
+
 // Complete waits for the consult to answer, then bridges: path = the
 // customer's session and the operator's party in it, body = the consult's
 // session and the operator's party in it. It returns the operator's party
@@ -139,9 +180,12 @@ func (wt *WarmTransfer) Complete(ctx context.Context) (*Party, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ended := wt.deskEnded(); ended != nil {
+		return nil, fmt.Errorf("ringcentral: warm transfer: %w", ended)
+	}
 	p, err := wt.c.Bridge(ctx, wt.Customer, consult)
 	if err != nil {
-		return nil, fmt.Errorf("ringcentral: warm transfer: bridging: %w", err)
+		return nil, fmt.Errorf("ringcentral: warm transfer: bridging: %w", wt.explainEnded(ctx, err))
 	}
 	return p, nil
 }
@@ -149,9 +193,10 @@ func (wt *WarmTransfer) Complete(ctx context.Context) (*Party, error) {
 // AwaitSettled waits until the notifications show the operator's two
 // parties Gone / AttendedTransfer, each with a peerId pointing at the other.
 func (wt *WarmTransfer) AwaitSettled(ctx context.Context) error {
-	return wt.desk.Wait(ctx, "the operator's parties to end Gone/AttendedTransfer with reciprocal peerId", func() bool {
-		return goneTo(wt.desk, wt.Customer, wt.Consult) && goneTo(wt.desk, wt.Consult, wt.Customer)
-	})
+	return wt.desk.awaitOrRead(ctx, wt.c, "the operator's parties to end Gone/AttendedTransfer with reciprocal peerId",
+		wt.readAfter(), []string{wt.Customer.SessionID, wt.Consult.SessionID}, func() bool {
+			return goneTo(wt.desk, wt.Customer, wt.Consult) && goneTo(wt.desk, wt.Consult, wt.Customer)
+		})
 }
 
 func goneTo(d *Desk, l, peer Leg) bool {

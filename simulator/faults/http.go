@@ -82,7 +82,7 @@ func (e *Engine) Middleware(routes []Route) func(http.Handler) http.Handler {
 				}
 				msg := fmt.Sprintf("%s (pbxsim fault rule %s)", http.StatusText(a.Status), last.Rule)
 				route.Vendor.WriteFault(w, a.Status, retry, msg)
-				e.journalFault(s, a.Status, fmt.Sprintf("fault %s (injected): answered %d%s", last.Rule, a.Status, latencyNote(latency)))
+				e.journalFault(s, a.Status, fmt.Sprintf("fault %s (injected): answered %d%s%s", last.Rule, a.Status, retryAfterNote(retry), latencyNote(latency)))
 			case a.Drop:
 				e.journalFault(s, 0, fmt.Sprintf("fault %s (injected): connection closed without an answer%s", last.Rule, latencyNote(latency)))
 				dropConnection(w)
@@ -159,6 +159,15 @@ func (e *Engine) journalFault(s Subject, status int, note string) {
 		Time: e.clock.Now(), Dialect: s.Dialect, Tenant: s.Tenant, Method: s.Method, Path: s.Path,
 		Status: status, Note: note,
 	})
+}
+
+// retryAfterNote names the Retry-After sent, in the header's own words, so
+// a judge reading the journal knows how long the client was told to wait.
+func retryAfterNote(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" with Retry-After: %d", int64((d+time.Second-1)/time.Second))
 }
 
 func latencyNote(d time.Duration) string {

@@ -97,6 +97,10 @@ func TestHTTPStatusFaults(t *testing.T) {
 	if len(es) != 2 || es[0].Status != 503 || !strings.Contains(es[0].Note, "fault b503 (injected)") || es[1].Status != 429 {
 		t.Fatalf("journal: %+v", es)
 	}
+	// The integration judge reads the wait a 429 announced from its note.
+	if !strings.Contains(es[1].Note, "Retry-After: 60") || strings.Contains(es[0].Note, "Retry-After") {
+		t.Fatalf("journal notes should carry the Retry-After of the 429 only: %q, %q", es[0].Note, es[1].Note)
+	}
 	if len(w.served) != 2 {
 		t.Errorf("the dialect served %d requests, want 2 (the second bridge and /other)", len(w.served))
 	}
