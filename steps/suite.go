@@ -109,6 +109,7 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 		registerRingCentral(sc, w)
 		registerNetSapiens(sc, w)
 		registerIntegration(sc, w, cfg)
+		registerFaults(sc, w)
 	}
 }
 
