@@ -256,7 +256,9 @@ func (c *wsConn) push(f []byte) {
 	case <-c.closed:
 	case c.send <- f:
 	default:
-		c.d.slowSocketsClosed.Add(1)
+		if c.d != nil {
+			c.d.slowSocketsClosed.Add(1)
+		}
 		c.close()
 	}
 }
