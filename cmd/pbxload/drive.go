@@ -136,7 +136,7 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 	// headers, then holds its body back until Shutdown has begun; a
 	// graceful server still answers every one of them.
 	rep.slowRCDropped = srv.Stats()["ringcentral.slowSocketsClosed"] > 0
-	rep.shutdownErr, rep.inFlightAtShutdown, rep.inFlightFailed = shutdownWithRequestsInFlight(srv, base, 8)
+	rep.inFlightAtShutdown, rep.inFlightFailed, rep.shutdownErr = shutdownWithRequestsInFlight(srv, base, 8)
 	stopSubs()
 	fast.Close()
 	slow.Close()
@@ -237,7 +237,9 @@ func (r *report) markdown() string {
 	return b.String()
 }
 
-func shutdownWithRequestsInFlight(srv *pbxsim.Server, base string, n int) (error, int64, int64) {
+// shutdownWithRequestsInFlight returns how many requests were in flight,
+// how many of them failed, and the shutdown's error.
+func shutdownWithRequestsInFlight(srv *pbxsim.Server, base string, n int) (int64, int64, error) {
 	var failed int64
 	var wg sync.WaitGroup
 	writers := make([]*io.PipeWriter, n)
@@ -272,5 +274,5 @@ func shutdownWithRequestsInFlight(srv *pbxsim.Server, base string, n int) (error
 		_ = pw.Close()
 	}
 	wg.Wait()
-	return <-done, int64(n), failed
+	return int64(n), failed, <-done
 }
