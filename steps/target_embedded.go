@@ -23,7 +23,14 @@ func Embedded(sc *scenario.Scenario) NewTarget {
 			return nil, err
 		}
 		stop := func() error {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			// Close our idle keep-alive connections first: a connection the
+			// client dialled but never used counts as active on the server
+			// for up to 5s (net/http's StateNew rule), which is exactly a
+			// 5s grace. The grace is 10s so such a connection has aged out.
+			if t, ok := http.DefaultTransport.(interface{ CloseIdleConnections() }); ok {
+				t.CloseIdleConnections()
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			return srv.Shutdown(ctx)
 		}
