@@ -245,25 +245,36 @@ func (f *faultsWorld) rcDeskDropped(kind string) error {
 	return nil
 }
 
+// rcRecovered waits for the operator's subscription to come back over a
+// wsc recovery (the SDK's first reconnect comes 2s after the loss) and
+// checks it kept its subscription.
 func (f *faultsWorld) rcRecovered() error {
 	op, err := f.rcOperator()
 	if err != nil {
 		return err
 	}
-	if op.sub.Reconnects() < 1 || op.sub.Resubscriptions() != 0 {
-		return fmt.Errorf("the operator's subscription recovered %d time(s) and subscribed again %d time(s); want a wsc recovery and no new subscription (err %v)",
-			op.sub.Reconnects(), op.sub.Resubscriptions(), op.sub.Err())
-	}
-	return nil
+	return f.w.Await("the operator's subscription recovered with wsc", func() (bool, string, error) {
+		seen := fmt.Sprintf("recoveries %d, new subscriptions %d, err %v", op.sub.Reconnects(), op.sub.Resubscriptions(), op.sub.Err())
+		if op.sub.Resubscriptions() != 0 {
+			return false, seen, fmt.Errorf("the operator's subscription subscribed again after a recoverable loss: %s", seen)
+		}
+		return op.sub.Reconnects() >= 1, seen, nil
+	})
 }
 
+// rcResubscribed waits for the operator's subscription to subscribe again
+// after its recovery failed, and for the Desk to have read its sessions.
 func (f *faultsWorld) rcResubscribed() error {
 	op, err := f.rcOperator()
 	if err != nil {
 		return err
 	}
-	if op.sub.Resubscriptions() < 1 {
-		return fmt.Errorf("the operator's subscription did not subscribe again (recoveries %d, err %v)", op.sub.Reconnects(), op.sub.Err())
+	err = f.w.Await("the operator's subscription subscribed again", func() (bool, string, error) {
+		seen := fmt.Sprintf("recoveries %d, new subscriptions %d, re-reads after one %d, err %v", op.sub.Reconnects(), op.sub.Resubscriptions(), op.desk.Resyncs(), op.sub.Err())
+		return op.sub.Resubscriptions() >= 1 && op.desk.Resyncs() >= 1, seen, nil
+	})
+	if err != nil {
+		return err
 	}
 	return f.rcReadInstead()
 }

@@ -25,6 +25,7 @@ type Desk struct {
 	order     []string // session IDs by first sight
 	log       []Record
 	snapshots []Snapshot
+	resyncs   int
 	changed   chan struct{} // closed and replaced on every admitted event
 }
 
@@ -34,6 +35,7 @@ type deskSession struct {
 	origin    Origin
 	parties   map[string]Party
 	lastEvent string
+	ended     bool // a REST read answered 404
 }
 
 // Record is one received notification and what the Sequencer made of it.

@@ -233,12 +233,13 @@ func (wt *WarmTransfer) whoLeft(ctx context.Context) error {
 }
 
 // deskEnded says from the Desk alone whether one side has left.
+// It is meant for before the bridge, which ends one session legitimately.
 func (wt *WarmTransfer) deskEnded() error {
-	if p, ok := wt.desk.MyParty(wt.Customer.SessionID); ok && p.Status.Code == StatusDisconnected {
+	if p, ok := wt.desk.MyParty(wt.Customer.SessionID); (ok && p.Status.Code == StatusDisconnected) || wt.desk.Ended(wt.Customer.SessionID) {
 		return ErrCustomerHungUp
 	}
 	if wt.Consult.SessionID != "" {
-		if p, ok := wt.desk.MyParty(wt.Consult.SessionID); ok && p.Status.Code == StatusDisconnected {
+		if p, ok := wt.desk.MyParty(wt.Consult.SessionID); (ok && p.Status.Code == StatusDisconnected) || wt.desk.Ended(wt.Consult.SessionID) {
 			return ErrConsultHungUp
 		}
 	}

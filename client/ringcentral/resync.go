@@ -44,8 +44,10 @@ func (d *Desk) ApplySnapshot(s *Session) {
 	d.changed = make(chan struct{})
 }
 
-// markEnded records that a tracked session is gone (the read answered 404):
-// the owner's party there is Disconnected.
+// markEnded records that a tracked session is gone (the read answered
+// 404). The parties keep the last state the Desk knew: a session also ends
+// when a bridge moves its far party into the other session, and only a
+// notification could tell how the owner's party left.
 func (d *Desk) markEnded(sessionID string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -53,15 +55,18 @@ func (d *Desk) markEnded(sessionID string) {
 	if ds == nil {
 		return
 	}
-	for id, p := range ds.parties {
-		if p.OwnerExtensionID() == d.me && p.Status.Code != StatusGone {
-			p.Status.Code = StatusDisconnected
-			ds.parties[id] = p
-		}
-	}
+	ds.ended = true
 	d.snapshots = append(d.snapshots, Snapshot{SessionID: sessionID, Err: errSessionGone})
 	close(d.changed)
 	d.changed = make(chan struct{})
+}
+
+// Ended says whether a REST read found the session gone.
+func (d *Desk) Ended(sessionID string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ds := d.sessions[sessionID]
+	return ds != nil && ds.ended
 }
 
 var errSessionGone = errors.New("session not found (ended)")
@@ -80,6 +85,9 @@ func (d *Desk) live() []string {
 	var out []string
 	for _, id := range d.order {
 		p, ok := d.myPartyLocked(id)
+		if d.sessions[id].ended {
+			continue
+		}
 		if !ok || (p.Status.Code != StatusDisconnected && p.Status.Code != StatusGone) {
 			out = append(out, id)
 		}
@@ -92,7 +100,18 @@ func (d *Desk) live() []string {
 // a client must do when notifications were lost: after a Failed WebSocket
 // recovery, or when an awaited change does not arrive in time.
 func (d *Desk) Resync(ctx context.Context, c *Client) error {
+	d.mu.Lock()
+	d.resyncs++
+	d.mu.Unlock()
 	return d.resync(ctx, c, d.live())
+}
+
+// Resyncs counts the Resync calls so far (Follow makes one after every
+// new subscription that followed a Failed recovery).
+func (d *Desk) Resyncs() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.resyncs
 }
 
 func (d *Desk) resync(ctx context.Context, c *Client, ids []string) error {

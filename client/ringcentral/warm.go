@@ -192,10 +192,15 @@ func (wt *WarmTransfer) Complete(ctx context.Context) (*Party, error) {
 
 // AwaitSettled waits until the notifications show the operator's two
 // parties Gone / AttendedTransfer, each with a peerId pointing at the other.
+// When notifications were lost it reads the sessions: then the party in
+// the customer's session Gone / AttendedTransfer towards the consult's,
+// and the consult's session ended, settle it.
 func (wt *WarmTransfer) AwaitSettled(ctx context.Context) error {
 	return wt.desk.awaitOrRead(ctx, wt.c, "the operator's parties to end Gone/AttendedTransfer with reciprocal peerId",
 		wt.readAfter(), []string{wt.Customer.SessionID, wt.Consult.SessionID}, func() bool {
-			return goneTo(wt.desk, wt.Customer, wt.Consult) && goneTo(wt.desk, wt.Consult, wt.Customer)
+			// Read over REST, the consult's session is simply gone once
+			// its far party moved: that settles the second half too.
+			return goneTo(wt.desk, wt.Customer, wt.Consult) && (goneTo(wt.desk, wt.Consult, wt.Customer) || wt.desk.Ended(wt.Consult.SessionID))
 		})
 }
 
