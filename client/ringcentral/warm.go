@@ -3,6 +3,7 @@ package ringcentral
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -111,6 +112,9 @@ func (wt *WarmTransfer) awaitFarEndAnswered(ctx context.Context) error {
 	var last string
 	for {
 		s, err := wt.c.Session(ctx, wt.Consult.SessionID)
+		if IsStatus(err, http.StatusNotFound) {
+			return fmt.Errorf("ringcentral: warm transfer: %w (consult session %s has ended: %v)", ErrConsultHungUp, wt.Consult.SessionID, err)
+		}
 		if err != nil {
 			return fmt.Errorf("ringcentral: warm transfer: reading the consult session: %w", err)
 		}
