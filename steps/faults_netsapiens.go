@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/cucumber/godog"
 )
@@ -14,14 +15,67 @@ func registerFaultsNetSapiens(sc *godog.ScenarioContext, f *faultsWorld) {
 }
 
 // nsRunTransfer runs the reference client's whole attended transfer while
-// the world answers the consult's phone, and keeps the outcome.
+// the world answers the consult's phone once it rings, and keeps the
+// outcome. Unlike the plain step it stops waiting for the consult's phone
+// as soon as the client gives up, so an unrecoverable fault fails fast.
 func (f *faultsWorld) nsRunTransfer() error {
 	n, err := f.w.ns()
 	if err != nil {
 		return err
 	}
-	f.record("the attended transfer", n.runWholeGuide())
+	if f.w.Ctl == nil {
+		f.record("the attended transfer", n.runWholeGuide())
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(f.w.Context(), f.w.Timeout)
+	defer cancel()
+	t := n.Client.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
+	t.UserCallsOnly = n.userScoped
+	if n.Transfer.Original.SessionID != "" {
+		t.UseOriginal(n.Transfer.Original)
+	}
+	done := make(chan error, 1)
+	go func() { done <- t.Run(ctx) }()
+	var runErr error
+	answered := false
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+wait:
+	for {
+		select {
+		case runErr = <-done:
+			break wait
+		case <-tick.C:
+			if answered || !f.consultRinging(ctx, n.facts.Consult.ID) {
+				continue
+			}
+			answered = true
+			if err := n.consultAnswers(); err != nil {
+				cancel()
+				runErr = <-done
+				return fmt.Errorf("the consult could not answer: %w (client: %v)", err, runErr)
+			}
+		}
+	}
+	n.Transfer = t
+	f.record("the attended transfer", runErr)
 	return nil
+}
+
+// consultRinging asks the control API whether the consult's phone rings.
+func (f *faultsWorld) consultRinging(ctx context.Context, user string) bool {
+	calls, err := f.w.Ctl.Calls(ctx)
+	if err != nil {
+		return false
+	}
+	for _, c := range calls {
+		for _, l := range c.Legs {
+			if l.Endpoint.UserID == user && (l.State == "setup" || l.State == "proceeding") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // nsTryComplete is guide steps 5 and 6 from where the scenario stands,
