@@ -1,0 +1,171 @@
+package netsapiens
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// faultyTransport injects faults between the client and the fake switch:
+// for a request whose "METHOD path-suffix" matches, it answers status
+// without sending (the switch never sees it), or sends it and loses the
+// answer (lose), the two cases a client cannot tell apart.
+type faultyTransport struct {
+	next http.RoundTripper
+
+	mu    sync.Mutex
+	rules []fault
+	sent  []string
+}
+
+type fault struct {
+	method, suffix string
+	status         int  // answer this without sending (0: none)
+	lose           bool // send, then drop the answer
+	times          int  // how often; <0 always
+}
+
+func (ft *faultyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ft.mu.Lock()
+	ft.sent = append(ft.sent, r.Method+" "+r.URL.Path)
+	var hit *fault
+	for i := range ft.rules {
+		f := &ft.rules[i]
+		if f.times != 0 && r.Method == f.method && strings.HasSuffix(r.URL.Path, f.suffix) {
+			if f.times > 0 {
+				f.times--
+			}
+			hit = f
+			break
+		}
+	}
+	ft.mu.Unlock()
+	switch {
+	case hit == nil:
+		return ft.next.RoundTrip(r)
+	case hit.lose:
+		resp, err := ft.next.RoundTrip(r)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return nil, errors.New("connection reset by peer (injected)")
+	default:
+		h := http.Header{}
+		if hit.status == http.StatusTooManyRequests {
+			h.Set("Retry-After", "2")
+		}
+		return &http.Response{StatusCode: hit.status, Header: h, Request: r,
+			Body: io.NopCloser(strings.NewReader(fmt.Sprintf(`{"code":%d,"message":"injected"}`, hit.status)))}, nil
+	}
+}
+
+func (ft *faultyTransport) count(method, suffix string) int {
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	n := 0
+	for _, s := range ft.sent {
+		if strings.HasPrefix(s, method+" ") && strings.HasSuffix(s, suffix) {
+			n++
+		}
+	}
+	return n
+}
+
+type sleeper struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func faultyClient(t *testing.T, f *fakeNS, rules ...fault) (*Client, *faultyTransport, *sleeper) {
+	t.Helper()
+	ft := &faultyTransport{next: f.srv.Client().Transport, rules: rules}
+	s := &sleeper{}
+	c, err := New(Config{BaseURL: f.srv.URL, Domain: "TEST", Auth: APIKey(f.key),
+		HTTPClient: &http.Client{Transport: ft},
+		Poll:       PollPolicy{Initial: time.Millisecond, Max: time.Millisecond, Timeout: 2 * time.Second},
+		Retry: RetryPolicy{MaxAttempts: 3, BaseBackoff: 10 * time.Millisecond, Jitter: func() float64 { return 0 },
+			Sleep: s.sleep, AcceptedWait: 100 * time.Millisecond, Resends: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, ft, s
+}
+
+// Issue 6: reads are retried on 5xx and 429 (after Retry-After), with the
+// policy's waits and nothing sent during them.
+func TestReadsRetriedOn5xxAnd429(t *testing.T) {
+	f := newFakeNS(t)
+	c, ft, s := faultyClient(t, f, fault{method: "GET", suffix: "/calls", status: 503, times: 1}, fault{method: "GET", suffix: "/calls", status: 429, times: 1})
+	if _, err := c.Calls(testCtx(t)); err != nil {
+		t.Fatalf("Calls after a 503 and a 429: %v", err)
+	}
+	// Backoff 10ms at jitter 0 → 5ms; then Retry-After 2s.
+	if len(s.waits) != 2 || s.waits[0] != 5*time.Millisecond || s.waits[1] != 2*time.Second {
+		t.Fatalf("waits = %v, want [5ms 2s]", s.waits)
+	}
+	if n := ft.count("GET", "/calls"); n != 3 {
+		t.Fatalf("sent %d reads, want 3", n)
+	}
+}
+
+// Issue 6: "never retry a non-idempotent request blindly". The transfer
+// reached the switch but its answer was lost: the client reads the calls,
+// sees the merge, and does not transfer again.
+func TestLostTransferAnswerSettledByReading(t *testing.T) {
+	f := newFakeNS(t)
+	c, ft, _ := faultyClient(t, f, fault{method: "PATCH", suffix: "/transfer", lose: true, times: 1})
+	if _, err := c.AttendedTransfer(testCtx(t), "1000", "1010"); err != nil {
+		t.Fatalf("attended transfer with its answer lost: %v", err)
+	}
+	if n := ft.count("PATCH", "/transfer"); n != 1 {
+		t.Fatalf("transfer sent %d times, want once: the read showed it happened", n)
+	}
+}
+
+// The other half: the transfer never reached the switch (a 503 in front
+// of it); the read shows nothing moved, so it is sent again.
+func TestTransferThatDidNotHappenIsResent(t *testing.T) {
+	f := newFakeNS(t)
+	c, ft, _ := faultyClient(t, f, fault{method: "PATCH", suffix: "/transfer", status: 503, times: 1})
+	if _, err := c.AttendedTransfer(testCtx(t), "1000", "1010"); err != nil {
+		t.Fatalf("attended transfer after a 503: %v", err)
+	}
+	if n := ft.count("PATCH", "/transfer"); n != 2 {
+		t.Fatalf("transfer sent %d times, want twice", n)
+	}
+}
+
+// Issue 6: "read NetSapiens state with a deadline after a 202". A hold the
+// switch accepts and never applies is sent once more, then given up with
+// an error that lists both tries.
+func TestHoldAcceptedButNeverAppliedGivesUp(t *testing.T) {
+	f := newFakeNS(t)
+	c, ft, _ := faultyClient(t, f, fault{method: "PATCH", suffix: "/hold", status: 202, times: -1})
+	_, err := c.AttendedTransfer(testCtx(t), "1000", "1010")
+	var g *GiveUpError
+	var step *StepError
+	if !errors.As(err, &g) || !errors.As(err, &step) || step.Step != "hold the original call" || len(g.Attempts) != 2 {
+		t.Fatalf("err = %v, want a give-up in the hold step after 2 tries", err)
+	}
+	for _, want := range []string{"sent 2 time(s)", "never showed within 100ms", "#1 accepted, but no change", "#2 accepted"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("give-up %q lacks %q", err, want)
+		}
+	}
+	if n := ft.count("PATCH", "/hold"); n != 2 {
+		t.Fatalf("hold sent %d times, want 2", n)
+	}
+}
