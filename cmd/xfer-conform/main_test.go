@@ -108,7 +108,7 @@ func TestList(t *testing.T) {
 		t.Fatalf("list:\n%s", out)
 	}
 	for _, l := range lines[:len(lines)-1] {
-		if !strings.Contains(l, "@netsapiens") || !(strings.HasPrefix(l, "netsapiens/") || strings.HasPrefix(l, "integration/netsapiens-")) {
+		if !strings.Contains(l, "@netsapiens") || !(strings.HasPrefix(l, "netsapiens/") || strings.HasPrefix(l, "integration/netsapiens-") || strings.HasPrefix(l, "faults/netsapiens")) {
 			t.Errorf("--vendor netsapiens listed %q", l)
 		}
 	}
