@@ -137,8 +137,9 @@ func TestBundleAndJUnitFailure(t *testing.T) {
 	}
 }
 
-// A harness error is a JUnit <error>, not a <failure>: an integration
-// command that does not exist, an endpoint nobody listens on.
+// A harness error is a JUnit <error>, not a <failure>, and a run whose
+// only failures are harness errors exits 3, not 1 (docs/ci.md): an
+// integration command that does not exist, an endpoint nobody listens on.
 func TestHarnessErrorsAreJUnitErrors(t *testing.T) {
 	for name, args := range map[string][]string{
 		"command not found":    {"--integration", "/no/such/integration"},
@@ -147,8 +148,8 @@ func TestHarnessErrorsAreJUnitErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			code, out, _ := run(t, append(args, "--vendor", "netsapiens", "--format", "progress,junit:"+filepath.Join(dir, "j.xml"))...)
-			if code != ExitFailed || !strings.Contains(out, "harness error") {
-				t.Fatalf("exit %d:\n%s", code, out)
+			if code != ExitInternal || !strings.Contains(out, "harness error") {
+				t.Fatalf("exit %d, want %d:\n%s", code, ExitInternal, out)
 			}
 			j := parseJUnit(t, filepath.Join(dir, "j.xml"))
 			if j.Errors != 1 || j.Failures != 0 || j.Suites[0].Cases[0].Error == nil || j.Suites[0].Cases[0].Error.Type != "harness" {

@@ -10,7 +10,9 @@
 //	xfer-conform --list
 //
 // Exit codes: 0 all passed; 1 a conformance failure; 2 usage or
-// configuration error; 3 an internal error; 4 target unreachable or
+// configuration error; 3 an internal or harness error (nothing failed
+// conformance, but the harness could not do its part: the simulator did not
+// start, the integration command could not run); 4 target unreachable or
 // credentials refused; 5 no scenario selected.
 package main
 
@@ -25,6 +27,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -154,6 +157,26 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			}
 		}()
 	}
+	// Tell harness errors (the target would not start, the integration
+	// command could not run) from conformance failures: a run whose only
+	// failures are harness errors exits 3, not 1.
+	var tallyMu sync.Mutex
+	harnessErrs, conformanceErrs := 0, 0
+	onEnd := cfg.OnScenarioEnd
+	cfg.OnScenarioEnd = func(name string, w *steps.World, err error) {
+		if err != nil && !errors.Is(err, godog.ErrSkip) {
+			tallyMu.Lock()
+			if errors.Is(err, steps.ErrHarness) {
+				harnessErrs++
+			} else {
+				conformanceErrs++
+			}
+			tallyMu.Unlock()
+		}
+		if onEnd != nil {
+			onEnd(name, w, err)
+		}
+	}
 	worst := ExitPass
 	for i := 0; i < o.repeat; i++ {
 		seed := o.seed
@@ -172,7 +195,15 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		switch suite.Run() {
 		case 0:
 		case 1:
-			worst = ExitFailed
+			tallyMu.Lock()
+			if harnessErrs > 0 && conformanceErrs == 0 {
+				if worst == ExitPass {
+					worst = ExitInternal
+				}
+			} else {
+				worst = ExitFailed
+			}
+			tallyMu.Unlock()
 		default:
 			fmt.Fprintln(m.Stderr, "xfer-conform: godog refused the options")
 			return ExitUsage
