@@ -41,6 +41,9 @@ type Config struct {
 	// NoControl switches the control API off, so pbxsim looks like a real
 	// tenant: only the vendor APIs answer.
 	NoControl bool
+	// ConnState, when set, observes the HTTP server's connections (tests
+	// wait on it instead of sleeping).
+	ConnState func(net.Conn, http.ConnState)
 }
 
 // Server is a running (or ready to run) pbxsim.
@@ -48,8 +51,9 @@ type Server struct {
 	Sim      *simulator.Sim
 	Scenario *scenario.Scenario
 	// Faults injects the scenario's and the control API's fault rules.
-	Faults *faults.Engine
-	manual *simulator.ManualClock
+	Faults    *faults.Engine
+	manual    *simulator.ManualClock
+	connState func(net.Conn, http.ConnState)
 
 	handler  http.Handler
 	dialects []dialect
@@ -94,7 +98,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("scenario %s: faults[%d]: %w", sc.Name, i, err)
 		}
 	}
-	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual}
+	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual, connState: cfg.ConnState}
 	ds, routes, err := newDialects(sim, sc, eng)
 	if err != nil {
 		return nil, err
@@ -126,10 +130,20 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
+// goingAway runs when shutdown begins: dialects close their long-lived
+// sockets cleanly while requests in flight finish.
+func (s *Server) goingAway() {
+	for _, d := range s.dialectList() {
+		if g, ok := d.(interface{ GoingAway() }); ok {
+			g.GoingAway()
+		}
+	}
+}
+
 // Stats gathers the dialects' counters (e.g. slow subscribers closed).
 func (s *Server) Stats() map[string]int64 {
 	out := map[string]int64{}
-	for _, d := range s.dialects {
+	for _, d := range s.dialectList() {
 		if st, ok := d.(interface{ Stats() map[string]int64 }); ok {
 			for k, v := range st.Stats() {
 				out[k] = v
@@ -154,7 +168,8 @@ func (s *Server) Start(addr string) error {
 	}
 	s.mu.Lock()
 	s.listener = ln
-	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: s.connState}
+	s.http.RegisterOnShutdown(s.goingAway)
 	s.done = make(chan struct{})
 	srv, done := s.http, s.done
 	s.mu.Unlock()
@@ -197,8 +212,18 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) closeDialects() {
-	for _, d := range s.dialects {
+	s.mu.Lock()
+	ds := s.dialects
+	s.dialects = nil
+	s.mu.Unlock()
+	for _, d := range ds {
 		d.Close()
 	}
-	s.dialects = nil
+}
+
+// dialectList is a copy of the dialects, safe beside closeDialects.
+func (s *Server) dialectList() []dialect {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]dialect(nil), s.dialects...)
 }

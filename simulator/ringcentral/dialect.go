@@ -175,6 +175,13 @@ func (d *Dialect) Mount(r *mux.Router) {
 
 // Close closes every socket, stops delivery and waits for the dialect's
 // goroutines to end.
+// GoingAway closes every WebSocket with a going-away close frame (1001).
+// pbxsim calls it as soon as shutdown begins: the HTTP server does not
+// track hijacked sockets, so they would otherwise outlive the requests in
+// flight and then be dropped.
+func (d *Dialect) GoingAway() { d.subs.closeAll() }
+
+// Close stops the dialect: sockets, webhooks, the notification dispatcher.
 func (d *Dialect) Close() {
 	d.once.Do(func() {
 		close(d.stop)

@@ -270,6 +270,13 @@ func (c *wsConn) close() {
 	})
 }
 
+// goAway tells the client the server is going away (close frame 1001),
+// then closes the socket. WriteControl may run beside writeLoop's writes.
+func (c *wsConn) goAway() {
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
+	c.close()
+}
+
 const writeWait = 10 * time.Second
 
 func (c *wsConn) writeLoop() {
@@ -479,7 +486,8 @@ func (d *Dialect) restOverSocket(s *wsSession, method string, meta frameMeta, bo
 	return rec.Code, headers, json.RawMessage(rec.Body.Bytes())
 }
 
-// closeAll closes every socket and stops every webhook (Dialect.Close).
+// closeAll closes every socket, each with a going-away close frame, and
+// stops every webhook (Dialect.GoingAway, Dialect.Close).
 func (ss *subscriptions) closeAll() {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -487,7 +495,7 @@ func (ss *subscriptions) closeAll() {
 	for _, s := range ss.wsSessions {
 		s.mu.Lock()
 		if s.conn != nil {
-			s.conn.close()
+			s.conn.goAway()
 		}
 		if s.expiry != nil {
 			s.expiry.Stop()
