@@ -8,36 +8,18 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/client/internal/retry/retrytest"
 )
 
-// sleeper records the waits a policy asks for instead of sleeping, so the
-// tests are deterministic and instant.
-type sleeper struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleeper) got() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
-
-func testPolicy(s *sleeper) RetryPolicy {
+func testPolicy(s *retrytest.Sleeper) RetryPolicy {
 	return RetryPolicy{MaxAttempts: 3, BaseBackoff: 100 * time.Millisecond, MaxBackoff: time.Second,
-		MaxRetryAfter: 10 * time.Second, Jitter: func() float64 { return 0.5 }, Sleep: s.sleep}
+		MaxRetryAfter: 10 * time.Second, Jitter: func() float64 { return 0.5 }, Sleep: s.Sleep}
 }
 
 // loggedIn returns a logged-in client on the fake and a context carrying
 // the test policy.
-func loggedIn(t *testing.T, f *fakePlatform, s *sleeper) (*Client, context.Context) {
+func loggedIn(t *testing.T, f *fakePlatform, s *retrytest.Sleeper) (*Client, context.Context) {
 	t.Helper()
 	c := f.client(t, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -89,89 +71,37 @@ func count(seen []string, req string) int {
 	return n
 }
 
-// Issue 6: "Retry 429 after Retry-After"; RingCentral answers a request
-// over its rate limit 429 CMN-301 with Retry-After in seconds and did not
-// process it (reference ringcentral.md §3.3), so any request may be retried
-// once the wait is over, and none is sent during it.
-func TestRetry429AfterRetryAfter(t *testing.T) {
-	f := newFakePlatform(t)
-	f.handle("GET", extPath, script([]int{429}, http.Header{"Retry-After": {"3"}}, extOK))
-	s := &sleeper{}
-	c, ctx := loggedIn(t, f, s)
-	if _, err := c.Extension(ctx); err != nil {
-		t.Fatalf("Extension after one 429: %v", err)
-	}
-	if got := s.got(); len(got) != 1 || got[0] != 3*time.Second {
-		t.Fatalf("waits = %v, want exactly the Retry-After 3s", got)
-	}
-	if n := count(f.seen(), "GET "+extPath); n != 2 {
-		t.Fatalf("sent %d requests, want 2", n)
-	}
-}
+// The shared mechanism (client/internal/retry) is tested there; these
+// tests check what the client adds: its idempotent requests, its default
+// 429 wait, its error decoding and its message prefix.
 
-// Issue 6: a Retry-After longer than the client may wait is a typed
-// give-up that says so, with nothing sent again.
-func TestRetryAfterBeyondMaxWaitGivesUp(t *testing.T) {
+// Reference ringcentral.md §3.3 and the RingCentral guide: a 429 without
+// Retry-After means waiting "at least 30 seconds"; a policy that allows
+// less gives up at once, wrapping the *APIError, in the client's words.
+func TestRetry429WithoutRetryAfterWaits30s(t *testing.T) {
 	f := newFakePlatform(t)
-	f.handle("GET", extPath, script([]int{429, 429}, http.Header{"Retry-After": {"60"}}, extOK))
-	s := &sleeper{}
+	f.handle("GET", extPath, script([]int{429}, nil, extOK))
+	s := &retrytest.Sleeper{}
 	c, ctx := loggedIn(t, f, s)
 	_, err := c.Extension(ctx)
 	var g *GiveUpError
-	if !errors.As(err, &g) || !strings.Contains(err.Error(), "Retry-After 1m0s is longer than the longest wait allowed (10s)") || !IsStatus(err, 429) {
-		t.Fatalf("err = %v, want a give-up naming the Retry-After and wrapping the 429", err)
+	if !errors.As(err, &g) || !strings.HasPrefix(err.Error(), "ringcentral: gave up on GET "+extPath+": Retry-After 30s is longer than the longest wait allowed (10s)") || !IsStatus(err, 429) {
+		t.Fatalf("err = %v, want a give-up naming the 30s default and wrapping the 429", err)
 	}
-	if len(s.got()) != 0 || count(f.seen(), "GET "+extPath) != 1 {
-		t.Fatalf("waited %v and sent %d requests; want no wait and one request", s.got(), count(f.seen(), "GET "+extPath))
+	if len(s.Got()) != 0 || count(f.seen(), "GET "+extPath) != 1 {
+		t.Fatalf("waited %v and sent %d requests; want no wait and one request", s.Got(), count(f.seen(), "GET "+extPath))
 	}
-}
-
-// Issue 6: idempotent requests are retried on 5xx and dropped connections
-// with bounded backoff; the give-up lists every attempt.
-func TestIdempotentRetriedOn5xxAndDropsThenGivesUp(t *testing.T) {
-	f := newFakePlatform(t)
-	f.handle("GET", extPath, script([]int{503, 500}, nil, extOK))
-	s := &sleeper{}
-	c, ctx := loggedIn(t, f, s)
-	if _, err := c.Extension(ctx); err != nil {
-		t.Fatalf("Extension after a 503 and a 500: %v", err)
-	}
-	// Equal jitter at 0.5: 100ms → 75ms, 200ms → 150ms.
-	if got := s.got(); len(got) != 2 || got[0] != 75*time.Millisecond || got[1] != 150*time.Millisecond {
-		t.Fatalf("backoffs = %v, want [75ms 150ms]", got)
-	}
-	// A dropped connection on a read is retried (net/http itself retries a
-	// GET on a reused connection that closed before answering; the policy
-	// covers the rest).
-	f.handle("GET", extPath, script([]int{0}, nil, extOK))
-	if _, err := c.Extension(ctx); err != nil {
-		t.Fatalf("Extension after a dropped connection: %v", err)
-	}
-
-	f.handle("GET", extPath, script([]int{503, 502, 504, 503}, nil, extOK))
-	_, err := c.Extension(ctx)
-	var g *GiveUpError
-	if !errors.As(err, &g) || len(g.Attempts) != 3 || g.OutcomeUnknown || !IsStatus(err, 504) {
-		t.Fatalf("err = %#v, want a give-up after 3 attempts wrapping the last 504", err)
-	}
-	for _, want := range []string{"gave up on GET " + extPath, "3 attempts, the most the policy allows", "#1 ", "#2 after", "#3 after"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("give-up message %q lacks %q", err, want)
-		}
-	}
-}
-
-// Issue 6: "the context deadline wins": no retry is scheduled past it.
-func TestDeadlineWinsOverBackoff(t *testing.T) {
-	f := newFakePlatform(t)
-	f.handle("GET", extPath, script([]int{429}, http.Header{"Retry-After": {"5"}}, extOK))
-	s := &sleeper{}
-	c, ctx := loggedIn(t, f, s)
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	f.handle("GET", extPath, script([]int{429}, nil, extOK))
+	p := testPolicy(s)
+	p.MaxRetryAfter = time.Minute
+	// The sleeper does not sleep; the deadline only has to lie past 30s.
+	long, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err := c.Extension(ctx)
-	if !strings.Contains(err.Error(), "after the deadline") || len(s.got()) != 0 {
-		t.Fatalf("err = %v, waits %v; want a give-up before waiting past the deadline", err, s.got())
+	if _, err := c.Extension(WithRetryPolicy(long, p)); err != nil {
+		t.Fatalf("Extension after a 429 with a policy that waits 60s: %v", err)
+	}
+	if got := s.Got(); len(got) != 1 || got[0] != 30*time.Second {
+		t.Fatalf("waits = %v, want the default 30s", got)
 	}
 }
 
@@ -181,7 +111,7 @@ func TestNonIdempotentNotRetriedBlindly(t *testing.T) {
 	f := newFakePlatform(t)
 	path := "/restapi/v1.0/account/~/telephony/sessions/s-1/parties/p-1-1/park"
 	f.handle("POST", path, script([]int{503}, nil, extOK))
-	s := &sleeper{}
+	s := &retrytest.Sleeper{}
 	c, ctx := loggedIn(t, f, s)
 	err := c.Send(ctx, "POST", path, nil, nil)
 	if !IsOutcomeUnknown(err) || !strings.Contains(err.Error(), "not idempotent") || count(f.seen(), "POST "+path) != 1 {
@@ -211,7 +141,7 @@ func TestBridgeLostAnswerThatHappenedIsNotResent(t *testing.T) {
 	f := newFakePlatform(t)
 	f.handle("POST", legA+"/bridge", script([]int{0}, nil, extOK))
 	f.handle("GET", legA, partyIs(StatusGone, ReasonAttendedTransfer))
-	s := &sleeper{}
+	s := &retrytest.Sleeper{}
 	c, ctx := loggedIn(t, f, s)
 	p, err := c.Bridge(ctx, customerLeg, consultLeg)
 	if err != nil || p.Status.Code != StatusGone {
@@ -231,7 +161,7 @@ func TestBridgeLostAnswerThatDidNotHappenIsResent(t *testing.T) {
 		writeJSON(w, 200, map[string]any{"id": customerLeg.PartyID, "status": map[string]any{"code": StatusGone, "reason": ReasonAttendedTransfer}})
 	}))
 	f.handle("GET", legA, partyIs(StatusHold, ""))
-	s := &sleeper{}
+	s := &retrytest.Sleeper{}
 	c, ctx := loggedIn(t, f, s)
 	if _, err := c.Bridge(ctx, customerLeg, consultLeg); err != nil {
 		t.Fatal(err)
@@ -265,7 +195,7 @@ func TestCallOutLostAnswerFoundInPresence(t *testing.T) {
 	f.handle("GET", "/restapi/v1.0/account/~/telephony/sessions/"+consultLeg.SessionID, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		writeJSON(w, 200, map[string]any{"id": consultLeg.SessionID, "parties": []map[string]any{{"id": consultLeg.PartyID}}})
 	})
-	s := &sleeper{}
+	s := &retrytest.Sleeper{}
 	c, ctx := loggedIn(t, f, s)
 	sess, err := c.callOut(ctx, Caller{DeviceID: "801536579005"}, Callee{ExtensionNumber: "103"}, func(id string) bool { return id == customerLeg.SessionID })
 	if err != nil || sess.ID != consultLeg.SessionID {
