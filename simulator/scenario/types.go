@@ -17,8 +17,13 @@ import (
 type Scenario struct {
 	// Name labels the scenario in logs and reports.
 	Name string `yaml:"name" json:"name"`
-	// Seed makes generated IDs and tokens reproducible.
+	// Seed makes generated IDs reproducible. Tokens, refresh tokens and
+	// signing keys come from crypto/rand unless ReproducibleSecrets is set.
 	Seed int64 `yaml:"seed" json:"seed"`
+	// ReproducibleSecrets draws tokens and signing keys from Seed too, so a
+	// rerun issues the same secrets. Unsafe on a shared host: anyone who
+	// knows the seed can forge them (docs/control-api.md, threat model).
+	ReproducibleSecrets bool `yaml:"reproducibleSecrets" json:"reproducibleSecrets,omitempty"`
 	// Clock is "real" (default) or "manual" (time moves only through
 	// POST /sim/v1/clock/advance).
 	Clock string `yaml:"clock" json:"clock"`
