@@ -39,6 +39,10 @@ type Scenario struct {
 	// Outside lists phone numbers outside every tenant (customers, mobile
 	// phones) and what they do when the PBX calls them.
 	Outside []OutsideNumber `yaml:"outside" json:"outside,omitempty"`
+	// WebhookHosts are the hosts, besides loopback, that webhook deliveries
+	// may go to ("*" for any); pbxsim's --webhook-host adds more
+	// (simulator/egress, docs/limits.md).
+	WebhookHosts []string `yaml:"webhookHosts" json:"webhookHosts,omitempty"`
 	// Faults are fault rules active from the start, drawn from Seed
 	// (docs/faults.md).
 	Faults []faults.Rule `yaml:"faults" json:"faults,omitempty"`
