@@ -3,11 +3,9 @@ package netsapiens
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // level orders the user scopes by reach (reference §4.4): a Basic User
@@ -64,43 +62,6 @@ var keyScope = map[string]string{
 	"nsu_": scopeBasicUser,
 }
 
-// credentials holds what the dialect issued or was given.
-type credentials struct {
-	mu      sync.Mutex
-	keys    map[string]principal
-	access  map[string]principal    // access token -> who, with expiry
-	refresh map[string]refreshGrant // refresh token -> who
-	revoked map[string]bool         // revoked JWT ids
-	secret  []byte                  // HMAC key for JWTs
-}
-
-type refreshGrant struct {
-	domain, user, clientID string
-}
-
-func newCredentials(sc *scenario.Scenario, secret []byte) *credentials {
-	c := &credentials{
-		keys:    map[string]principal{},
-		access:  map[string]principal{},
-		refresh: map[string]refreshGrant{},
-		revoked: map[string]bool{},
-		secret:  secret,
-	}
-	if sc.NetSapiens == nil {
-		return c
-	}
-	for _, d := range sc.NetSapiens.Domains {
-		for _, k := range d.APIKeys {
-			scope := keyScope[k.Key[:4]]
-			c.keys[k.Key] = principal{
-				kind: "apikey", domain: d.Name, user: k.User, scope: scope,
-				level: levelOfScope(scope), readOnly: k.ReadOnly,
-			}
-		}
-	}
-	return c
-}
-
 // authenticate finds the principal of a request's bearer credential.
 func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 	h := r.Header.Get("Authorization")
@@ -113,9 +74,7 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 	var p principal
 	switch {
 	case len(cred) > 4 && keyScope[cred[:4]] != "":
-		d.creds.mu.Lock()
-		k, ok := d.creds.keys[cred]
-		d.creds.mu.Unlock()
+		k, ok := d.creds.key(cred)
 		if !ok {
 			return principal{}, errorf(http.StatusUnauthorized, "Invalid API key")
 		}
@@ -126,9 +85,7 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 			return principal{}, err
 		}
 	default:
-		d.creds.mu.Lock()
-		t, ok := d.creds.access[cred]
-		d.creds.mu.Unlock()
+		t, ok := d.creds.accessToken(cred)
 		if !ok {
 			return principal{}, errorf(http.StatusUnauthorized, "Invalid access token")
 		}

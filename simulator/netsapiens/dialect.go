@@ -3,7 +3,6 @@ package netsapiens
 import (
 	"context"
 	"fmt"
-	"math/rand"
 	"net/http"
 	"sync"
 	"time"
@@ -42,6 +41,7 @@ type Dialect struct {
 	users      map[string]map[string]scenario.NSUser // domain -> user -> credentials and scope
 	clients    map[string]string                     // OAuth client id -> secret
 	creds      *credentials
+	secrets    secretSource // tokens and the JWT key (secrets.go)
 	handler    http.Handler
 	subs       *subscriptions
 
@@ -107,9 +107,8 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 			}
 		}
 	}
-	secret := make([]byte, 32)
-	sim.Rand(func(r *rand.Rand) { r.Read(secret) })
-	d.creds = newCredentials(sc, secret)
+	d.secrets = newSecretSource(sim, sc.ReproducibleSecrets)
+	d.creds = newCredentials(sc, d.secrets.bytes(32))
 	domains := map[string]bool{}
 	for name := range d.profiles {
 		domains[name] = true
@@ -117,7 +116,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	sim.AddNamer(&namer{domains: domains})
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	d.subs = newSubscriptions(d)
-	d.handler = journalhttp.Middleware(sim.Journal(), vendor, sim.Clock())(d.routes())
+	d.handler = journalhttp.Middleware(sim.Journal(), vendor, sim.Clock())(oneAuthorization(d.routes()))
 	return d, nil
 }
 
@@ -212,6 +211,19 @@ func (d *Dialect) routes() http.Handler {
 		writeError(w, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed on %s", req.Method, req.URL.Path))
 	})
 	return r
+}
+
+// oneAuthorization refuses a request with more than one Authorization
+// header: which one counts is ambiguous, and a proxy and pbxsim could each
+// pick a different one (issue 10 item 7).
+func oneAuthorization(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := len(r.Header.Values("Authorization")); n > 1 {
+			writeError(w, errorf(http.StatusBadRequest, "Send one Authorization header, not %d", n))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 type prefixed struct {

@@ -222,3 +222,13 @@ func errorShape(t *testing.T, r response, status int) {
 func simulatorRequest(from, to simulator.Endpoint) simulator.OriginateRequest {
 	return simulator.OriginateRequest{From: from, To: to}
 }
+
+func readAll(t *testing.T, resp *http.Response) []byte {
+	t.Helper()
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}

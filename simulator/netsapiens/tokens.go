@@ -48,6 +48,8 @@ func (d *Dialect) userPrincipal(kind, domain, user string) principal {
 	return principal{kind: kind, domain: domain, user: user, scope: scope, level: levelOfScope(scope)}
 }
 
+// randomHex is an identifier of n hex digits from the Sim's seeded
+// source: reproducible for a seed, so never use it for a secret.
 func (d *Dialect) randomHex(n int) string {
 	var s string
 	d.sim.Rand(func(r *rand.Rand) { s = hex(r, n) })
@@ -94,14 +96,9 @@ func (d *Dialect) postTokens(w http.ResponseWriter, r *http.Request) {
 			writeError(w, aerr)
 			return
 		}
-		d.creds.mu.Lock()
-		g, ok := d.creds.refresh[f[2]]
-		if ok && g.clientID == f[0] {
-			delete(d.creds.refresh, f[2]) // a refresh token is good once
-		}
-		d.creds.mu.Unlock()
-		if !ok || g.clientID != f[0] {
-			writeError(w, errorf(http.StatusUnauthorized, "Invalid refresh token"))
+		g, aerr := d.creds.spendRefresh(f[2], f[0], d.sim.Clock().Now())
+		if aerr != nil {
+			writeError(w, aerr)
 			return
 		}
 		domain, user, clientID = g.domain, g.user, g.clientID
@@ -115,11 +112,8 @@ func (d *Dialect) postTokens(w http.ResponseWriter, r *http.Request) {
 	now := d.sim.Clock().Now()
 	p := d.userPrincipal("token", domain, user)
 	p.expires = now.Add(d.tokenTTL)
-	access, refresh := d.randomHex(32), d.randomHex(32)
-	d.creds.mu.Lock()
-	d.creds.access[access] = p
-	d.creds.refresh[refresh] = refreshGrant{domain: domain, user: user, clientID: clientID}
-	d.creds.mu.Unlock()
+	access, refresh := d.secrets.hex(32), d.secrets.hex(32)
+	d.creds.issue(now, access, p, refresh, refreshGrant{domain: domain, user: user, clientID: clientID, expires: now.Add(refreshTTL)})
 	journalhttp.SetTenant(r, domain)
 	nu := d.users[domain][user]
 	uid := user + "@" + domain
@@ -187,10 +181,7 @@ func (d *Dialect) parseJWT(tok string, now time.Time) (jwtClaims, *apiError) {
 	if now.Unix() >= c.Exp {
 		return jwtClaims{}, errorf(http.StatusUnauthorized, "JWT has expired")
 	}
-	d.creds.mu.Lock()
-	revoked := d.creds.revoked[c.Jti]
-	d.creds.mu.Unlock()
-	if revoked {
+	if d.creds.isRevoked(c.Jti) {
 		return jwtClaims{}, errorf(http.StatusUnauthorized, "JWT has been revoked")
 	}
 	return c, nil
@@ -214,12 +205,12 @@ func (d *Dialect) issueJWT(domain, user string) (token, refresh string) {
 	p := d.userPrincipal("jwt", domain, user)
 	c := jwtClaims{
 		Aud: "ns", Iat: now.Unix(), Exp: now.Add(d.tokenTTL).Unix(), Iss: d.core,
-		Jti: d.randomHex(40), Sub: user + "@" + domain, TimeOut: d.tokenTTL.Milliseconds(),
+		Jti: d.secrets.hex(40), Sub: user + "@" + domain, TimeOut: d.tokenTTL.Milliseconds(),
 		Domain: domain, Territory: territory, User: user, UserScope: p.scope,
 		DisplayName: d.users[domain][user].Name, APIVersion: apiVersion,
 	}
 	token = d.signJWT(c)
-	c.Jti, c.Refresh = d.randomHex(40), true
+	c.Jti, c.Refresh = d.secrets.hex(40), true
 	c.Exp, c.TimeOut = now.Add(refreshTTL).Unix(), refreshTTL.Milliseconds()
 	return token, d.signJWT(c)
 }
@@ -269,9 +260,11 @@ func (d *Dialect) postJWT(w http.ResponseWriter, r *http.Request) {
 			writeError(w, aerr)
 			return
 		}
-		d.creds.mu.Lock()
-		d.creds.revoked[c.Jti] = true
-		d.creds.mu.Unlock()
+		// A refresh JWT is good once: of two requests racing with it, one wins.
+		if !d.creds.revoke(c.Jti, time.Unix(c.Exp, 0), d.sim.Clock().Now()) {
+			writeError(w, errorf(http.StatusUnauthorized, "JWT has been revoked"))
+			return
+		}
 		domain, user = c.Domain, c.User
 	default:
 		writeError(w, errorf(http.StatusBadRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
@@ -307,9 +300,7 @@ func (d *Dialect) deleteJWT(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusBadRequest, "DELETE /jwt revokes the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
 		return
 	}
-	d.creds.mu.Lock()
-	d.creds.revoked[p.jti] = true
-	d.creds.mu.Unlock()
+	d.creds.revoke(p.jti, p.expires, d.sim.Clock().Now())
 	writeAccepted(w)
 }
 
