@@ -229,6 +229,9 @@ func (d *Dialect) callRequest(s scope, b body) (simulator.OriginateRequest, stri
 		return none, "", false, errorf(http.StatusBadRequest, "synchronous must be yes or no, not %q", syncVal)
 	}
 	callID, err := b.required("call-id")
+	if err == nil {
+		err = checkCallID(callID)
+	}
 	if err != nil {
 		return none, "", false, err
 	}
