@@ -55,6 +55,15 @@ func (d *Dialect) apply(r *http.Request, what string, change func() (string, err
 		return
 	}
 	d.laterAfter(delay, func() {
+		defer func() {
+			if v := recover(); v != nil {
+				note(what + " not applied: pbxsim failed applying it (panic recovered; see the journal's PANIC entry)")
+				d.journalPanic("applying "+what, v)
+			}
+		}()
+		if d.applyHook != nil {
+			d.applyHook(what)
+		}
 		done, err := change()
 		if err != nil {
 			note(what + " not applied: " + err.Error())

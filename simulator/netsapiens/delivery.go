@@ -3,6 +3,7 @@ package netsapiens
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -12,10 +13,17 @@ import (
 )
 
 // Event delivery: one goroutine takes the core's events and renders them
-// into each interested subscription's bounded queue; one worker per
-// subscription posts its queue in order. A slow endpoint only fills its
-// own queue; when full, further posts to it are dropped and counted as
-// errors. Nothing here ever blocks the core.
+// into each interested subscription's bounded queue; a subscription with
+// posts queued has one worker that posts them in order and ends when the
+// queue is empty, so an idle subscription costs no goroutine. A slow
+// endpoint only fills its own queue; when full, further posts to it are
+// dropped and counted as errors. Nothing here ever blocks the core.
+//
+// Every post goes through the dialect's egress policy (simulator/egress):
+// allowed hosts only, checked again at dial time, redirects never
+// followed. A receiver that fails failureLimit posts in a row (a status
+// above 302, a network failure or a time-out) is disabled and the journal
+// says so; PUT error-count 0 or a new post-url enables it again.
 
 func newSubscriptions(d *Dialect) *subscriptions {
 	s := &subscriptions{d: d, byID: map[string]*subscription{}, outbox: faults.NewOutbox(d.sim.Clock())}
@@ -39,7 +47,7 @@ func (s *subscriptions) dispatch() {
 		events := s.events
 		s.mu.Unlock()
 		for e := range events.C {
-			s.fanOut(e)
+			s.fanOutRecovered(e)
 		}
 		// The core dropped us for falling behind (or Close ended us):
 		// carry on with new events unless the dialect is closing.
@@ -50,6 +58,13 @@ func (s *subscriptions) dispatch() {
 		s.events = s.subscribe()
 		s.mu.Unlock()
 	}
+}
+
+// fanOutRecovered renders one event; a panic loses that event's posts,
+// is journaled, and delivery carries on.
+func (s *subscriptions) fanOutRecovered(e *simulator.Event) {
+	defer s.d.recoverPanic("rendering event deliveries")
+	s.fanOut(e)
 }
 
 // fanOut renders one change for every subscription that wants it: one
@@ -72,7 +87,9 @@ func (s *subscriptions) fanOut(e *simulator.Event) {
 	defer s.mu.Unlock()
 	subs := make([]*subscription, 0, len(s.byID))
 	for _, sub := range s.byID {
-		subs = append(subs, sub)
+		if !sub.disabled {
+			subs = append(subs, sub)
+		}
 	}
 	// A fixed order keeps fault decisions reproducible for a given seed.
 	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
@@ -95,75 +112,124 @@ func (s *subscriptions) fanOut(e *simulator.Event) {
 	}
 }
 
-// add registers a subscription and starts its worker; subs.mu is held.
-// After close it refuses, so no worker starts while Close waits.
+// add registers a subscription; subs.mu is held. After close it refuses,
+// so no worker starts while Close waits.
 func (s *subscriptions) add(sub *subscription) bool {
 	if s.closed {
 		return false
 	}
-	sub.queue = make(chan []byte, s.d.opts.QueueSize)
 	s.byID[sub.id] = sub
-	s.d.wg.Add(1)
-	go s.deliver(sub, sub.queue)
 	return true
 }
 
-// remove stops a subscription's worker; subs.mu is held.
+// remove forgets a subscription and its queued posts; subs.mu is held. A
+// worker posting for it stops after the post in flight.
 func (s *subscriptions) remove(sub *subscription) {
 	delete(s.byID, sub.id)
-	close(sub.queue)
+	sub.pending = nil
 }
 
-func (s *subscriptions) deliver(sub *subscription, queue <-chan []byte) {
+// enqueue queues one post and starts the subscription's worker if it has
+// none; subs.mu is held.
+func (s *subscriptions) enqueue(sub *subscription, post []byte) {
+	if s.closed || s.byID[sub.id] != sub || sub.disabled {
+		return // removed meanwhile, or disabled: nothing to post to
+	}
+	if len(sub.pending) >= s.d.opts.QueueSize {
+		sub.errorCount++
+		sub.status = "error"
+		return
+	}
+	sub.pending = append(sub.pending, post)
+	if !sub.posting {
+		sub.posting = true
+		s.d.wg.Add(1)
+		go s.deliver(sub)
+	}
+}
+
+// deliver is a subscription's worker: it posts the queue in order and
+// ends when the queue is empty.
+func (s *subscriptions) deliver(sub *subscription) {
 	defer s.d.wg.Done()
 	for {
-		select {
-		case <-s.d.ctx.Done():
+		s.mu.Lock()
+		if s.closed || s.d.ctx.Err() != nil || s.byID[sub.id] != sub || sub.disabled || len(sub.pending) == 0 {
+			sub.posting = false
+			sub.pending = nil
+			s.mu.Unlock()
 			return
-		case post, ok := <-queue:
-			if !ok {
-				return
-			}
-			s.mu.Lock()
-			target, id := sub.postURL, sub.id
-			s.mu.Unlock()
-			failed := s.post(target, post)
-			s.mu.Lock()
-			sub.postsCount++
-			if failed {
-				sub.errorCount++
-				sub.status = "error"
-			} else {
-				sub.status = "active"
-				sub.current = s.d.core
-			}
-			after := s.afterPost
-			s.mu.Unlock()
-			if after != nil {
-				after(id)
-			}
 		}
+		post := sub.pending[0]
+		sub.pending[0] = nil
+		sub.pending = sub.pending[1:]
+		target := sub.postURL
+		s.mu.Unlock()
+		s.deliverOne(sub, target, post)
 	}
 }
 
-// post sends one delivery; a network failure or a status above 302 is an
-// error (GUIDE-SUBS).
-func (s *subscriptions) post(target string, payload []byte) (failed bool) {
+// deliverOne posts once and counts the outcome. A panic is journaled and
+// the worker carries on with the next post.
+func (s *subscriptions) deliverOne(sub *subscription, target string, post []byte) {
+	defer s.d.recoverPanic("delivery to subscription " + sub.id)
+	outcome := s.post(target, post)
+	s.mu.Lock()
+	sub.postsCount++
+	disabled := false
+	if outcome != "" {
+		sub.errorCount++
+		sub.status = "error"
+		sub.failures++
+		if sub.failures >= s.d.opts.FailureLimit && !sub.disabled {
+			sub.disabled, disabled = true, true
+			sub.status = statusDisabled
+			sub.pending = nil
+		}
+	} else {
+		sub.status = "active"
+		sub.current = s.d.core
+		sub.failures = 0
+	}
+	id, domain, failures := sub.id, sub.domain, sub.failures
+	after := s.afterPost
+	s.mu.Unlock()
+	if disabled {
+		s.journalNote(id, domain, fmt.Sprintf("subscription %s disabled after %d failed posts in a row (last: %s); PUT error-count 0 or a new post-url enables it again",
+			id, failures, outcome))
+	}
+	if after != nil {
+		after(id)
+	}
+}
+
+// statusDisabled is the status of a subscription whose receiver kept
+// failing. The vendor documents only pending, active and error; this one
+// is pbxsim's (inferred, docs/limits-netsapiens.md).
+const statusDisabled = "disabled"
+
+// post sends one delivery and returns "" when it was delivered, else why
+// not. A network failure or a status above 302 is an error (GUIDE-SUBS);
+// a redirect is an answer, never followed.
+func (s *subscriptions) post(target string, payload []byte) (failure string) {
 	req, err := http.NewRequestWithContext(s.d.ctx, http.MethodPost, target, bytes.NewReader(payload))
 	if err != nil {
-		return true
+		return err.Error()
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.d.opts.HTTPClient.Do(req)
+	resp, err := s.d.client.Do(req)
 	if err != nil {
-		return true
+		return err.Error()
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
-	return resp.StatusCode > 302
+	if resp.StatusCode > 302 {
+		return resp.Status
+	}
+	return ""
 }
 
-// close ends delivery: the core subscription and every worker.
+// close ends delivery: the core subscription and every queue.
 func (s *subscriptions) close() {
 	s.outbox.Close()
 	s.mu.Lock()

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/egress"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
@@ -17,13 +18,21 @@ import (
 
 // Options tune the dialect; the zero value is ready to use.
 type Options struct {
-	// HTTPClient posts event-subscription deliveries; default a client with
-	// a 10-second timeout.
-	HTTPClient *http.Client
+	// DeliveryTimeout bounds one event-subscription post; default 10s.
+	// Posts go through the scenario's egress policy (webhookHosts).
+	DeliveryTimeout time.Duration
 	// QueueSize bounds each subscription's undelivered posts; default 256.
 	// When a slow endpoint lets it fill, further posts are dropped and
 	// counted as errors, so nothing waits on that endpoint.
 	QueueSize int
+	// SubscriptionsPerUser and SubscriptionsPerDomain bound the event
+	// subscriptions one credential may create and one domain may hold;
+	// defaults 20 and 200 (inferred, docs/limits-netsapiens.md).
+	SubscriptionsPerUser   int
+	SubscriptionsPerDomain int
+	// FailureLimit is how many posts in a row may fail before a
+	// subscription is disabled; default 10 (inferred).
+	FailureLimit int
 	// EventBuffer bounds the dialect's queue of core events; default 4096.
 	EventBuffer int
 	// Faults, when set, decides apply and delivery faults (docs/faults.md).
@@ -41,7 +50,9 @@ type Dialect struct {
 	users      map[string]map[string]scenario.NSUser // domain -> user -> credentials and scope
 	clients    map[string]string                     // OAuth client id -> secret
 	creds      *credentials
-	secrets    secretSource // tokens and the JWT key (secrets.go)
+	egress     egress.Policy // where webhook posts may go
+	client     *http.Client  // posts deliveries; keeps to egress
+	secrets    secretSource  // tokens and the JWT key (secrets.go)
 	handler    http.Handler
 	subs       *subscriptions
 
@@ -54,7 +65,19 @@ type Dialect struct {
 	timers    map[uint64]simulator.Timer
 	nextTimer uint64
 	reserved  map[string]bool // "domain/user/call-id" of make-calls not applied yet
+
+	// applyHook, when set (by tests, before the first request), runs as a
+	// change is applied after its 202.
+	applyHook func(what string)
 }
+
+// Defaults of the subscription limits (Options); the vendor documents
+// none, so all three are inferred (docs/limits-netsapiens.md).
+const (
+	DefaultSubscriptionsPerUser   = 20
+	DefaultSubscriptionsPerDomain = 200
+	DefaultFailureLimit           = 10
+)
 
 // New builds the dialect for the scenario's NetSapiens domains and
 // registers its Namer with the Sim. Call it before the first call is made.
@@ -62,15 +85,20 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	if sim == nil || sc == nil {
 		return nil, fmt.Errorf("netsapiens: New needs a Sim and a Scenario")
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{
-			Timeout: 10 * time.Second,
-			// A redirect is an answer: up to 302 counts as delivered (GUIDE-SUBS).
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+	if opts.DeliveryTimeout <= 0 {
+		opts.DeliveryTimeout = 10 * time.Second
 	}
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 256
+	}
+	if opts.SubscriptionsPerUser <= 0 {
+		opts.SubscriptionsPerUser = DefaultSubscriptionsPerUser
+	}
+	if opts.SubscriptionsPerDomain <= 0 {
+		opts.SubscriptionsPerDomain = DefaultSubscriptionsPerDomain
+	}
+	if opts.FailureLimit <= 0 {
+		opts.FailureLimit = DefaultFailureLimit
 	}
 	if opts.EventBuffer <= 0 {
 		opts.EventBuffer = 4096
@@ -84,7 +112,11 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		clients:  map[string]string{},
 		timers:   map[uint64]simulator.Timer{},
 		reserved: map[string]bool{},
+		egress:   egress.Policy{Hosts: append([]string(nil), sc.WebhookHosts...)},
 	}
+	// A redirect is an answer, never followed: up to 302 counts as
+	// delivered (GUIDE-SUBS), and the policy holds for every post.
+	d.client = d.egress.Client(opts.DeliveryTimeout)
 	d.applyDelay, d.tokenTTL = 300*time.Millisecond, time.Hour
 	if ns := sc.NetSapiens; ns != nil {
 		if ns.CoreServer != "" {
@@ -144,6 +176,7 @@ func (d *Dialect) Close() {
 	d.cancel()
 	d.subs.close()
 	d.wg.Wait()
+	d.client.CloseIdleConnections()
 }
 
 // laterAfter runs apply once delay has passed on the sim clock: the NS API
@@ -160,6 +193,7 @@ func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
 	d.wg.Add(1)
 	d.timers[id] = d.sim.Clock().AfterFunc(delay, func() {
 		defer d.wg.Done()
+		defer d.recoverPanic("a change applied after its 202")
 		d.mu.Lock()
 		delete(d.timers, id)
 		closed := d.closed

@@ -88,15 +88,7 @@ func (s *subscriptions) push(sub *subscription, post []byte) {
 	send := func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if s.closed || s.byID[sub.id] != sub {
-			return // removed meanwhile: its queue is closed
-		}
-		select {
-		case sub.queue <- post:
-		default:
-			sub.errorCount++
-			sub.status = "error"
-		}
+		s.enqueue(sub, post)
 	}
 	eng := s.d.opts.Faults
 	if eng == nil {
@@ -110,7 +102,8 @@ func (s *subscriptions) push(sub *subscription, post []byte) {
 		Dialect: faults.DialectNetSapiens, Tenant: domain, Transport: faults.TransportWebhook, Subscription: sub.id,
 	})
 	if fired && f.Action.Fail != 0 {
-		// Counted as a failed post, as if the receiver had answered it.
+		// Counted as a failed post, as if the receiver had answered it;
+		// not towards disabling, since the receiver did not fail.
 		s.mu.Lock()
 		sub.postsCount++
 		sub.errorCount++
@@ -126,8 +119,14 @@ func (s *subscriptions) push(sub *subscription, post []byte) {
 }
 
 func (s *subscriptions) journalFault(sub *subscription, domain, what string) {
+	s.journalNote(sub.id, domain, "subscription "+sub.id+" post "+what)
+}
+
+// journalNote records what happened to a subscription's deliveries as a
+// NOTIFY entry of the journal.
+func (s *subscriptions) journalNote(id, domain, note string) {
 	s.d.sim.Journal().Record(simulator.JournalEntry{
-		Time: s.d.sim.Clock().Now(), Dialect: vendor, Tenant: domain, Method: "NOTIFY", Path: "/subscriptions/" + sub.id,
-		Note: "subscription " + sub.id + " post " + what,
+		Time: s.d.sim.Clock().Now(), Dialect: vendor, Tenant: domain, Method: "NOTIFY", Path: "/subscriptions/" + id,
+		Note: note,
 	})
 }

@@ -73,6 +73,12 @@ func newWorld(t *testing.T, edit func(sc *scenario.Scenario), opts ...Options) *
 	return &world{t: t, clk: clk, sim: sim, d: d, srv: srv, sc: sc, delay: sc.NetSapiens.ApplyDelay.D()}
 }
 
+// allowHooks lets webhook posts go to hooks.example.test, a host tests
+// name but never reach.
+func allowHooks(sc *scenario.Scenario) {
+	sc.WebhookHosts = append(sc.WebhookHosts, "hooks.example.test")
+}
+
 // withQuirks selects quirk values for domain TEST.
 func withQuirks(q map[string]string) func(*scenario.Scenario) {
 	return func(sc *scenario.Scenario) { sc.NetSapiens.Domains[0].Quirks = q }

@@ -27,7 +27,11 @@ type subscription struct {
 	errorCount, postsCount                                                             int
 	created, expires                                                                   time.Time
 
-	queue chan []byte // rendered posts waiting for the worker
+	owner    string   // the credential that created it, "domain/user" (limits.go)
+	pending  [][]byte // rendered posts waiting for the worker
+	posting  bool     // a worker is running for it
+	failures int      // posts failed in a row
+	disabled bool     // failed FailureLimit posts in a row: nothing is posted
 }
 
 func (s *subscription) view() object {
@@ -168,6 +172,11 @@ func (d *Dialect) createSubscription(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if err := d.subs.checkLimits(s); err != nil {
+		d.subs.mu.Unlock()
+		writeError(w, err)
+		return
+	}
 	if !d.subs.add(s) {
 		d.subs.mu.Unlock()
 		writeError(w, errorf(http.StatusServiceUnavailable, "pbxsim is shutting down"))
@@ -257,10 +266,15 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 	if preferred == "" {
 		preferred = d.core
 	}
+	// Where the posts may go is checked last, once the caller is known to
+	// be allowed the subscription at all.
+	if err := d.checkDeliveryAddress(postURL); err != nil {
+		return nil, err
+	}
 	return &subscription{
 		id: d.randomHex(32), model: model, postURL: postURL, geo: geo, scope: p.scope,
 		reseller: "*", domain: domain, user: user, preferred: preferred, status: "pending",
-		created: now, expires: expires,
+		created: now, expires: expires, owner: ownerOf(p),
 	}, nil
 }
 
@@ -310,6 +324,12 @@ func (d *Dialect) updateSubscription(w http.ResponseWriter, r *http.Request) {
 			if err := checkPostURL(v); err != nil {
 				return err
 			}
+			if err := d.checkDeliveryAddress(v); err != nil {
+				return err
+			}
+			if v != s.postURL {
+				s.enable()
+			}
 			s.postURL = v
 			return nil
 		}},
@@ -341,6 +361,7 @@ func (d *Dialect) updateSubscription(w http.ResponseWriter, r *http.Request) {
 				return errorf(http.StatusBadRequest, "error-count can only be reset to 0")
 			}
 			s.errorCount = 0
+			s.enable()
 			return nil
 		}},
 		{"posts-count", func(s *subscription, v string) *apiError {

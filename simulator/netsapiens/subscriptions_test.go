@@ -166,7 +166,7 @@ func TestSubscriptionDeliversCallChanges(t *testing.T) {
 // Source: SPEC45 POST /subscriptions 409 and reference §5: a duplicate is
 // 409 with exactly {"message": ...} and no code.
 func TestDuplicateSubscription(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, allowHooks)
 	w.subscribe(keyOM, "/subscriptions", "https://hooks.example.test/ns")
 	r := w.do("POST", "/domains/TEST/subscriptions", keyOM, map[string]string{"model": "call", "post-url": "https://hooks.example.test/ns"})
 	if r.status != http.StatusConflict || r.json().Raw != `{"message":"Subscription ID already Exists or matching set of parameters already exists"}` {
@@ -295,7 +295,7 @@ func TestSubscriptionScopes(t *testing.T) {
 // Source: SPEC45 PUT/DELETE /subscriptions/{id}: 202; counters may only be
 // reset to 0; a refused update leaves the subscription unchanged.
 func TestSubscriptionUpdateAndDelete(t *testing.T) {
-	w := newWorld(t, nil)
+	w := newWorld(t, allowHooks)
 	id := w.subscribe(keyOM, "/subscriptions", "https://hooks.example.test/a").Get("id").String()
 	if r := w.must(202, "PUT", "/subscriptions/"+id, keyOM, map[string]any{"post-url": "https://hooks.example.test/b", "error-count": 0}); r.Get("code").Int() != 202 {
 		t.Fatalf("PUT body = %s", r.Raw)
