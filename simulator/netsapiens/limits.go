@@ -1,6 +1,9 @@
 package netsapiens
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // Subscription limits (issue 10 item 16). The NS API documents no limit on
 // event subscriptions, so pbxsim's are inferred: a credential may create
@@ -13,9 +16,25 @@ import "net/http"
 func ownerOf(p principal) string { return p.domain + "/" + p.user }
 
 // checkLimits refuses a new subscription over a limit; subs.mu is held.
-func (s *subscriptions) checkLimits(n *subscription) *apiError {
+// An expired subscription does not count, and one expired for longer than
+// expiredMemory is forgotten (swept at most once per purgeEvery), so a
+// client that subscribes with each short-lived token and never deletes
+// is not locked out and the store does not grow.
+func (s *subscriptions) checkLimits(n *subscription, now time.Time) *apiError {
+	if !now.Before(s.nextSweep) {
+		s.nextSweep = now.Add(purgeEvery)
+		cutoff := now.Add(-expiredMemory)
+		for _, o := range s.byID {
+			if o.expires.Before(cutoff) {
+				s.remove(o)
+			}
+		}
+	}
 	byOwner, byDomain := 0, 0
 	for _, o := range s.byID {
+		if !now.Before(o.expires) {
+			continue
+		}
 		if o.owner == n.owner {
 			byOwner++
 		}

@@ -290,3 +290,29 @@ func (c *tally) await(t *testing.T, id string, n int) {
 		}
 	}
 }
+
+// Rule: an expired subscription does not count against the limits, and
+// one expired for longer than expiredMemory is forgotten, so a client that
+// subscribes with every short-lived token is not locked out. Source:
+// issue 10 items 16 and 19; SPEC45 (a token's subscription expires with
+// the token).
+func TestExpiredSubscriptionsFreeTheirPlace(t *testing.T) {
+	w := newWorld(t, nil, Options{SubscriptionsPerUser: 2})
+	access, _ := w.passwordGrant("1000")
+	w.subscribe(access, "/subscriptions", hook(1))
+	w.subscribe(access, "/subscriptions", hook(2))
+	errorShape(t, w.do("POST", "/subscriptions", access, map[string]string{"model": "call", "post-url": hook(3)}), http.StatusBadRequest)
+
+	w.clk.Advance(w.d.tokenTTL) // the token and its subscriptions expire
+	next, _ := w.passwordGrant("1000")
+	w.subscribe(next, "/subscriptions", hook(3))
+	if n := len(w.must(200, "GET", "/subscriptions", keyOM, nil).Array()); n != 3 {
+		t.Fatalf("expired subscriptions stay listed for a while: %d, want 3", n)
+	}
+	w.clk.Advance(expiredMemory + purgeEvery)
+	last, _ := w.passwordGrant("1000")
+	w.subscribe(last, "/subscriptions", hook(4))
+	if n := len(w.must(200, "GET", "/subscriptions", keyOM, nil).Array()); n != 2 {
+		t.Fatalf("after the sweep: %d subscriptions, want 2 (the third, expired within the hour, and the fourth)", n)
+	}
+}

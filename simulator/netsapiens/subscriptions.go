@@ -67,6 +67,8 @@ type subscriptions struct {
 	byID   map[string]*subscription
 	closed bool
 	outbox *faults.Outbox // delayed, duplicated, reordered posts (faults.go)
+	// nextSweep is when a create may next forget expired subscriptions (limits.go).
+	nextSweep time.Time
 
 	// afterPost, when set (by tests), runs after each delivery attempt has
 	// been counted.
@@ -172,7 +174,7 @@ func (d *Dialect) createSubscription(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := d.subs.checkLimits(s); err != nil {
+	if err := d.subs.checkLimits(s, d.sim.Clock().Now()); err != nil {
 		d.subs.mu.Unlock()
 		writeError(w, err)
 		return
