@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -193,12 +194,17 @@ func (d *Dialect) serveWSToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	base := wsBase(r)
+	if strings.HasSuffix(base, "://") {
+		writeError(w, invalidParam("Host", "", "The request names no host (HTTP/1.0 without a Host header), so no WebSocket URI can be given; send a Host header."))
+		return
+	}
 	tok := "rcsim-ws-" + d.randomHex(40)
 	d.auth.mu.Lock()
 	d.auth.ws[tok] = &wsToken{grantInfo: id.grantInfo, expires: d.now().Add(d.opts.WSTokenTTL)}
 	d.auth.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"uri":             wsBase(r) + d.opts.WebSocketPath,
+		"uri":             base + d.opts.WebSocketPath,
 		"ws_access_token": tok,
 		"expires_in":      int64(d.opts.WSTokenTTL / time.Second),
 	})
@@ -411,9 +417,40 @@ func httpBase(r *http.Request) string {
 	return scheme + "://" + host(r)
 }
 
+// host is the host the client reached: X-Forwarded-Host when a proxy set
+// a valid one, else the Host header, else (HTTP/1.0 without Host) the
+// address the connection was accepted on (issue 10 item 15). A host that
+// is not a valid host[:port] is ignored: it ends up in URIs and in the
+// requests served over the WebSocket (issue 10 item 1).
 func host(r *http.Request) string {
 	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-		return strings.TrimSpace(strings.Split(h, ",")[0])
+		if f := strings.TrimSpace(strings.Split(h, ",")[0]); validHost(f) {
+			return f
+		}
 	}
-	return r.Host
+	if validHost(r.Host) {
+		return r.Host
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && validHost(a.String()) {
+		return a.String()
+	}
+	return ""
+}
+
+// validHost reports whether h looks like host[:port]: letters, digits and
+// the punctuation of names, IPv4 and bracketed IPv6 addresses.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case strings.IndexByte(".-_:[]%", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

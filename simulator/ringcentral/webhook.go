@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -57,7 +58,11 @@ func (h *webhook) run() {
 		case <-h.d.stop:
 			return
 		case n := <-h.queue:
-			status, err := h.attempt(n)
+			var status int
+			var err error
+			if !h.d.guard("webhook delivery", h.s.Owner.AccountID, func() { status, err = h.attempt(n) }, nil) {
+				status, err = 0, errors.New("internal error while delivering (journaled)")
+			}
 			if err == nil && status >= 200 && status < 300 {
 				failures = 0
 				h.journal(n, status, "delivered")
