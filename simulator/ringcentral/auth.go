@@ -70,8 +70,8 @@ type tokenInfo struct {
 // issue creates an access/refresh token pair.
 func (d *Dialect) issue(g grantInfo, accessTTL, refreshTTL time.Duration) tokenInfo {
 	now := d.now()
-	at := "rcsim-at-" + d.randomHex(40)
-	rt := "rcsim-rt-" + d.randomHex(40)
+	at := "rcsim-at-" + d.secret(40)
+	rt := "rcsim-rt-" + d.secret(40)
 	d.auth.mu.Lock()
 	d.auth.access[at] = &accessToken{grantInfo: g, expires: now.Add(accessTTL), refresh: rt}
 	d.auth.refresh[rt] = &refreshToken{grantInfo: g, expires: now.Add(refreshTTL), access: at, accessTTL: accessTTL}
@@ -199,7 +199,7 @@ func (d *Dialect) serveWSToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, invalidParam("Host", "", "The request names no host (HTTP/1.0 without a Host header), so no WebSocket URI can be given; send a Host header."))
 		return
 	}
-	tok := "rcsim-ws-" + d.randomHex(40)
+	tok := "rcsim-ws-" + d.secret(40)
 	d.auth.mu.Lock()
 	d.auth.ws[tok] = &wsToken{grantInfo: id.grantInfo, expires: d.now().Add(d.opts.WSTokenTTL)}
 	d.auth.mu.Unlock()

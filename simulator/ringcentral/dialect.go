@@ -1,6 +1,8 @@
 package ringcentral
 
 import (
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -101,10 +103,12 @@ type Dialect struct {
 
 	accessTTL, refreshTTL time.Duration
 
-	// rnd draws tokens, subscription ids and notification uuids; seeded
-	// from the scenario so runs are reproducible.
-	rndMu sync.Mutex
-	rnd   *rand.Rand
+	// rnd draws subscription ids, session ids and notification uuids;
+	// seeded from the scenario so runs are reproducible. Tokens come from
+	// crypto/rand unless the scenario sets reproducibleSecrets (secret).
+	rndMu               sync.Mutex
+	rnd                 *rand.Rand
+	reproducibleSecrets bool
 
 	auth   *tokenStore
 	subs   *subscriptions
@@ -140,6 +144,8 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		accessTTL:  sc.RingCentral.AccessTokenTTL.D(),
 		refreshTTL: sc.RingCentral.RefreshTokenTTL.D(),
 		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
+
+		reproducibleSecrets: sc.ReproducibleSecrets,
 		stop:       make(chan struct{}),
 	}
 	if d.accessTTL <= 0 {
@@ -204,6 +210,21 @@ func (d *Dialect) randomHex(n int) string {
 	var s string
 	d.draw(func(r *rand.Rand) { s = hexOf(r, n) })
 	return s
+}
+
+// secret returns n hex digits for a token: from crypto/rand, so a token
+// cannot be derived from the public seed (issue 10 item 2), or from the
+// seeded source when the scenario asks for reproducible secrets. The
+// seeded source is drawn from either way, so the IDs that follow are the
+// same with and without reproducible secrets.
+func (d *Dialect) secret(n int) string {
+	seeded := d.randomHex(n)
+	if d.reproducibleSecrets {
+		return seeded
+	}
+	b := make([]byte, (n+1)/2)
+	_, _ = cryptorand.Read(b) // never fails (crypto/rand.Read, Go 1.24+)
+	return hex.EncodeToString(b)[:n]
 }
 
 func (d *Dialect) randomDigits(n int) string {
