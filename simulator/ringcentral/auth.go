@@ -162,10 +162,23 @@ func (d *Dialect) takeRefreshToken(rt, clientID string) (*refreshToken, *oauthEr
 
 // serveRevoke is POST /restapi/oauth/revoke: the token (access or refresh)
 // and its pair stop working. Unknown tokens are accepted silently, as
-// RFC 7009 asks.
+// RFC 7009 §2.2 asks. The app must authenticate as at the token endpoint,
+// with its secret when it has one, and may revoke only tokens issued to
+// it (RFC 7009 §2.1; issue 10 item 5): a token of another app is refused
+// with 400 invalid_grant (the code is inferred, docs/limits.md).
 func (d *Dialect) serveRevoke(w http.ResponseWriter, r *http.Request) {
 	if e := parseForm(r); e != nil {
 		writeOAuthError(w, e)
+		return
+	}
+	clientID, e := d.authenticateClient(r)
+	if e != nil {
+		writeOAuthError(w, e)
+		return
+	}
+	if _, _, basic := r.BasicAuth(); !basic && r.PostForm.Get("client_secret") == "" && d.dir.clients[clientID] != "" {
+		writeOAuthError(w, &oauthError{http.StatusUnauthorized, "invalid_client", "OAU-153",
+			"Invalid client: " + clientID + " has a secret; revoking a token needs it (HTTP Basic client_id:client_secret)"})
 		return
 	}
 	tok := r.Form.Get("token")
@@ -174,6 +187,18 @@ func (d *Dialect) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.auth.mu.Lock()
+	owner, known := "", false
+	if at, ok := d.auth.access[tok]; ok {
+		owner, known = at.ClientID, true
+	} else if rt, ok := d.auth.refresh[tok]; ok {
+		owner, known = rt.ClientID, true
+	}
+	if known && owner != clientID {
+		d.auth.mu.Unlock()
+		writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_grant", codeTokenNotFound,
+			"Token not found: the token was not issued to " + clientID})
+		return
+	}
 	if at, ok := d.auth.access[tok]; ok {
 		delete(d.auth.refresh, at.refresh)
 		delete(d.auth.access, tok)
@@ -320,14 +345,17 @@ func parseForm(r *http.Request) *oauthError {
 }
 
 // ttlParam reads access_token_ttl / refresh_token_ttl: a client may ask
-// for a shorter life than the scenario's, never a longer one.
+// for a shorter life than the scenario's, never a longer one; a longer
+// one, however large, is clamped to the scenario's (docs/limits.md). The
+// seconds are compared before they become a Duration, which would
+// overflow to a negative life (issue 10 item 9: 10000000000).
 func ttlParam(v string, max time.Duration) time.Duration {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
 		return max
 	}
-	if d := time.Duration(n) * time.Second; d < max {
-		return d
+	if n < int64(max/time.Second) {
+		return time.Duration(n) * time.Second
 	}
 	return max
 }

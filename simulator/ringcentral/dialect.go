@@ -172,6 +172,7 @@ func (d *Dialect) Mount(r *mux.Router) {
 	journal := journalhttp.Middleware(d.sim.Journal(), dialectName, d.sim.Clock())
 	api := r.PathPrefix("/restapi").Subrouter()
 	api.Use(mux.MiddlewareFunc(journal))
+	api.Use(d.checkRequest)
 	api.Use(limitBody)
 	api.Use(d.rateLimit)
 	d.routes(api)
