@@ -146,7 +146,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
 
 		reproducibleSecrets: sc.ReproducibleSecrets,
-		stop:       make(chan struct{}),
+		stop:                make(chan struct{}),
 	}
 	if d.accessTTL <= 0 {
 		d.accessTTL = time.Hour
