@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/egress"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
@@ -53,7 +54,11 @@ type Options struct {
 	// WebhookBlacklistAfter is how many consecutive failed deliveries
 	// blacklist a webhook subscription; default 5.
 	WebhookBlacklistAfter int
-	// HTTPClient delivers webhooks; default a client with WebhookTimeout.
+	// HTTPClient delivers webhooks and their Validation-Token handshake;
+	// default the delivery policy's client (simulator/egress: the
+	// scenario's webhookHosts and loopback only, no redirects, timeout
+	// WebhookTimeout). Addresses are checked against the policy when a
+	// subscription is made, whatever the client.
 	HTTPClient *http.Client
 	// Faults, when set, decides notification faults and may close
 	// notification sockets (docs/faults.md).
@@ -85,9 +90,6 @@ func (o *Options) defaults() {
 	if o.WebhookBlacklistAfter <= 0 {
 		o.WebhookBlacklistAfter = 5
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: o.WebhookTimeout}
-	}
 }
 
 // Dialect serves the RingCentral API for the scenario's RingCentral
@@ -113,6 +115,7 @@ type Dialect struct {
 	auth   *tokenStore
 	subs   *subscriptions
 	media  *mediaState
+	egress egress.Policy  // where webhooks may be delivered
 	limits *rateLimiter   // ratelimit.go
 	outbox *faults.Outbox // faults.go
 
@@ -146,7 +149,11 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
 
 		reproducibleSecrets: sc.ReproducibleSecrets,
+		egress:              egress.Policy{Hosts: sc.WebhookHosts},
 		stop:                make(chan struct{}),
+	}
+	if d.opts.HTTPClient == nil {
+		d.opts.HTTPClient = d.egress.Client(d.opts.WebhookTimeout)
 	}
 	if d.accessTTL <= 0 {
 		d.accessTTL = time.Hour

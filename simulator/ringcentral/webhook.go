@@ -167,6 +167,8 @@ func (d *Dialect) validateWebhook(r *http.Request, address string) error {
 		}
 	}
 	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return fail(fmt.Sprintf("the validation request got status %d, want 200 (redirects are not followed)", resp.StatusCode))
 	case resp.StatusCode != http.StatusOK:
 		return fail(fmt.Sprintf("the validation request got status %d, want 200", resp.StatusCode))
 	case resp.Header.Get("Validation-Token") != token:

@@ -492,6 +492,9 @@ func (d *Dialect) registerOnSocket(s *wsSession, sub *subscription) error {
 	if d.subs.closed || s.dead {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "CMN-211", Message: "Service is shutting down"}
 	}
+	if err := d.limitLocked(sub.Owner, s.sub); err != nil {
+		return err
+	}
 	if s.sub != nil {
 		d.removeLocked(s.sub)
 	}
