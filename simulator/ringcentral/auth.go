@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
@@ -39,19 +38,6 @@ type wsToken struct {
 	expires time.Time
 }
 
-// tokenStore keeps issued tokens. Lifetimes are checked against the sim
-// clock when a token is used, so no timers run.
-type tokenStore struct {
-	mu      sync.Mutex
-	access  map[string]*accessToken
-	refresh map[string]*refreshToken
-	ws      map[string]*wsToken
-}
-
-func newTokenStore() *tokenStore {
-	return &tokenStore{access: map[string]*accessToken{}, refresh: map[string]*refreshToken{}, ws: map[string]*wsToken{}}
-}
-
 // scopes granted to every token: what the supported endpoints need.
 const grantedScope = "CallControl ReadAccounts ReadCallLog ReadPresence RingOut SubscriptionWebhook VoipCalling WebSocket"
 
@@ -73,8 +59,11 @@ func (d *Dialect) issue(g grantInfo, accessTTL, refreshTTL time.Duration) tokenI
 	at := "rcsim-at-" + d.secret(40)
 	rt := "rcsim-rt-" + d.secret(40)
 	d.auth.mu.Lock()
+	d.auth.purgeLocked(now)
 	d.auth.access[at] = &accessToken{grantInfo: g, expires: now.Add(accessTTL), refresh: rt}
 	d.auth.refresh[rt] = &refreshToken{grantInfo: g, expires: now.Add(refreshTTL), access: at, accessTTL: accessTTL}
+	d.auth.track(kindAccess, at, now.Add(accessTTL+expiredGrace))
+	d.auth.track(kindRefresh, rt, now.Add(refreshTTL+expiredGrace))
 	d.auth.mu.Unlock()
 	return tokenInfo{
 		AccessToken: at, TokenType: "bearer", ExpiresIn: int64(accessTTL / time.Second),
@@ -225,8 +214,11 @@ func (d *Dialect) serveWSToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := "rcsim-ws-" + d.secret(40)
+	now := d.now()
 	d.auth.mu.Lock()
-	d.auth.ws[tok] = &wsToken{grantInfo: id.grantInfo, expires: d.now().Add(d.opts.WSTokenTTL)}
+	d.auth.purgeLocked(now)
+	d.auth.ws[tok] = &wsToken{grantInfo: id.grantInfo, expires: now.Add(d.opts.WSTokenTTL)}
+	d.auth.track(kindWS, tok, now.Add(d.opts.WSTokenTTL))
 	d.auth.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"uri":             base + d.opts.WebSocketPath,
@@ -266,13 +258,15 @@ func (d *Dialect) bearer(r *http.Request) (identity, error) {
 		return identity{}, unauthorized(codeTokenNotFound, "TokenInvalid", "Token not found: the request has no Authorization: Bearer <access_token> header")
 	}
 	tok = strings.TrimSpace(tok)
+	now := d.now()
 	d.auth.mu.Lock()
+	d.auth.purgeLocked(now)
 	at, found := d.auth.access[tok]
 	var g grantInfo
 	expired := false
 	if found {
 		g = at.grantInfo
-		expired = !d.now().Before(at.expires)
+		expired = !now.Before(at.expires)
 	}
 	d.auth.mu.Unlock()
 	switch {

@@ -334,7 +334,9 @@ func (dir *directory) quirk(accountID, name string) string {
 	return scenario.QuirkValue(sel, dialectName, name)
 }
 
-// Stats reports counters for load tests: sockets closed for being slow.
+// Stats reports counters for load tests: sockets closed for being slow,
+// and the tokens (access, refresh, ws) the store holds.
 func (d *Dialect) Stats() map[string]int64 {
-	return map[string]int64{"ringcentral.slowSocketsClosed": d.slowSocketsClosed.Load()}
+	a, r, ws, _ := d.auth.sizes()
+	return map[string]int64{"ringcentral.slowSocketsClosed": d.slowSocketsClosed.Load(), "ringcentral.tokens": int64(a + r + ws)}
 }
