@@ -2,10 +2,10 @@ package ringcentral
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
@@ -38,19 +38,6 @@ type wsToken struct {
 	expires time.Time
 }
 
-// tokenStore keeps issued tokens. Lifetimes are checked against the sim
-// clock when a token is used, so no timers run.
-type tokenStore struct {
-	mu      sync.Mutex
-	access  map[string]*accessToken
-	refresh map[string]*refreshToken
-	ws      map[string]*wsToken
-}
-
-func newTokenStore() *tokenStore {
-	return &tokenStore{access: map[string]*accessToken{}, refresh: map[string]*refreshToken{}, ws: map[string]*wsToken{}}
-}
-
 // scopes granted to every token: what the supported endpoints need.
 const grantedScope = "CallControl ReadAccounts ReadCallLog ReadPresence RingOut SubscriptionWebhook VoipCalling WebSocket"
 
@@ -69,11 +56,14 @@ type tokenInfo struct {
 // issue creates an access/refresh token pair.
 func (d *Dialect) issue(g grantInfo, accessTTL, refreshTTL time.Duration) tokenInfo {
 	now := d.now()
-	at := "rcsim-at-" + d.randomHex(40)
-	rt := "rcsim-rt-" + d.randomHex(40)
+	at := "rcsim-at-" + d.secret(40)
+	rt := "rcsim-rt-" + d.secret(40)
 	d.auth.mu.Lock()
+	d.auth.purgeLocked(now)
 	d.auth.access[at] = &accessToken{grantInfo: g, expires: now.Add(accessTTL), refresh: rt}
 	d.auth.refresh[rt] = &refreshToken{grantInfo: g, expires: now.Add(refreshTTL), access: at, accessTTL: accessTTL}
+	d.auth.track(kindAccess, at, now.Add(accessTTL+expiredGrace))
+	d.auth.track(kindRefresh, rt, now.Add(refreshTTL+expiredGrace))
 	d.auth.mu.Unlock()
 	return tokenInfo{
 		AccessToken: at, TokenType: "bearer", ExpiresIn: int64(accessTTL / time.Second),
@@ -161,10 +151,23 @@ func (d *Dialect) takeRefreshToken(rt, clientID string) (*refreshToken, *oauthEr
 
 // serveRevoke is POST /restapi/oauth/revoke: the token (access or refresh)
 // and its pair stop working. Unknown tokens are accepted silently, as
-// RFC 7009 asks.
+// RFC 7009 §2.2 asks. The app must authenticate as at the token endpoint,
+// with its secret when it has one, and may revoke only tokens issued to
+// it (RFC 7009 §2.1; issue 10 item 5): a token of another app is refused
+// with 400 invalid_grant (the code is inferred, docs/limits.md).
 func (d *Dialect) serveRevoke(w http.ResponseWriter, r *http.Request) {
 	if e := parseForm(r); e != nil {
 		writeOAuthError(w, e)
+		return
+	}
+	clientID, e := d.authenticateClient(r)
+	if e != nil {
+		writeOAuthError(w, e)
+		return
+	}
+	if _, _, basic := r.BasicAuth(); !basic && r.PostForm.Get("client_secret") == "" && d.dir.clients[clientID] != "" {
+		writeOAuthError(w, &oauthError{http.StatusUnauthorized, "invalid_client", "OAU-153",
+			"Invalid client: " + clientID + " has a secret; revoking a token needs it (HTTP Basic client_id:client_secret)"})
 		return
 	}
 	tok := r.Form.Get("token")
@@ -173,6 +176,18 @@ func (d *Dialect) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.auth.mu.Lock()
+	owner, known := "", false
+	if at, ok := d.auth.access[tok]; ok {
+		owner, known = at.ClientID, true
+	} else if rt, ok := d.auth.refresh[tok]; ok {
+		owner, known = rt.ClientID, true
+	}
+	if known && owner != clientID {
+		d.auth.mu.Unlock()
+		writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_grant", codeTokenNotFound,
+			"Token not found: the token was not issued to " + clientID})
+		return
+	}
 	if at, ok := d.auth.access[tok]; ok {
 		delete(d.auth.refresh, at.refresh)
 		delete(d.auth.access, tok)
@@ -193,12 +208,20 @@ func (d *Dialect) serveWSToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	tok := "rcsim-ws-" + d.randomHex(40)
+	base := wsBase(r)
+	if strings.HasSuffix(base, "://") {
+		writeError(w, invalidParam("Host", "", "The request names no host (HTTP/1.0 without a Host header), so no WebSocket URI can be given; send a Host header."))
+		return
+	}
+	tok := "rcsim-ws-" + d.secret(40)
+	now := d.now()
 	d.auth.mu.Lock()
-	d.auth.ws[tok] = &wsToken{grantInfo: id.grantInfo, expires: d.now().Add(d.opts.WSTokenTTL)}
+	d.auth.purgeLocked(now)
+	d.auth.ws[tok] = &wsToken{grantInfo: id.grantInfo, expires: now.Add(d.opts.WSTokenTTL)}
+	d.auth.track(kindWS, tok, now.Add(d.opts.WSTokenTTL))
 	d.auth.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"uri":             wsBase(r) + d.opts.WebSocketPath,
+		"uri":             base + d.opts.WebSocketPath,
 		"ws_access_token": tok,
 		"expires_in":      int64(d.opts.WSTokenTTL / time.Second),
 	})
@@ -235,13 +258,15 @@ func (d *Dialect) bearer(r *http.Request) (identity, error) {
 		return identity{}, unauthorized(codeTokenNotFound, "TokenInvalid", "Token not found: the request has no Authorization: Bearer <access_token> header")
 	}
 	tok = strings.TrimSpace(tok)
+	now := d.now()
 	d.auth.mu.Lock()
+	d.auth.purgeLocked(now)
 	at, found := d.auth.access[tok]
 	var g grantInfo
 	expired := false
 	if found {
 		g = at.grantInfo
-		expired = !d.now().Before(at.expires)
+		expired = !now.Before(at.expires)
 	}
 	d.auth.mu.Unlock()
 	switch {
@@ -314,14 +339,17 @@ func parseForm(r *http.Request) *oauthError {
 }
 
 // ttlParam reads access_token_ttl / refresh_token_ttl: a client may ask
-// for a shorter life than the scenario's, never a longer one.
+// for a shorter life than the scenario's, never a longer one; a longer
+// one, however large, is clamped to the scenario's (docs/limits.md). The
+// seconds are compared before they become a Duration, which would
+// overflow to a negative life (issue 10 item 9: 10000000000).
 func ttlParam(v string, max time.Duration) time.Duration {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
 		return max
 	}
-	if d := time.Duration(n) * time.Second; d < max {
-		return d
+	if n < int64(max/time.Second) {
+		return time.Duration(n) * time.Second
 	}
 	return max
 }
@@ -411,9 +439,40 @@ func httpBase(r *http.Request) string {
 	return scheme + "://" + host(r)
 }
 
+// host is the host the client reached: X-Forwarded-Host when a proxy set
+// a valid one, else the Host header, else (HTTP/1.0 without Host) the
+// address the connection was accepted on (issue 10 item 15). A host that
+// is not a valid host[:port] is ignored: it ends up in URIs and in the
+// requests served over the WebSocket (issue 10 item 1).
 func host(r *http.Request) string {
 	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
-		return strings.TrimSpace(strings.Split(h, ",")[0])
+		if f := strings.TrimSpace(strings.Split(h, ",")[0]); validHost(f) {
+			return f
+		}
 	}
-	return r.Host
+	if validHost(r.Host) {
+		return r.Host
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && validHost(a.String()) {
+		return a.String()
+	}
+	return ""
+}
+
+// validHost reports whether h looks like host[:port]: letters, digits and
+// the punctuation of names, IPv4 and bracketed IPv6 addresses.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case strings.IndexByte(".-_:[]%", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,8 @@
 package ringcentral
 
 import (
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -12,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/egress"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
@@ -51,7 +54,11 @@ type Options struct {
 	// WebhookBlacklistAfter is how many consecutive failed deliveries
 	// blacklist a webhook subscription; default 5.
 	WebhookBlacklistAfter int
-	// HTTPClient delivers webhooks; default a client with WebhookTimeout.
+	// HTTPClient delivers webhooks and their Validation-Token handshake;
+	// default the delivery policy's client (simulator/egress: the
+	// scenario's webhookHosts and loopback only, no redirects, timeout
+	// WebhookTimeout). Addresses are checked against the policy when a
+	// subscription is made, whatever the client.
 	HTTPClient *http.Client
 	// Faults, when set, decides notification faults and may close
 	// notification sockets (docs/faults.md).
@@ -83,9 +90,6 @@ func (o *Options) defaults() {
 	if o.WebhookBlacklistAfter <= 0 {
 		o.WebhookBlacklistAfter = 5
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: o.WebhookTimeout}
-	}
 }
 
 // Dialect serves the RingCentral API for the scenario's RingCentral
@@ -101,14 +105,17 @@ type Dialect struct {
 
 	accessTTL, refreshTTL time.Duration
 
-	// rnd draws tokens, subscription ids and notification uuids; seeded
-	// from the scenario so runs are reproducible.
-	rndMu sync.Mutex
-	rnd   *rand.Rand
+	// rnd draws subscription ids, session ids and notification uuids;
+	// seeded from the scenario so runs are reproducible. Tokens come from
+	// crypto/rand unless the scenario sets reproducibleSecrets (secret).
+	rndMu               sync.Mutex
+	rnd                 *rand.Rand
+	reproducibleSecrets bool
 
 	auth   *tokenStore
 	subs   *subscriptions
 	media  *mediaState
+	egress egress.Policy  // where webhooks may be delivered
 	limits *rateLimiter   // ratelimit.go
 	outbox *faults.Outbox // faults.go
 
@@ -140,7 +147,13 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		accessTTL:  sc.RingCentral.AccessTokenTTL.D(),
 		refreshTTL: sc.RingCentral.RefreshTokenTTL.D(),
 		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
-		stop:       make(chan struct{}),
+
+		reproducibleSecrets: sc.ReproducibleSecrets,
+		egress:              egress.Policy{Hosts: sc.WebhookHosts},
+		stop:                make(chan struct{}),
+	}
+	if d.opts.HTTPClient == nil {
+		d.opts.HTTPClient = d.egress.Client(d.opts.WebhookTimeout)
 	}
 	if d.accessTTL <= 0 {
 		d.accessTTL = time.Hour
@@ -166,6 +179,7 @@ func (d *Dialect) Mount(r *mux.Router) {
 	journal := journalhttp.Middleware(d.sim.Journal(), dialectName, d.sim.Clock())
 	api := r.PathPrefix("/restapi").Subrouter()
 	api.Use(mux.MiddlewareFunc(journal))
+	api.Use(d.checkRequest)
 	api.Use(limitBody)
 	api.Use(d.rateLimit)
 	d.routes(api)
@@ -204,6 +218,21 @@ func (d *Dialect) randomHex(n int) string {
 	var s string
 	d.draw(func(r *rand.Rand) { s = hexOf(r, n) })
 	return s
+}
+
+// secret returns n hex digits for a token: from crypto/rand, so a token
+// cannot be derived from the public seed (issue 10 item 2), or from the
+// seeded source when the scenario asks for reproducible secrets. The
+// seeded source is drawn from either way, so the IDs that follow are the
+// same with and without reproducible secrets.
+func (d *Dialect) secret(n int) string {
+	seeded := d.randomHex(n)
+	if d.reproducibleSecrets {
+		return seeded
+	}
+	b := make([]byte, (n+1)/2)
+	_, _ = cryptorand.Read(b) // never fails (crypto/rand.Read, Go 1.24+)
+	return hex.EncodeToString(b)[:n]
 }
 
 func (d *Dialect) randomDigits(n int) string {
@@ -305,7 +334,9 @@ func (dir *directory) quirk(accountID, name string) string {
 	return scenario.QuirkValue(sel, dialectName, name)
 }
 
-// Stats reports counters for load tests: sockets closed for being slow.
+// Stats reports counters for load tests: sockets closed for being slow,
+// and the tokens (access, refresh, ws) the store holds.
 func (d *Dialect) Stats() map[string]int64 {
-	return map[string]int64{"ringcentral.slowSocketsClosed": d.slowSocketsClosed.Load()}
+	a, r, ws, _ := d.auth.sizes()
+	return map[string]int64{"ringcentral.slowSocketsClosed": d.slowSocketsClosed.Load(), "ringcentral.tokens": int64(a + r + ws)}
 }

@@ -139,7 +139,9 @@ func (d *Dialect) deliverFaulty(s *subscription, n notification) {
 			d.journalLost(s, n, "dropped by fault "+f.Rule+" (injected)")
 		}
 	}
-	d.outbox.Send(s.ID, f, fired, func() { d.deliverNow(s, n) })
+	d.outbox.Send(s.ID, f, fired, func() {
+		d.guard("notification delivery", s.Owner.AccountID, func() { d.deliverNow(s, n) }, nil)
+	})
 }
 
 func (d *Dialect) journalLost(s *subscription, n notification, why string) {

@@ -107,7 +107,7 @@ func (d *Dialect) dispatch() {
 				sub = d.sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
 				continue
 			}
-			d.publish(e)
+			d.guard("notification dispatch", "", func() { d.publish(e) }, nil)
 		}
 	}
 }

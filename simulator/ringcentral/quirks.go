@@ -25,7 +25,7 @@ func init() {
 		Source: "reference/ringcentral.md §3.2 (SPEC NotFound 'not found or inaccessible'; CCJS drop() treats 404 as already gone)", Confidence: "inferred",
 	}, {
 		Name: quirkPartyControl, Values: []string{"own-extension", "account"}, Default: "own-extension",
-		Doc: "own-extension: a token controls only its own extension's parties; acting on another party of a visible session answers 403 TAS-106 " +
+		Doc: "own-extension: a token controls only its own extension's parties; acting on another party of a visible session, or ending (DELETE) a session it has no party in, answers 403 TAS-106 " +
 			"'Operation is not allowed'; account: any party of the account's sessions may be controlled (an admin's view).",
 		Source: "reference/ringcentral.md §1.2 (bridge: 'the user's own party'), §5 (TAS-106)", Confidence: "inferred",
 	}, {

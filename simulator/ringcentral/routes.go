@@ -145,6 +145,20 @@ func (d *Dialect) ownParty(id identity, l simulator.Leg) error {
 	return nil
 }
 
+// ownSession enforces who may end a whole session: an extension with a
+// party in it (quirk party-control "account": anyone in the account).
+func (d *Dialect) ownSession(id identity, c simulator.Call) error {
+	if d.dir.quirk(id.AccountID, quirkPartyControl) == "account" {
+		return nil
+	}
+	for _, l := range c.Legs {
+		if x, ok := d.dir.owner(l.Endpoint); ok && x.AccountID == id.AccountID && x.ID == id.ExtensionID {
+			return nil
+		}
+	}
+	return notAllowed("extension " + id.ExtensionID + " has no party in telephony session " + c.Attrs[attrSession] + "; only an extension in the call can end it")
+}
+
 func (d *Dialect) serveGetSession(w http.ResponseWriter, r *http.Request) {
 	id := caller(r)
 	c, err := d.session(id, mux.Vars(r)["telephonySessionId"], "telephonySessionId")
@@ -156,10 +170,16 @@ func (d *Dialect) serveGetSession(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveDeleteSession drops the whole call: 204, no body (reference §6.6).
+// Only an extension with a party in the call may end it, as only a
+// party's extension may act on that party (issue 10 item 6).
 func (d *Dialect) serveDeleteSession(w http.ResponseWriter, r *http.Request) {
 	id := caller(r)
 	c, err := d.session(id, mux.Vars(r)["telephonySessionId"], "telephonySessionId")
 	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := d.ownSession(id, c); err != nil {
 		writeError(w, err)
 		return
 	}

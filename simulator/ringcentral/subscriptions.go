@@ -4,11 +4,14 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator/egress"
 )
 
 // subscription is a notification subscription (reference §4.1): a set of
@@ -259,18 +262,30 @@ func (d *Dialect) register(s *subscription) error {
 	if d.subs.closed {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "CMN-211", Message: "Service is shutting down"}
 	}
-	n := 0
-	for _, o := range d.subs.byID {
-		if o.Owner.AccountID == s.Owner.AccountID && o.Owner.ExtensionID == s.Owner.ExtensionID && o.Owner.ClientID == s.Owner.ClientID {
-			n++
-		}
-	}
-	if n >= maxSubscriptions {
-		return &apiError{Status: http.StatusForbidden, Code: codeSubLimit, Message: "Subscriptions limit exceeded: at most 30 per user per app"}
+	if err := d.limitLocked(s.Owner, nil); err != nil {
+		return err
 	}
 	d.subs.byID[s.ID] = s
 	if s.hook != nil {
 		d.wg.Add(1)
+	}
+	return nil
+}
+
+// limitLocked refuses a new subscription of owner once the user has
+// maxSubscriptions for this app, WebHook and WebSocket together (reference
+// §4.1; issue 10 item 16); replacing, the subscription a WebSocket
+// subscribe replaces, does not count. Call with subs.mu held.
+func (d *Dialect) limitLocked(owner grantInfo, replacing *subscription) error {
+	n := 0
+	for _, o := range d.subs.byID {
+		if o != replacing && o.Owner.AccountID == owner.AccountID && o.Owner.ExtensionID == owner.ExtensionID && o.Owner.ClientID == owner.ClientID {
+			n++
+		}
+	}
+	if n >= maxSubscriptions {
+		return &apiError{Status: http.StatusForbidden, Code: codeSubLimit,
+			Message: "Subscriptions limit exceeded: at most " + strconv.Itoa(maxSubscriptions) + " per user per app (WebHook and WebSocket together)"}
 	}
 	return nil
 }
@@ -344,8 +359,15 @@ func (d *Dialect) serveCreateSubscription(w http.ResponseWriter, r *http.Request
 		return
 	}
 	addr := req.DeliveryMode.Address
-	if u, err := url.Parse(addr); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		writeError(w, invalidParam("deliveryMode.address", addr, "The address must be an absolute http(s) URL."))
+	u, err := url.Parse(addr)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		writeError(w, invalidParam("deliveryMode.address", redactAddress(addr), "The address must be an absolute http(s) URL."))
+		return
+	}
+	// The delivery allow-list (issue 10 item 17): pbxsim POSTs only where
+	// the operator allows, loopback by default.
+	if err := d.egress.Check(addr); err != nil {
+		writeError(w, invalidParam("deliveryMode.address", redactAddress(addr), "The address is refused: "+strings.TrimPrefix(err.Error(), egress.ErrRefused.Error()+": ")+"."))
 		return
 	}
 	id := caller(r)
@@ -356,6 +378,15 @@ func (d *Dialect) serveCreateSubscription(w http.ResponseWriter, r *http.Request
 	}
 	s.Address = addr
 	s.VerificationToken = req.DeliveryMode.VerificationToken
+	// Limits before the handshake: a refused subscription sends nothing
+	// to its address (issue 10 item 18); register checks again.
+	d.subs.mu.Lock()
+	err = d.limitLocked(s.Owner, nil)
+	d.subs.mu.Unlock()
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	if err := d.validateWebhook(r, addr); err != nil {
 		writeError(w, err)
 		return
@@ -370,6 +401,15 @@ func (d *Dialect) serveCreateSubscription(w http.ResponseWriter, r *http.Request
 	info := s.info(d.now())
 	d.subs.mu.Unlock()
 	writeJSON(w, http.StatusOK, info)
+}
+
+// redactAddress hides the password of a webhook address before it is
+// echoed in an error body (and so in the journal).
+func redactAddress(addr string) string {
+	if u, err := url.Parse(addr); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return addr
 }
 
 func (d *Dialect) serveGetSubscription(w http.ResponseWriter, r *http.Request) {

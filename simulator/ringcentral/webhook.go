@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -57,7 +58,11 @@ func (h *webhook) run() {
 		case <-h.d.stop:
 			return
 		case n := <-h.queue:
-			status, err := h.attempt(n)
+			var status int
+			var err error
+			if !h.d.guard("webhook delivery", h.s.Owner.AccountID, func() { status, err = h.attempt(n) }, nil) {
+				status, err = 0, errors.New("internal error while delivering (journaled)")
+			}
 			if err == nil && status >= 200 && status < 300 {
 				failures = 0
 				h.journal(n, status, "delivered")
@@ -162,6 +167,8 @@ func (d *Dialect) validateWebhook(r *http.Request, address string) error {
 		}
 	}
 	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		return fail(fmt.Sprintf("the validation request got status %d, want 200 (redirects are not followed)", resp.StatusCode))
 	case resp.StatusCode != http.StatusOK:
 		return fail(fmt.Sprintf("the validation request got status %d, want 200", resp.StatusCode))
 	case resp.Header.Get("Validation-Token") != token:

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -221,7 +222,9 @@ func (s *wsSession) detach(c *wsConn) {
 	}
 	s.detachN++
 	n := s.detachN
-	s.expiry = s.d.sim.Clock().AfterFunc(s.d.opts.RecoveryTimeout, func() { s.expire(n) })
+	s.expiry = s.d.sim.Clock().AfterFunc(s.d.opts.RecoveryTimeout, func() {
+		s.d.guard("WebSocket recovery timer", s.grant.AccountID, func() { s.expire(n) }, nil)
+	})
 }
 
 func (s *wsSession) expire(n int) {
@@ -282,6 +285,7 @@ const writeWait = 10 * time.Second
 func (c *wsConn) writeLoop() {
 	defer c.d.wg.Done()
 	defer c.close()
+	defer c.survive("socket write loop")
 	var ping <-chan time.Time
 	if c.d.opts.PingInterval > 0 {
 		t := time.NewTicker(c.d.opts.PingInterval)
@@ -312,6 +316,7 @@ func (c *wsConn) readLoop(s *wsSession) {
 	defer c.d.wg.Done()
 	defer s.detach(c)
 	defer c.close()
+	defer c.survive("socket read loop")
 	c.ws.SetReadLimit(maxBody)
 	for {
 		_, msg, err := c.ws.ReadMessage()
@@ -322,14 +327,51 @@ func (c *wsConn) readLoop(s *wsSession) {
 	}
 }
 
-// handle answers one client frame.
+// survive, deferred in a socket loop, recovers a panic: journaled, then
+// the socket is closed with 1011 (internal error). The process and every
+// other socket stay up; the client may recover its session.
+func (c *wsConn) survive(where string) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	c.d.journalPanic(where, "", v)
+	_ = c.ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseInternalServerErr, "internal error (journaled)"), time.Now().Add(time.Second))
+	c.close()
+}
+
+// handle answers one client frame. A panic while serving it is journaled
+// and answered with a 500 error frame; the socket stays open.
 func (c *wsConn) handle(s *wsSession, msg []byte) {
+	var out []byte
+	ok := c.d.guard("socket message", s.grant.AccountID, func() { out = c.d.answerFrame(s, msg) }, nil)
+	if !ok {
+		out = frame(frameMeta{Type: "Error", MessageID: messageIDOf(msg), Status: http.StatusInternalServerError},
+			internalError("a WebSocket message").body())
+	}
+	c.push(out)
+}
+
+// messageIDOf reads the messageId of a frame, if it has one, so an answer
+// to a frame that failed can still name it.
+func messageIDOf(msg []byte) string {
+	var parts []json.RawMessage
+	var meta frameMeta
+	if json.Unmarshal(msg, &parts) != nil || len(parts) == 0 || json.Unmarshal(parts[0], &meta) != nil {
+		return ""
+	}
+	return meta.MessageID
+}
+
+// answerFrame serves one client frame and returns the one frame that
+// answers it (FuzzSocketMessage calls it directly).
+func (d *Dialect) answerFrame(s *wsSession, msg []byte) []byte {
 	var parts []json.RawMessage
 	var meta frameMeta
 	if err := json.Unmarshal(msg, &parts); err != nil || len(parts) == 0 || json.Unmarshal(parts[0], &meta) != nil {
-		c.push(frame(frameMeta{Type: "Error", MessageID: c.d.uuid(), Status: http.StatusBadRequest},
-			(&apiError{Code: codeBadJSON, Message: "JSON can't be parsed. A frame is a JSON array [meta, body?]."}).body()))
-		return
+		return frame(frameMeta{Type: "Error", MessageID: d.uuid(), Status: http.StatusBadRequest},
+			(&apiError{Code: codeBadJSON, Message: "JSON can't be parsed. A frame is a JSON array [meta, body?]."}).body())
 	}
 	var body json.RawMessage
 	if len(parts) > 1 {
@@ -337,17 +379,17 @@ func (c *wsConn) handle(s *wsSession, msg []byte) {
 	}
 	switch meta.Type {
 	case "Heartbeat":
-		c.push(frame(frameMeta{Type: "Heartbeat", MessageID: meta.MessageID}, nil))
+		return frame(frameMeta{Type: "Heartbeat", MessageID: meta.MessageID}, nil)
 	case "ClientRequest":
-		status, headers, out := c.d.clientRequest(s, meta, body)
+		status, headers, out := d.clientRequest(s, meta, body)
 		if headers == nil {
 			headers = map[string]string{}
 		}
-		headers["RCRequestId"] = c.d.uuid()
-		c.push(frame(frameMeta{Type: "ClientRequest", MessageID: meta.MessageID, Status: status, Headers: headers}, out))
+		headers["RCRequestId"] = d.uuid()
+		return frame(frameMeta{Type: "ClientRequest", MessageID: meta.MessageID, Status: status, Headers: headers}, out)
 	default:
-		c.push(frame(frameMeta{Type: "Error", MessageID: meta.MessageID, Status: http.StatusBadRequest},
-			invalidParam("type", meta.Type, "A client sends ClientRequest or Heartbeat frames.").body()))
+		return frame(frameMeta{Type: "Error", MessageID: meta.MessageID, Status: http.StatusBadRequest},
+			invalidParam("type", meta.Type, "A client sends ClientRequest or Heartbeat frames.").body())
 	}
 }
 
@@ -450,6 +492,9 @@ func (d *Dialect) registerOnSocket(s *wsSession, sub *subscription) error {
 	if d.subs.closed || s.dead {
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "CMN-211", Message: "Service is shutting down"}
 	}
+	if err := d.limitLocked(sub.Owner, s.sub); err != nil {
+		return err
+	}
 	if s.sub != nil {
 		d.removeLocked(s.sub)
 	}
@@ -461,12 +506,36 @@ func (d *Dialect) registerOnSocket(s *wsSession, sub *subscription) error {
 // restOverSocket serves any other /restapi request through the REST
 // routes, as the socket's own user (RCEX restOverWebSocket).
 func (d *Dialect) restOverSocket(s *wsSession, method string, meta frameMeta, body json.RawMessage) (int, map[string]string, any) {
-	if d.restapi == nil || !strings.HasPrefix(meta.Path, "/restapi/v1.0/") {
-		ae := notFound("path", meta.Path, "pbxsim serves /restapi/v1.0/... over the WebSocket")
+	fail := func(ae *apiError) (int, map[string]string, any) {
 		return ae.Status, map[string]string{"Content-Type": "application/json"}, ae.body()
 	}
-	u := s.base + meta.Path
-	req := httptest.NewRequest(method, u, bytes.NewReader(body))
+	if d.restapi == nil || !strings.HasPrefix(meta.Path, "/restapi/v1.0/") {
+		return fail(notFound("path", meta.Path, "pbxsim serves /restapi/v1.0/... over the WebSocket"))
+	}
+	// The frame's method and path come from the client as they are: check
+	// them as an HTTP server checks a request line, never trust them to
+	// build one (issue 10 item 1: httptest.NewRequest panicked on them).
+	if !validMethod(method) {
+		return fail(invalidParam("method", meta.Method, "The method must be an HTTP method such as GET, POST, PUT, PATCH or DELETE."))
+	}
+	if strings.IndexFunc(meta.Path, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		return fail(invalidParam("path", meta.Path, "The path must not contain spaces or control characters."))
+	}
+	target, err := url.ParseRequestURI(meta.Path)
+	if err != nil {
+		return fail(invalidParam("path", meta.Path, "The path cannot be parsed as a request URI."))
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, target.String(), bytes.NewReader(body))
+	if err != nil {
+		return fail(invalidParam("path", meta.Path, "The request cannot be built: "+err.Error()))
+	}
+	req.RequestURI = meta.Path
+	req.RemoteAddr = "websocket"
+	scheme, h, _ := strings.Cut(s.base, "://")
+	req.Host = h
+	if scheme == "https" {
+		req.Header.Set("X-Forwarded-Proto", "https")
+	}
 	for k, v := range meta.Headers {
 		req.Header.Set(k, v)
 	}
@@ -507,4 +576,22 @@ func (ss *subscriptions) closeAll() {
 			sub.hook.stop()
 		}
 	}
+}
+
+// validMethod reports whether m is an HTTP method token (RFC 9110 §9.1:
+// a token of tchar), as net/http's server requires of a request line.
+func validMethod(m string) bool {
+	if m == "" || len(m) > 32 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
