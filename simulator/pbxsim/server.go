@@ -22,6 +22,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/board"
 	"github.com/xfer-conform/xfer-conform/simulator/control"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
@@ -116,6 +117,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	if !cfg.NoControl {
 		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng}).Mount(r)
+		board.New(sim, board.Options{Token: cfg.ControlToken}).Mount(r) // the call board at /sim/ (docs/board.md)
 	}
 	r.NotFoundHandler = http.HandlerFunc(notFound)
 	s.handler = eng.Middleware(routes)(r)
