@@ -47,7 +47,7 @@ type Limits struct {
 	// lets it fill is dropped and resynchronised; default 256.
 	Queue int
 	// JournalPoll is how often the stream looks for new journal entries;
-	// default 200ms.
+	// default 100ms.
 	JournalPoll time.Duration
 	// JournalBatch is how many journal entries one poll sends at most;
 	// more means the browser fell behind and gets a snapshot; default 200.
@@ -72,7 +72,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.JournalBatch, 200)
 	def(&l.BodyBytes, 1024)
 	if l.JournalPoll <= 0 {
-		l.JournalPoll = 200 * time.Millisecond
+		l.JournalPoll = 100 * time.Millisecond
 	}
 	if l.WriteTimeout <= 0 {
 		l.WriteTimeout = 10 * time.Second

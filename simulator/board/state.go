@@ -44,14 +44,21 @@ type TenantView struct {
 
 // UserView is a user with the phones it can be reached on.
 type UserView struct {
-	ID        string             `json:"id"`
-	Extension string             `json:"extension,omitempty"`
-	Name      string             `json:"name"`
-	Numbers   []string           `json:"numbers,omitempty"`
-	Devices   []simulator.Device `json:"devices,omitempty"`
-	Answer    string             `json:"answer"`
+	ID        string       `json:"id"`
+	Extension string       `json:"extension,omitempty"`
+	Name      string       `json:"name"`
+	Numbers   []string     `json:"numbers,omitempty"`
+	Devices   []DeviceView `json:"devices,omitempty"`
+	Answer    string       `json:"answer"`
 	// LiveCalls counts the active calls the user has a live leg in.
 	LiveCalls int `json:"liveCalls"`
+}
+
+// DeviceView is a user's phone.
+type DeviceView struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
 // JournalView is a journal entry as the feed shows it: bodies clipped.
@@ -94,8 +101,12 @@ func (b *Board) snapshot(tenant, reason string) Snapshot {
 		}
 		tv := TenantView{TenantRef: ref, Users: []UserView{}}
 		for _, u := range b.sim.Users(t.ID) {
+			var devices []DeviceView
+			for _, d := range u.Devices {
+				devices = append(devices, DeviceView{ID: d.ID, Name: d.Name, Type: d.Type})
+			}
 			tv.Users = append(tv.Users, UserView{
-				ID: u.ID, Extension: u.Extension, Name: u.Name, Numbers: u.Numbers, Devices: u.Devices,
+				ID: u.ID, Extension: u.Extension, Name: u.Name, Numbers: u.Numbers, Devices: devices,
 				Answer: string(u.Answer.Mode), LiveCalls: len(b.sim.CallsOfUser(t.ID, u.ID)),
 			})
 		}

@@ -152,12 +152,18 @@
   }
 
   // --- feed --------------------------------------------------------------
+  // feedItem adds an item in time order, newest first: journal entries
+  // arrive a poll after the events their request caused.
   function feedItem(kind, time, build) {
     var li = el("li", kind);
+    var at = new Date(time).getTime() || 0;
+    li.dataset.t = at;
     li.appendChild(el("time", "", clockOf(time)));
     build(li);
     var list = document.getElementById("feed-items");
-    list.insertBefore(li, list.firstChild);
+    var before = list.firstChild;
+    while (before && Number(before.dataset.t) > at) before = before.nextSibling;
+    list.insertBefore(li, before);
     while (list.childNodes.length > FEED_MAX) list.removeChild(list.lastChild);
     return li;
   }
