@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -153,7 +154,13 @@ func Sequence(s Scenario) Diagram {
 		if n.Transport == "webhook" {
 			transport = "webhook"
 		}
-		add(Message{From: lifePBX, To: lifeClient, Kind: KindNotify, Label: transport + " → " + n.To + ": " + n.Summary, Detail: n.Summary, Time: n.Time}, n.Time, 2)
+		// A notification's timestamp has milliseconds only: it happened
+		// after whatever else pbxsim did within that millisecond.
+		key := n.Time
+		if key.Nanosecond()%int(time.Millisecond) == 0 {
+			key = key.Add(time.Millisecond - 1)
+		}
+		add(Message{From: lifePBX, To: lifeClient, Kind: KindNotify, Label: transport + " → " + n.To + ": " + compactIDs(n.Summary), Detail: n.Summary, Time: n.Time}, key, 2)
 	}
 	sort.SliceStable(items, func(a, b int) bool {
 		x, y := items[a], items[b]
@@ -244,6 +251,12 @@ func markers(s Scenario, msgs []Message) []Marker {
 	return out
 }
 
+// longID is a RingCentral session or party ID (s-<32 hex>, p-<32 hex>-n).
+var longID = regexp.MustCompile(`\b([sp]-[0-9a-f]{6})[0-9a-f]{22}([0-9a-f]{4})`)
+
+// compactIDs shortens long vendor IDs to their head and tail.
+func compactIDs(s string) string { return longID.ReplaceAllString(s, "$1…$2") }
+
 // shortPath keeps the part of a vendor path that says what it is.
 func shortPath(p string) string {
 	for _, prefix := range []string{"/restapi/v1.0/account/~/", "/restapi/v1.0/", "/ns-api/v2/"} {
@@ -293,8 +306,8 @@ func bodyLine(what, body string) string {
 	if body == "" {
 		return ""
 	}
-	if len(body) > 600 {
-		body = body[:600] + "…"
+	if r := []rune(body); len(r) > 240 {
+		body = string(r[:240]) + "…"
 	}
 	return "\n" + what + ": " + body
 }

@@ -14,7 +14,7 @@ const (
 	spacing = 200
 	// wideGap separates the client from pbxsim: the requests' labels
 	// need the room.
-	wideGap  = 340
+	wideGap  = 420
 	margin   = 16
 	rowH     = 24
 	bandH    = 22
@@ -22,12 +22,6 @@ const (
 	headTop  = 8
 	bodyTop  = headTop + boxH + 14
 	noteMaxW = 360
-)
-
-// colours of the kinds of message and of the leg states.
-var (
-	kindColour  = map[string]string{KindRequest: "#2b4c7e", KindResponse: "#2b4c7e", KindNotify: "#6b46c1", KindState: "#2f855a", KindNote: "#b7791f"}
-	stateColour = map[string]string{"answered": "#2f855a", "held": "#b7791f", "parked": "#b7791f", "setup": "#2b6cb0", "proceeding": "#2b6cb0", "gone": "#7b5ea7", "disconnected": "#718096"}
 )
 
 // SVG draws the diagram. Every text is escaped: labels come from vendor
@@ -72,19 +66,14 @@ func SVG(d Diagram) string {
 	y := bodyTop
 	for r, m := range d.Messages {
 		for _, mk := range bands[r] {
-			fill, ink := "#f7fafc", "#2d3748"
-			if mk.Failed {
-				fill, ink = "#fff5f5", "#c53030"
-			}
-			fmt.Fprintf(&b, `<g class="step%s"><rect x="0" y="%d" width="%d" height="%d" fill="%s"/><text x="%d" y="%d" fill="%s" font-style="italic">%s</text></g>`,
-				map[bool]string{true: " failed", false: ""}[mk.Failed], y, width, bandH-2, fill, margin, y+14, ink, esc(clipText("step: "+mk.Label, width-2*margin)))
+			drawBand(&b, mk, y, width)
 			y += bandH
 		}
 		drawMessage(&b, d, m, x, y)
 		y += rowH
 	}
 	for _, mk := range bands[len(d.Messages)] {
-		fmt.Fprintf(&b, `<g class="step"><text x="%d" y="%d" fill="#2d3748" font-style="italic">%s</text></g>`, margin, y+14, esc(clipText("step: "+mk.Label, width-2*margin)))
+		drawBand(&b, mk, y, width)
 		y += bandH
 	}
 	if d.Omitted > 0 {
@@ -94,60 +83,66 @@ func SVG(d Diagram) string {
 	return b.String()
 }
 
+// drawBand marks where a step begins; the failing step's band is red.
+func drawBand(b *strings.Builder, mk Marker, y, width int) {
+	class, fill, ink := "step", "#f7fafc", "#2d3748"
+	if mk.Failed {
+		class, fill, ink = "step failed", "#fff5f5", "#c53030"
+	}
+	fmt.Fprintf(b, `<g class="%s"><rect x="0" y="%d" width="%d" height="%d" fill="%s"/><text x="%d" y="%d" fill="%s" font-style="italic">%s</text></g>`,
+		class, y, width, bandH-2, fill, margin, y+14, ink, esc(clipText("step: "+mk.Label, width-2*margin)))
+}
+
+// drawMessage draws one arrow or note. Colours and dashes come from the
+// page's style sheet (classes msg, the kind, s-<state>, bad), which keeps a
+// report of many scenarios small.
 func drawMessage(b *strings.Builder, d Diagram, m Message, x func(int) int, y int) {
-	colour := kindColour[m.Kind]
-	if m.Kind == KindState && stateColour[m.State] != "" {
-		colour = stateColour[m.State]
+	class := "msg " + m.Kind
+	if m.State != "" {
+		class += " s-" + m.State
 	}
 	if m.Bad {
-		colour = "#c53030"
+		class += " bad"
 	}
-	attrs := fmt.Sprintf(`class="msg %s" data-kind="%s" data-from="%s" data-to="%s"`, m.Kind, m.Kind, esc(d.Lifelines[m.From].ID), esc(d.Lifelines[m.To].ID))
+	fmt.Fprintf(b, `<g class="%s" data-from="%s" data-to="%s"`, esc(class), esc(d.Lifelines[m.From].ID), esc(d.Lifelines[m.To].ID))
 	if m.Status != 0 {
-		attrs += fmt.Sprintf(` data-status="%d"`, m.Status)
+		fmt.Fprintf(b, ` data-status="%d"`, m.Status)
 	}
-	if m.State != "" {
-		attrs += fmt.Sprintf(` data-state="%s"`, esc(m.State))
+	// The tooltip's first line is the whole label, then the detail.
+	tip := m.Label
+	if m.Detail != "" && m.Detail != m.Label {
+		tip += "\n" + m.Detail
 	}
-	attrs += fmt.Sprintf(` data-label="%s"`, esc(m.Label))
-	fmt.Fprintf(b, `<g %s><title>%s</title>`, attrs, esc(m.Detail))
+	fmt.Fprintf(b, `><title>%s</title>`, esc(tip))
 	x1, x2 := x(m.From), x(m.To)
 	if m.From == m.To {
 		w := min(noteMaxW, int(float64(utf8.RuneCountInString(m.Label))*charW)+12)
-		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" rx="3" fill="#fefcbf" stroke="%s"/><text x="%d" y="%d">%s</text></g>`,
-			x1+6, y+3, w, rowH-6, colour, x1+12, y+16, esc(clipText(m.Label, noteMaxW-12)))
+		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%d" height="%d" rx="3"/><text x="%d" y="%d">%s</text></g>`,
+			x1+6, y+3, w, rowH-6, x1+12, y+16, esc(clipText(m.Label, noteMaxW-12)))
 		return
 	}
 	ly := y + 16
-	dash := ""
-	if m.Kind != KindRequest {
-		dash = ` stroke-dasharray="5 3"`
-	}
-	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1.4"%s/>`, x1, ly, x2, ly, colour, dash)
 	dir := 1
 	if x2 < x1 {
 		dir = -1
 	}
-	fmt.Fprintf(b, `<polygon points="%d,%d %d,%d %d,%d" fill="%s"/>`, x2, ly, x2-dir*8, ly-4, x2-dir*8, ly+4, colour)
+	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d"/><polygon points="%d,%d %d,%d %d,%d"/>`, x1, ly, x2, ly, x2, ly, x2-dir*8, ly-4, x2-dir*8, ly+4)
 	span := x2 - x1
 	if span < 0 {
 		span = -span
 	}
 	// The label sits above the arrow, starting at its tail; a long label
 	// may run past the head but never off the picture.
-	avail := span - 10
-	if avail < 150 {
-		avail = 150
+	avail := max(span-10, 150)
+	label := clipText(m.Label, avail)
+	if m.Kind == KindRequest {
+		label = clipMiddle(m.Label, avail) // a path's end says what it does
 	}
-	tx, anchor := min(x1, x2)+6, "start"
-	if dir < 0 {
-		tx, anchor = max(x1, x2)-6, "end"
+	if dir > 0 {
+		fmt.Fprintf(b, `<text x="%d" y="%d">%s</text></g>`, x1+6, ly-4, esc(label))
+	} else {
+		fmt.Fprintf(b, `<text class="r" x="%d" y="%d">%s</text></g>`, x1-6, ly-4, esc(label))
 	}
-	weight := ""
-	if m.Bad || m.Kind == KindRequest {
-		weight = ` font-weight="600"`
-	}
-	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="%s" fill="%s"%s>%s</text></g>`, tx, ly-4, anchor, colour, weight, esc(clipText(m.Label, avail)))
 }
 
 // clipText shortens s to about width units of 11px text.
@@ -159,6 +154,18 @@ func clipText(s string, width int) string {
 	}
 	r := []rune(s)
 	return string(r[:max-1]) + "…"
+}
+
+// clipMiddle shortens s to about width units, keeping its head and tail.
+func clipMiddle(s string, width int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	max := int(float64(width) / charW)
+	r := []rune(s)
+	if len(r) <= max || max < 12 {
+		return clipText(s, width)
+	}
+	head := max / 3
+	return string(r[:head]) + "…" + string(r[len(r)-(max-head-1):])
 }
 
 func esc(s string) string { return html.EscapeString(s) }
