@@ -301,3 +301,27 @@ func TestSlowBrowserIsResynchronised(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// Rule: after POST /sim/v1/reset (the event log restarts) the board is
+// resynchronised rather than left showing calls that no longer exist.
+// Source: issue 14 item 1 ("updates live").
+func TestStreamResynchronisesAfterReset(t *testing.T) {
+	srv, hs := newServer(t, "")
+	if _, err := srv.Sim.Originate(simulator.OriginateRequest{From: resolve(t, srv.Sim, "101"), To: resolve(t, srv.Sim, "102")}); err != nil {
+		t.Fatal(err)
+	}
+	s := openStream(t, hs.URL+"/sim/stream")
+	if _, data := s.next("snapshot"); !strings.Contains(data, `"legs"`) {
+		t.Fatalf("first snapshot has no call: %s", data)
+	}
+	resp, err := http.Post(hs.URL+"/sim/v1/reset", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, data := s.next("snapshot")
+	var snap board.Snapshot
+	if err := json.Unmarshal([]byte(data), &snap); err != nil || snap.Reason != "reset" || len(snap.Calls) != 0 {
+		t.Fatalf("after the reset: %s (%v)", data, err)
+	}
+}
