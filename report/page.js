@@ -13,6 +13,11 @@ document.querySelectorAll("details.scenario").forEach(function (d) {
   if (d.open) fill(d);
   d.addEventListener("toggle", function () { if (d.open) fill(d); });
 });
+// A link to a scenario (index.html#s3) opens it.
+if (location.hash) {
+  var target = document.getElementById(location.hash.slice(1));
+  if (target && target.tagName === "DETAILS") { target.open = true; fill(target); target.scrollIntoView(); }
+}
 document.querySelectorAll("a[href^='#s']").forEach(function (a) {
   a.addEventListener("click", function () {
     var d = document.getElementById(a.getAttribute("href").slice(1));

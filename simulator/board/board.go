@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -86,13 +87,25 @@ type Board struct {
 	opts   Options
 	limits Limits
 	static http.Handler
+
+	// done ends every stream: a stream never ends by itself, and the
+	// server's graceful shutdown waits for requests in flight.
+	done     chan struct{}
+	doneOnce sync.Once
 }
 
 // New returns the board over sim.
 func New(sim *simulator.Sim, opts Options) *Board {
 	sub, _ := fs.Sub(assets, "assets")
-	return &Board{sim: sim, opts: opts, limits: opts.Limits.withDefaults(), static: http.FileServer(http.FS(sub))}
+	return &Board{sim: sim, opts: opts, limits: opts.Limits.withDefaults(), static: http.FileServer(http.FS(sub)), done: make(chan struct{})}
 }
+
+// GoingAway ends every stream when the server begins to shut down, so the
+// shutdown need not wait for browsers.
+func (b *Board) GoingAway() { b.doneOnce.Do(func() { close(b.done) }) }
+
+// Close ends every stream; the board serves no new ones.
+func (b *Board) Close() { b.GoingAway() }
 
 // Mount adds the board's routes to r. Mount it after the control API, so
 // /sim/v1 stays the control API's.

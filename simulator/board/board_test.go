@@ -325,3 +325,23 @@ func TestStreamResynchronisesAfterReset(t *testing.T) {
 		t.Fatalf("after the reset: %s (%v)", data, err)
 	}
 }
+
+// Rule: an open board does not hold up pbxsim's graceful shutdown: its
+// stream ends as soon as shutdown begins (a stream never ends by itself).
+// Source: issue 14 item 1; the graceful-shutdown rule of cmd/pbxsim.
+func TestStreamEndsWhenShutdownBegins(t *testing.T) {
+	srv, err := pbxsim.New(pbxsim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	s := openStream(t, srv.URL()+"/sim/stream")
+	s.next("snapshot")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown with a board open: %v (it waited for the stream)", err)
+	}
+}

@@ -36,6 +36,12 @@ func (b *Board) stream(w http.ResponseWriter, r *http.Request) {
 	if !b.knownTenant(w, tenant) {
 		return
 	}
+	select {
+	case <-b.done:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{"code": "going_away", "message": "pbxsim is shutting down"}})
+		return
+	default:
+	}
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -56,6 +62,8 @@ func (b *Board) stream(w http.ResponseWriter, r *http.Request) {
 	for s.err == nil {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-b.done:
 			return
 		case e, ok := <-sub.C:
 			if !ok {
