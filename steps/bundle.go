@@ -17,13 +17,16 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+	"github.com/xfer-conform/xfer-conform/report"
 )
 
 // Bundle writes a results bundle: for every scenario a folder
 // DIR/scenarios/<slug>/ with transcript.txt (the harness's HTTP requests
 // and observations, the WebSocket notifications and webhooks the clients
 // received, and pbxsim's journal of every vendor-API request), events.json
-// (pbxsim's event log) and journal.json; and DIR/scenarios/index.json. Its
+// (pbxsim's event log), journal.json and notifications.json (what the
+// reference clients received); DIR/scenarios/index.json; and DIR/index.html,
+// the HTML report (package report). Its
 // Start and End go into Config.OnScenarioStart and OnScenarioEnd.
 // Secrets are masked in everything it writes.
 type Bundle struct {
@@ -42,12 +45,18 @@ type BundleEntry struct {
 	Status  string `json:"status"` // passed, failed, harness-error, skipped
 	Error   string `json:"error,omitempty"`
 	Dir     string `json:"dir"`
+	// Tags, Started, DurationMS and Steps feed the HTML report (index.html).
+	Tags       []string     `json:"tags,omitempty"`
+	Started    time.Time    `json:"started,omitzero"`
+	DurationMS int64        `json:"durationMs"`
+	Steps      []BundleStep `json:"steps,omitempty"`
 }
 
 type bundleMark struct {
 	uri, name      string
 	journal, event uint64
 	at             time.Time
+	tags, steps    []string
 }
 
 // NewBundle returns a bundle writing under dir.
@@ -59,6 +68,12 @@ func NewBundle(dir string) *Bundle {
 // shared by several scenarios gives each only its own.
 func (b *Bundle) Start(s *godog.Scenario, w *World) {
 	m := bundleMark{uri: s.Uri, name: s.Name, at: time.Now()}
+	for _, t := range s.Tags {
+		m.tags = append(m.tags, t.Name)
+	}
+	for _, st := range s.Steps {
+		m.steps = append(m.steps, st.Text)
+	}
 	if w.Ctl != nil {
 		ctx, cancel := context.WithTimeout(quietly(w.Context()), 5*time.Second)
 		if js, err := w.Ctl.Journal(ctx, control.JournalFilter{}); err == nil {
@@ -95,7 +110,11 @@ func (b *Bundle) End(name string, w *World, err error) {
 	b.mu.Unlock()
 
 	dir := filepath.Join(b.Dir, "scenarios", slug)
-	entry := BundleEntry{Feature: m.uri, Name: name, Status: scenarioStatus(w, err), Dir: filepath.Join("scenarios", slug)}
+	entry := BundleEntry{Feature: m.uri, Name: name, Status: scenarioStatus(w, err), Dir: filepath.Join("scenarios", slug),
+		Tags: m.tags, Started: m.at, Steps: stepsOf(m.steps, w.stepsRun)}
+	if !m.at.IsZero() {
+		entry.DurationMS = time.Since(m.at).Milliseconds()
+	}
 	if err != nil {
 		entry.Error = Redact(err.Error())
 	}
@@ -107,12 +126,15 @@ func (b *Bundle) End(name string, w *World, err error) {
 	b.mu.Unlock()
 }
 
-// Close writes index.json.
+// Close writes index.json and the HTML report, index.html.
 func (b *Bundle) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	sort.SliceStable(b.index, func(i, j int) bool { return b.index[i].Dir < b.index[j].Dir })
-	return writeJSONFile(filepath.Join(b.Dir, "scenarios", "index.json"), b.index)
+	if err := writeJSONFile(filepath.Join(b.Dir, "scenarios", "index.json"), b.index); err != nil {
+		return err
+	}
+	return report.Write(b.Dir)
 }
 
 func scenarioStatus(w *World, err error) string {
@@ -184,6 +206,9 @@ func (b *Bundle) write(dir string, m bundleMark, w *World, entry BundleEntry) er
 		return err
 	}
 	if err := writeJSONFile(filepath.Join(dir, "journal.json"), journal); err != nil {
+		return err
+	}
+	if err := writeJSONFile(filepath.Join(dir, "notifications.json"), notificationsOf(w)); err != nil {
 		return err
 	}
 	return writeJSONFile(filepath.Join(dir, "events.json"), events)

@@ -80,6 +80,7 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			return ctx, nil
 		})
 		sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+			w.noteStep(st, status, err)
 			if err != nil && errors.Is(err, godog.ErrSkip) && w.SkipReason == "" {
 				return w.skipped(ctx, st.Text, err)
 			}

@@ -39,6 +39,7 @@ type World struct {
 
 	ctx      context.Context
 	cleanups []func()
+	stepsRun []BundleStep // for the results bundle (bundle_report.go)
 
 	// phones does what only a person at a phone can; personTimeout bounds
 	// the wait for it.

@@ -22,6 +22,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/board"
 	"github.com/xfer-conform/xfer-conform/simulator/control"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
@@ -116,6 +117,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if !cfg.NoControl {
 		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng}).Mount(r)
+		b := board.New(sim, board.Options{Token: cfg.ControlToken}) // the call board at /sim/ (docs/board.md)
+		b.Mount(r)
+		s.dialects = append(s.dialects, b) // its streams end when shutdown begins
 	}
 	r.NotFoundHandler = http.HandlerFunc(notFound)
 	s.handler = eng.Middleware(routes)(r)
