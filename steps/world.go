@@ -37,8 +37,11 @@ type World struct {
 	// Integ is the @integration steps' state.
 	Integ *IntegrationWorld
 
-	ctx      context.Context
-	cleanups []func()
+	ctx        context.Context
+	scenario   string // the running scenario's name
+	scenarioID string // and its pickle ID
+	onSkip     func(scenarioID, reason string)
+	cleanups   []func()
 
 	// phones does what only a person at a phone can; personTimeout bounds
 	// the wait for it.
