@@ -130,4 +130,3 @@ func TestURLTarget(t *testing.T) {
 		t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
 	}
 }
-

@@ -57,7 +57,7 @@ type runFormats struct {
 	tally   *tally
 	file    func(uri string) string
 	aborted func() bool
-	names map[string]string // pretty, progress, junit -> registered name
+	names   map[string]string // pretty, progress, junit -> registered name
 
 	mu    sync.Mutex
 	skips map[string]string // pickle id -> why it was skipped
