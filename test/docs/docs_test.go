@@ -372,3 +372,108 @@ func TestJSONAndGherkinExamples(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17 item 8: "no sample tenant config": docs/tenant.sample.yaml
+// loads, describes both vendors' tenants completely, and (as shipped)
+// passes the tenant check against a pbxsim without its control API.
+func TestSampleTenantConfig(t *testing.T) {
+	path := filepath.Join(root, "docs", "tenant.sample.yaml")
+	cfg, err := steps.LoadTenantConfig(path, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := pbxsim.New(pbxsim.Config{NoControl: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := filepath.Join(t.TempDir(), "tenant.yaml")
+	if err := os.WriteFile(local, []byte(strings.ReplaceAll(string(b), "http://127.0.0.1:8080", srv.URL())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = steps.LoadTenantConfig(local, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	for _, vendor := range []string{"ringcentral", "netsapiens"} {
+		if _, err := steps.TenantTarget(vendor, cfg); err != nil {
+			t.Errorf("%s: %v", vendor, err)
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := steps.CheckTenant(ctx, vendor, cfg, nil)
+		cancel()
+		if err != nil {
+			t.Errorf("%s: the sample's credentials are refused: %v", vendor, err)
+		}
+	}
+}
+
+// Issue 17 item 8: "make help, built from the Makefile's ## comments":
+// every target in .PHONY has a ## line, and make help lists it.
+func TestMakeHelpListsEveryTarget(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var phony []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(l, ".PHONY:"); ok {
+			phony = strings.Fields(rest)
+		}
+	}
+	if len(phony) < 5 {
+		t.Fatalf(".PHONY lists %v", phony)
+	}
+	makeTool, err := exec.LookPath("make")
+	if err != nil {
+		t.Skip("make is not installed")
+	}
+	cmd := exec.Command(makeTool, "--no-print-directory", "help")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range phony {
+		found := false
+		for _, l := range strings.Split(string(out), "\n") {
+			if f := strings.Fields(l); len(f) > 1 && f[0] == target {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("make help does not describe %q (add a \"## %s: ...\" line above it):\n%s", target, target, out)
+		}
+	}
+}
+
+// Issue 17 item 9: docs/ringcentral.md listed rate limiting as
+// unsupported while docs/faults.md documents it (and it works): the "Not
+// supported" list names none of what faults.md documents.
+func TestRingCentralUnsupportedListAgreesWithFaults(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, "docs", "ringcentral.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "Not supported (yet):")
+	if !ok {
+		t.Fatal(`docs/ringcentral.md has no "Not supported (yet):" list`)
+	}
+	unsupported, _, _ := strings.Cut(rest, "\n\n")
+	for _, documented := range []string{"rate limit", "fault"} {
+		if strings.Contains(strings.ToLower(unsupported), documented) {
+			t.Errorf("docs/ringcentral.md lists %q as unsupported; docs/faults.md documents it", documented)
+		}
+	}
+}
