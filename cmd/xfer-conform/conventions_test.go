@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -265,5 +266,18 @@ func TestSecondSignalAbortsAndMarksInterrupted(t *testing.T) {
 	c := j.Suites[0].Cases[0]
 	if j.Failures != 0 || c.Skipped == nil || !strings.HasPrefix(c.Skipped.Message, "interrupted") {
 		t.Errorf("junit.xml: %+v", j)
+	}
+}
+
+// Issue 17 item 6: "The faults: seed N lines go to stderr without the
+// scenario's name": a reader of a concurrent run's stderr must know whose
+// seed it is.
+func TestFaultSeedLineNamesTheScenario(t *testing.T) {
+	code, out, errOut := run(t, "--format", "progress", "faults/netsapiens-webhooks.feature:24")
+	if code != ExitPass {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^faults: seed \d+: Every post is slow$`).MatchString(errOut) {
+		t.Errorf("stderr does not name the scenario beside its seed:\n%s", errOut)
 	}
 }
