@@ -8,7 +8,7 @@
 //	xfer-conform --target http://127.0.0.1:8080 --tags 'not @simulator'
 //	xfer-conform --target ringcentral --config tenant.yaml
 //	xfer-conform --list
-//	xfer-conform ringcentral/warm-transfer.feature:12
+//	xfer-conform features/ringcentral/warm-transfer.feature:17
 //
 // Exit codes: 0 all passed; 1 a conformance failure; 2 usage or
 // configuration error; 3 an internal or harness error (nothing failed
