@@ -1,10 +1,16 @@
 # xfer-conform: the two commands a newcomer needs are `make conform` and `make test`.
+# `make help` lists every target with the `##` comment above it.
 GO ?= go
+CONTAINER ?= podman
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ADDR ?= 127.0.0.1:8080
 BIN := bin
 
-.PHONY: conform run test test-go test-sdk lint fmt bench soak load build clean
+.PHONY: help conform run test test-go test-sdk lint fmt bench soak load build image clean
+
+## help: list the targets and what each does
+help:
+	@awk '/^## /{sub(/^## /, ""); split($$0, a, ": "); printf "  %-10s %s\n", a[1], substr($$0, length(a[1]) + 3)}' $(MAKEFILE_LIST)
 
 ## conform: run every transfer spec against an embedded pbxsim (no set-up)
 conform:
@@ -17,6 +23,7 @@ run:
 ## test: the whole suite: lint, go test -race, the official RingCentral SDK against pbxsim
 test: lint test-go test-sdk
 
+## test-go: go test -race over every package
 test-go:
 	$(GO) test -race -count=1 ./...
 
@@ -30,6 +37,7 @@ lint:
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
+## fmt: gofmt -w over the tree
 fmt:
 	gofmt -w .
 
@@ -46,10 +54,17 @@ soak:
 load:
 	$(GO) run ./cmd/pbxload --duration 20s --workers 4
 
+## build: static binaries of pbxsim and xfer-conform into bin/
 build:
 	mkdir -p $(BIN)
-	$(GO) build -o $(BIN)/pbxsim ./cmd/pbxsim
-	$(GO) build -o $(BIN)/xfer-conform ./cmd/xfer-conform
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/pbxsim ./cmd/pbxsim
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/xfer-conform ./cmd/xfer-conform
 
+## image: container images pbxsim and xfer-conform from the static binaries (CONTAINER=docker to use docker)
+image: build
+	$(CONTAINER) build -f Containerfile --target pbxsim -t pbxsim .
+	$(CONTAINER) build -f Containerfile --target xfer-conform -t xfer-conform .
+
+## clean: remove bin/
 clean:
 	rm -rf $(BIN)

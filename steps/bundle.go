@@ -42,7 +42,7 @@ type Bundle struct {
 type BundleEntry struct {
 	Feature string `json:"feature,omitempty"`
 	Name    string `json:"name"`
-	Status  string `json:"status"` // passed, failed, harness-error, skipped
+	Status  string `json:"status"` // passed, failed, harness-error, skipped, interrupted
 	Error   string `json:"error,omitempty"`
 	Dir     string `json:"dir"`
 	// Tags, Started, DurationMS and Steps feed the HTML report (index.html).
@@ -139,6 +139,8 @@ func (b *Bundle) Close() error {
 
 func scenarioStatus(w *World, err error) string {
 	switch {
+	case errors.Is(err, ErrInterrupted):
+		return "interrupted"
 	case errors.Is(err, ErrHarness):
 		return "harness-error"
 	case err != nil && errors.Is(err, godog.ErrSkip):

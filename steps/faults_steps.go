@@ -70,7 +70,7 @@ func (f *faultsWorld) setSeed(seed string) error {
 	f.w.Vars["fault-seed"] = seed
 	f.w.Trace.Addf("faults: seed %d (replay: PUT /sim/v1/faults/seed {\"seed\":%d}, then the same spec)", n, n)
 	if f.w.notices != nil {
-		fmt.Fprintf(f.w.notices, "faults: seed %d\n", n)
+		fmt.Fprintf(f.w.notices, "faults: seed %d: %s\n", n, f.w.scenario)
 	}
 	return nil
 }

@@ -225,14 +225,15 @@ func (w *World) integJudge(names []string) error {
 	}
 	// The checks that name a vendor-specific bug come first: they say why
 	// the outcome checks below them failed.
-	var named, outcome []string
+	var named, outcome, namedShort, outcomeShort []string
 	for _, c := range checks {
 		if err := c.Judge(ev); err != nil {
-			line := fmt.Sprintf("✗ %s: %v", c.Name, err)
+			short := fmt.Sprintf("%s: %v", c.Name, err)
+			line := "✗ " + short
 			if c.Vendor != "" {
-				named = append(named, line)
+				named, namedShort = append(named, line), append(namedShort, short)
 			} else {
-				outcome = append(outcome, line)
+				outcome, outcomeShort = append(outcome, line), append(outcomeShort, short)
 			}
 			w.Trace.Addf("judge: %s: FAILED: %v", c.Name, err)
 			continue
@@ -258,8 +259,19 @@ func (w *World) integJudge(names []string) error {
 			b.WriteString("\n    " + e)
 		}
 	}
-	return errors.New(b.String())
+	return &ChecksFailed{Failed: append(namedShort, outcomeShort...), Total: len(checks), report: b.String()}
 }
+
+// ChecksFailed is the error of an integration that failed named checks:
+// Failed holds "check name: why" for each, the bug-naming checks first,
+// so a report's headline can start with the failing check.
+type ChecksFailed struct {
+	Failed []string
+	Total  int
+	report string
+}
+
+func (e *ChecksFailed) Error() string { return e.report }
 
 func (iw *IntegrationWorld) integrationName() string {
 	if iw.integration == nil {

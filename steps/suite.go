@@ -37,11 +37,31 @@ type Config struct {
 	// Notices, when set, receives one line per skipped scenario with the
 	// reason (godog's formatters show a skip without one).
 	Notices io.Writer
+	// Admit, when set, is asked before each scenario starts; an error
+	// skips the scenario without starting its target, and OnScenarioEnd
+	// does not see it (a run that is stopping starts no new scenario).
+	Admit func(*godog.Scenario) error
+	// OnSkip, when set, hears why a scenario (by its pickle ID) was
+	// skipped: godog's formatters see a skip without its reason.
+	OnSkip func(scenarioID, reason string)
+	// Aborted, when set, says the run was aborted: a scenario that fails
+	// from then on was cut short, and OnScenarioEnd sees its error marked
+	// ErrInterrupted rather than as a conformance failure.
+	Aborted func() bool
 }
 
 // ErrHarness marks failures of the harness or the target (cannot start the
 // simulator, target unreachable) rather than of the behaviour under test.
 var ErrHarness = errors.New("harness error")
+
+// ErrInterrupted marks a step cut short because the run was aborted (a
+// second SIGINT): the scenario reached no verdict.
+var ErrInterrupted = errors.New("interrupted")
+
+// TranscriptAttachment is the file name of the scenario transcript
+// attached to its last step (cucumber JSON embeds it; JUnit writes it to
+// system-out).
+const TranscriptAttachment = "transcript.txt"
 
 // Initializer returns the godog scenario initializer: a fresh World and
 // target per scenario, and every step definition registered.
@@ -58,8 +78,20 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 	return func(sc *godog.ScenarioContext) {
 		w := &World{Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}, phones: cfg.Phones, personTimeout: cfg.PersonTimeout, notices: cfg.Notices}
 		w.HTTP = &http.Client{Transport: &tracingTransport{next: http.DefaultTransport, trace: w.Trace}, Timeout: 30 * time.Second}
+		notStarted := false
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 			w.ctx = ctx
+			w.scenario, w.scenarioID, w.onSkip = s.Name, s.Id, cfg.OnSkip
+			if cfg.Admit != nil {
+				if err := cfg.Admit(s); err != nil {
+					notStarted = true
+					w.SkipReason = "not started: " + err.Error()
+					if cfg.OnSkip != nil {
+						cfg.OnSkip(s.Id, w.SkipReason)
+					}
+					return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, w.SkipReason)
+				}
+			}
 			t, err := cfg.NewTarget(ctx, w.HTTP)
 			if err != nil {
 				return ctx, fmt.Errorf("%w: starting target: %v", ErrHarness, err)
@@ -93,7 +125,16 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			return ctx, err
 		})
 		sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
+			if notStarted {
+				return ctx, nil
+			}
+			if err != nil && cfg.Aborted != nil && cfg.Aborted() && !errors.Is(err, godog.ErrSkip) {
+				err = fmt.Errorf("%w: the run was aborted while this scenario ran: %v", ErrInterrupted, err)
+			}
 			w.runCleanups()
+			if lines := w.Trace.Lines(); len(lines) > 0 {
+				ctx = godog.Attach(ctx, godog.Attachment{FileName: TranscriptAttachment, MediaType: "text/plain", Body: []byte(Redact(strings.Join(lines, "\n") + "\n"))})
+			}
 			if cfg.OnScenarioEnd != nil {
 				cfg.OnScenarioEnd(s.Name, w, err)
 			}
@@ -120,6 +161,9 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 func (w *World) skipped(ctx context.Context, what string, err error) (context.Context, error) {
 	reason := skipReason(err)
 	w.SkipReason = reason
+	if w.onSkip != nil {
+		w.onSkip(w.scenarioID, Redact(reason))
+	}
 	w.Trace.Addf("skipped: %s", reason)
 	if w.notices != nil {
 		fmt.Fprintf(w.notices, "skipped: %s: %s\n", what, Redact(reason))

@@ -37,9 +37,12 @@ type World struct {
 	// Integ is the @integration steps' state.
 	Integ *IntegrationWorld
 
-	ctx      context.Context
-	cleanups []func()
-	stepsRun []BundleStep // for the results bundle (bundle_report.go)
+	ctx        context.Context
+	scenario   string // the running scenario's name
+	scenarioID string // and its pickle ID
+	onSkip     func(scenarioID, reason string)
+	cleanups   []func()
+	stepsRun   []BundleStep // for the results bundle (bundle_report.go)
 
 	// phones does what only a person at a phone can; personTimeout bounds
 	// the wait for it.

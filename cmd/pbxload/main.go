@@ -18,13 +18,14 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 )
 
 func main() {
@@ -34,12 +35,15 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pbxload", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	duration := fs.Duration("duration", 20*time.Second, "how long to drive transfers (at most 10m)")
-	workers := fs.Int("workers", 4, "concurrent transfers per vendor (at most 64)")
+	fs := cli.NewFlags("pbxload", "usage: pbxload [flags]\n\nDrives concurrent warm transfers through an in-process pbxsim and prints a Markdown report.")
+	duration := fs.DurationP("duration", "d", 20*time.Second, "how long to drive transfers (at most 10m)")
+	workers := fs.IntP("workers", "w", 4, "concurrent transfers per vendor (at most 64)")
 	applyDelay := fs.Duration("apply-delay", 20*time.Millisecond, "NetSapiens 202 apply delay in the load world")
-	if err := fs.Parse(args); err != nil {
+	if code, done := fs.Parse(args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "pbxload: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
 	if *duration <= 0 || *duration > 10*time.Minute || *workers < 1 || *workers > 64 {

@@ -36,3 +36,14 @@ func TestFlagsAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17 item 6: "pbxload -h exits 2": help goes to stdout and exits
+// 0; --version too.
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--version"}} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code != 0 || errOut.Len() > 0 || out.Len() == 0 {
+			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out.String(), errOut.String())
+		}
+	}
+}

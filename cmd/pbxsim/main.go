@@ -9,8 +9,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
@@ -47,24 +46,16 @@ const (
 
 // Run parses args, starts the server and blocks until ctx is cancelled.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("pbxsim", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address; port 0 picks a free port. Loopback unless you mean otherwise")
-	scenarioPath := fs.String("scenario", "", "scenario YAML file (default: the built-in scenario, see --print-scenario)")
+	fs := cli.NewFlags("pbxsim", "usage: pbxsim [flags]\n\nA stateful fake PBX speaking RingCentral and NetSapiens, plus the control API under /sim/v1.")
+	addr := fs.StringP("addr", "a", "127.0.0.1:8080", "listen address; port 0 picks a free port. Loopback unless you mean otherwise")
+	scenarioPath := fs.StringP("scenario", "s", "", "scenario YAML file (default: the built-in scenario, see --print-scenario)")
 	clock := fs.String("clock", "", `"real" or "manual" (overrides the scenario)`)
 	token := fs.String("control-token", os.Getenv("PBXSIM_CONTROL_TOKEN"), "require this bearer token on the control API (env PBXSIM_CONTROL_TOKEN)")
 	noControl := fs.Bool("no-control", false, "switch the control API off, so pbxsim looks like a real tenant")
 	printScenario := fs.Bool("print-scenario", false, "print the built-in scenario YAML and exit")
 	grace := fs.Duration("shutdown-grace", 10*time.Second, "how long requests in flight may take to finish on shutdown")
-	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "usage: pbxsim [flags]\n\nA stateful fake PBX speaking RingCentral and NetSapiens.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, done := fs.Parse(args, m.Stdout, m.Stderr); done {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "pbxsim: unexpected argument %q\n", fs.Arg(0))

@@ -159,3 +159,15 @@ func TestPbxsimUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17 item 6: help goes to stdout and exits 0, --version prints the
+// build's version, flags are GNU-style (--addr, -a).
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"--version"}} {
+		var out, errOut bytes.Buffer
+		code := (&Main{Stdout: &out, Stderr: &errOut}).Run(context.Background(), args)
+		if code != exitOK || errOut.Len() > 0 || !(strings.Contains(out.String(), "-a, --addr") || strings.HasPrefix(out.String(), "pbxsim ")) {
+			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out.String(), errOut.String())
+		}
+	}
+}

@@ -4,14 +4,13 @@
 // features/, and the integration checks from steps.Checks(). A test fails
 // when the committed page differs, so it cannot drift.
 //
-//	go generate ./cmd/stepdoc     # or: go run ./cmd/stepdoc -o docs/writing-features.md
+//	go generate ./cmd/stepdoc     # or: go run ./cmd/stepdoc --out docs/writing-features.md
 package main
 
 //go:generate go run . -o ../../docs/writing-features.md
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -24,13 +23,17 @@ import (
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v21"
 
+	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
 )
 
 func main() {
-	out := flag.String("o", "", "write here instead of stdout")
-	flag.Parse()
+	fs := cli.NewFlags("stepdoc", "usage: stepdoc [-o FILE]\n\nWrites the step vocabulary page (docs/writing-features.md) from the registered step definitions.")
+	out := fs.StringP("out", "o", "", "write here instead of stdout")
+	if code, done := fs.Parse(os.Args[1:], os.Stdout, os.Stderr); done {
+		os.Exit(code)
+	}
 	doc, err := Generate()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stepdoc:", err)

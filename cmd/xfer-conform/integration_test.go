@@ -135,6 +135,16 @@ func TestBundleAndJUnitFailure(t *testing.T) {
 	if !strings.Contains(j.Suites[0].Cases[0].Failure.Text, "IDs swapped") {
 		t.Errorf("the JUnit failure does not name the bug: %s", j.Suites[0].Cases[0].Failure.Text)
 	}
+	// Issue 17 item 7: the headline CI viewers show starts with the
+	// failing check's name, not "Step ...".
+	msg := j.Suites[0].Cases[0].Failure.Message
+	startsWithCheck := false
+	for _, name := range steps.CheckNames() {
+		startsWithCheck = startsWithCheck || strings.HasPrefix(msg, name+": ")
+	}
+	if !startsWithCheck || !strings.Contains(msg, "swapped") {
+		t.Errorf("JUnit failure message %q does not start with the failing check", msg)
+	}
 }
 
 // A harness error is a JUnit <error>, not a <failure>, and a run whose
@@ -232,10 +242,16 @@ type junitDoc struct {
 	Suites   []struct {
 		Cases []struct {
 			Name    string `xml:"name,attr"`
+			File    string `xml:"file,attr"`
+			Out     string `xml:"system-out"`
 			Failure *struct {
-				Type string `xml:"type,attr"`
-				Text string `xml:",chardata"`
+				Type    string `xml:"type,attr"`
+				Message string `xml:"message,attr"`
+				Text    string `xml:",chardata"`
 			} `xml:"failure"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
 			Error *struct {
 				Type string `xml:"type,attr"`
 			} `xml:"error"`

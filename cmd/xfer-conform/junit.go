@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"sync"
@@ -17,23 +19,28 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps"
 )
 
-// junitFormat is the godog name of xfer-conform's JUnit writer; --format
-// junit selects it. Unlike godog's own, it keeps assertion failures
-// (<failure type="assertion">: the PBX or the integration did the wrong
-// thing) apart from harness errors (<error type="harness">: the target did
-// not start or answer, the integration command was not found or crashed),
-// so CI can tell "your code is wrong" from "the run is broken".
-const junitFormat = "xfer-junit"
-
-func init() {
-	godog.Format(junitFormat, "JUnit XML: assertion failures as <failure>, harness errors as <error>", func(suite string, out io.Writer) formatters.Formatter {
-		return &junitWriter{suite: suite, out: out, features: map[string]string{}, cases: map[string]*junitCase{}}
-	})
-}
-
+// junitWriter is xfer-conform's JUnit formatter (--format junit). Unlike
+// godog's own, it keeps assertion failures (<failure type="assertion">:
+// the PBX or the integration did the wrong thing) apart from harness
+// errors (<error type="harness">: the target did not start or answer, the
+// integration command was not found or crashed), so CI can tell "your
+// code is wrong" from "the run is broken". It carries what CI viewers
+// read: timestamp and hostname on each suite, the feature's file on each
+// case (GitLab links it), the scenario's transcript in <system-out>, and
+// a failure message that starts with what failed (the failing check's
+// name for an integration).
 type junitWriter struct {
-	suite string
-	out   io.Writer
+	*godog.BaseFmt // storage: the steps' attachments (the transcript)
+	suite          string
+	out            io.Writer
+	// file turns a feature's path in the features' file system into the
+	// path a reader finds it at.
+	file func(uri string) string
+	// aborted says the run was aborted: a failure from then on is a
+	// scenario cut short.
+	aborted func() bool
+	// skipReason says why a scenario was skipped, when known.
+	skipReason func(pickleID string) string
 
 	mu       sync.Mutex
 	started  time.Time
@@ -42,8 +49,12 @@ type junitWriter struct {
 	cases    map[string]*junitCase
 }
 
+func newJUnitWriter(suite string, out io.Writer, file func(string) string, aborted func() bool) *junitWriter {
+	return &junitWriter{BaseFmt: godog.NewBaseFmt(suite, io.Discard), suite: suite, out: out, file: file, aborted: aborted, features: map[string]string{}, cases: map[string]*junitCase{}}
+}
+
 type junitCase struct {
-	uri, name     string
+	id, uri, name string
 	start, end    time.Time
 	status        string // passed, failed, error, skipped
 	message, text string
@@ -68,7 +79,7 @@ func (j *junitWriter) Pickle(p *messages.Pickle) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	now := time.Now()
-	j.cases[p.Id] = &junitCase{uri: p.Uri, name: p.Name, start: now, end: now, status: "passed"}
+	j.cases[p.Id] = &junitCase{id: p.Id, uri: p.Uri, name: p.Name, start: now, end: now, status: "passed"}
 	j.order = append(j.order, p.Id)
 }
 
@@ -84,35 +95,55 @@ func (j *junitWriter) step(p *messages.Pickle, st *messages.PickleStep, status, 
 		return
 	}
 	c.end = time.Now()
-	if c.status == "failed" || c.status == "error" {
+	if c.status == "failed" || c.status == "error" || c.errType == "interrupted" {
 		return
 	}
 	switch status {
 	case "skipped":
 		if c.status == "passed" {
-			c.status, c.message = "skipped", "Step "+st.Text+" skipped"
-			if err != nil {
-				c.message += ": " + err.Error()
-			}
+			c.status, c.message = "skipped", "skipped at step: "+st.Text
 		}
 		return
 	case "passed":
 		return
 	}
 	c.status, c.errType = status, errType
-	c.message = "Step " + st.Text
+	c.message = failureMessage(err) + " (step: " + st.Text + ")"
 	if err != nil {
-		c.message += ": " + firstLine(err.Error())
 		c.text = "Step " + st.Text + "\n" + err.Error()
 	}
 }
 
-func (j *junitWriter) Failed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
-	if errors.Is(err, steps.ErrHarness) {
-		j.step(p, st, "error", "harness", err)
-		return
+// failureMessage is the headline CI viewers show: the failing check and
+// why for an integration judged by checks, else the error's first line.
+func failureMessage(err error) string {
+	if err == nil {
+		return "failed"
 	}
-	j.step(p, st, "failed", "assertion", err)
+	var cf *steps.ChecksFailed
+	if errors.As(err, &cf) && len(cf.Failed) > 0 {
+		msg := cf.Failed[0]
+		if n := len(cf.Failed); n > 1 {
+			msg += fmt.Sprintf(" (and %d more of %d checks)", n-1, cf.Total)
+		}
+		return msg
+	}
+	return firstLine(err.Error())
+}
+
+func (j *junitWriter) Failed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
+	switch {
+	case errors.Is(err, steps.ErrInterrupted) || (j.aborted != nil && j.aborted()):
+		j.mu.Lock()
+		if c := j.cases[p.Id]; c != nil && c.status != "failed" && c.status != "error" {
+			c.status, c.errType, c.message = "skipped", "interrupted", "interrupted: the run was aborted while this scenario ran (step: "+st.Text+"); it has no verdict"
+		}
+		j.mu.Unlock()
+	case errors.Is(err, steps.ErrHarness):
+		j.step(p, st, "error", "harness", err)
+	default:
+		j.step(p, st, "failed", "assertion", err)
+	}
 }
 func (j *junitWriter) Passed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
 	j.step(p, st, "passed", "", nil)
@@ -133,33 +164,39 @@ func (j *junitWriter) Ambiguous(p *messages.Pickle, st *messages.PickleStep, _ *
 // JUnit XML, the shape CI servers read (Jenkins, GitLab, GitHub test
 // reporters): testsuites > testsuite per feature > testcase per scenario.
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName   xml.Name     `xml:"testsuites"`
+	Name      string       `xml:"name,attr"`
+	Tests     int          `xml:"tests,attr"`
+	Failures  int          `xml:"failures,attr"`
+	Errors    int          `xml:"errors,attr"`
+	Skipped   int          `xml:"skipped,attr"`
+	Time      string       `xml:"time,attr"`
+	Timestamp string       `xml:"timestamp,attr"`
+	Suites    []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string          `xml:"name,attr"`
-	Tests    int             `xml:"tests,attr"`
-	Failures int             `xml:"failures,attr"`
-	Errors   int             `xml:"errors,attr"`
-	Skipped  int             `xml:"skipped,attr"`
-	Time     string          `xml:"time,attr"`
-	Cases    []junitTestCase `xml:"testcase"`
+	Name      string          `xml:"name,attr"`
+	Tests     int             `xml:"tests,attr"`
+	Failures  int             `xml:"failures,attr"`
+	Errors    int             `xml:"errors,attr"`
+	Skipped   int             `xml:"skipped,attr"`
+	Time      string          `xml:"time,attr"`
+	Timestamp string          `xml:"timestamp,attr"`
+	Hostname  string          `xml:"hostname,attr"`
+	File      string          `xml:"file,attr,omitempty"`
+	Cases     []junitTestCase `xml:"testcase"`
 }
 
 type junitTestCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
 	Skipped   *junitProblem `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitProblem struct {
@@ -168,10 +205,31 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
+// junitTime is the timestamp form of the JUnit schema (ISO 8601, local
+// time without zone).
+const junitTime = "2006-01-02T15:04:05"
+
+// attachment returns the first attachment of that name of a scenario's
+// steps.
+func (j *junitWriter) attachment(pickleID, name string) string {
+	if j.BaseFmt == nil || j.Storage == nil {
+		return ""
+	}
+	for _, r := range j.Storage.MustGetPickleStepResultsByPickleID(pickleID) {
+		for _, a := range r.Attachments {
+			if a.Name == name {
+				return string(a.Data)
+			}
+		}
+	}
+	return ""
+}
+
 func (j *junitWriter) Summary() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	root := junitSuites{Name: j.suite, Time: seconds(time.Since(j.started))}
+	host, _ := os.Hostname()
+	root := junitSuites{Name: j.suite, Time: seconds(time.Since(j.started)), Timestamp: j.started.Format(junitTime)}
 	byURI := map[string]*junitSuite{}
 	var uris []string
 	names := map[string]int{}
@@ -183,15 +241,16 @@ func (j *junitWriter) Summary() {
 			if name == "" {
 				name = c.uri
 			}
-			s = &junitSuite{Name: name}
+			s = &junitSuite{Name: name, Timestamp: c.start.Format(junitTime), Hostname: host, File: j.fileOf(c.uri)}
 			byURI[c.uri] = s
 			uris = append(uris, c.uri)
 		}
-		tc := junitTestCase{Name: c.name, Classname: s.Name, Time: seconds(c.end.Sub(c.start))}
+		tc := junitTestCase{Name: c.name, Classname: s.Name, File: s.File, Time: seconds(c.end.Sub(c.start))}
 		if n := names[c.uri+"\x00"+c.name]; n > 0 {
 			tc.Name = fmt.Sprintf("%s #%d", c.name, n+1)
 		}
 		names[c.uri+"\x00"+c.name]++
+		tc.SystemOut = j.attachment(id, steps.TranscriptAttachment)
 		p := &junitProblem{Message: steps.Redact(c.message), Type: c.errType, Text: steps.Redact(c.text)}
 		switch c.status {
 		case "failed":
@@ -201,7 +260,13 @@ func (j *junitWriter) Summary() {
 			tc.Error = p
 			s.Errors++
 		case "skipped":
-			tc.Skipped = &junitProblem{Message: steps.Redact(c.message)}
+			msg := c.message
+			if j.skipReason != nil && c.errType != "interrupted" {
+				if reason := j.skipReason(id); reason != "" {
+					msg = "skipped: " + reason
+				}
+			}
+			tc.Skipped = &junitProblem{Message: steps.Redact(msg)}
 			s.Skipped++
 		}
 		s.Tests++
@@ -229,6 +294,13 @@ func (j *junitWriter) Summary() {
 		fmt.Fprintln(j.out, "<!-- xfer-conform: writing JUnit XML failed:", err, "-->")
 	}
 	_, _ = io.WriteString(j.out, "\n")
+}
+
+func (j *junitWriter) fileOf(uri string) string {
+	if j.file == nil {
+		return uri
+	}
+	return filepath.ToSlash(j.file(uri))
 }
 
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }

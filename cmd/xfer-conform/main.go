@@ -4,35 +4,36 @@
 // or NetSapiens tenant (docs/targets.md).
 //
 //	xfer-conform                        # every feature, embedded simulator
-//	xfer-conform --vendor netsapiens --format pretty,junit:out/junit.xml
-//	xfer-conform --target http://127.0.0.1:8080 --tags '~@simulator'
+//	xfer-conform --vendor netsapiens --format progress --out results
+//	xfer-conform --target http://127.0.0.1:8080 --tags 'not @simulator'
 //	xfer-conform --target ringcentral --config tenant.yaml
 //	xfer-conform --list
+//	xfer-conform features/ringcentral/warm-transfer.feature:17
 //
 // Exit codes: 0 all passed; 1 a conformance failure; 2 usage or
 // configuration error; 3 an internal or harness error (nothing failed
 // conformance, but the harness could not do its part: the simulator did not
 // start, the integration command could not run); 4 target unreachable or
-// credentials refused; 5 no scenario selected.
+// credentials refused; 5 no scenario selected; 130 interrupted (SIGINT or
+// SIGTERM: no new scenario starts, the running ones finish; a second
+// signal aborts them).
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/cucumber/godog"
 
+	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
 )
@@ -48,39 +49,35 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit((&Main{Stdout: os.Stdout, Stderr: os.Stderr}).Run(ctx, os.Args[1:]))
+	sigs := make(chan os.Signal, 3)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Signals: sigs, hardExit: func() { os.Exit(ExitInterrupted) }}
+	os.Exit(m.Run(context.Background(), os.Args[1:]))
 }
 
 // Main is the xfer-conform program; tests run it in-process.
 type Main struct {
 	Stdout, Stderr io.Writer
 	// Phones does what only a person at a phone can on a tenant target;
-	// nil prompts on Stderr. Getenv reads XFER_* variables; nil: os.Getenv.
+	// nil prompts on Stderr. Getenv reads XFER_* variables and NO_COLOR;
+	// nil: os.Getenv.
 	Phones steps.Phones
 	Getenv func(string) string
+	// Signals delivers SIGINT and SIGTERM: the first stops the run, the
+	// second aborts it. Tests send on it.
+	Signals <-chan os.Signal
+
+	hardExit func() // a third signal
+	// onScenarioStart, when set, sees each scenario once its target is up
+	// and the run's interrupt state (tests send signals from here).
+	onScenarioStart func(name string, in *interrupt)
 }
 
-type options struct {
-	target       string
-	config       string
-	controlToken string
-	featuresDir  string
-	tags         string
-	vendor       string
-	list         bool
-	format       string
-	out          string
-	concurrency  int
-	timeout      time.Duration
-	seed         int64
-	repeat       int
-	noColors     bool
-
-	integration        string
-	integrationURL     string
-	integrationTimeout time.Duration
+func (m *Main) getenv(k string) string {
+	if m.Getenv != nil {
+		return m.Getenv(k)
+	}
+	return os.Getenv(k)
 }
 
 // Run parses args, runs the selected scenarios and returns the exit code.
@@ -91,66 +88,75 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			code = ExitInternal
 		}
 	}()
-	o, err := m.parse(args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPass
-		}
-		fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
-		return ExitUsage
+	o, code, done := m.parse(args)
+	if done {
+		return code
 	}
-	fsys := fs.FS(features.FS)
+	base := fs.FS(features.FS)
 	if o.featuresDir != "" {
 		if err := dirExists(o.featuresDir); err != nil {
 			fmt.Fprintf(m.Stderr, "xfer-conform: --features: %v\n", err)
 			return ExitUsage
 		}
-		fsys = overlayFS{top: os.DirFS(o.featuresDir), base: features.FS}
+		base = overlayFS{top: os.DirFS(o.featuresDir), base: features.FS}
+		if o.featuresOnly {
+			base = os.DirFS(o.featuresDir)
+		}
 	}
-	filter := o.tags
-	if o.integration != "" || o.integrationURL != "" {
-		filter = joinFilter(filter, "@integration")
-	}
-	if o.vendor != "" {
-		filter = joinFilter(filter, "@"+o.vendor)
-	}
-	if isTenant(o.target) {
-		filter = joinFilter(filter, "@"+o.target)
-	}
-	selected, err := collectScenarios(fsys, filter)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "xfer-conform: reading features: %v\n", err)
-		return ExitUsage
+	sel, code := m.selection(base, o)
+	if code != ExitPass {
+		return code
 	}
 	if o.list {
-		for _, s := range selected {
+		for _, s := range sel.list {
 			fmt.Fprintf(m.Stdout, "%s:%d\t%s\t%s\n", s.File, s.Line, s.Name, strings.Join(s.Tags, " "))
 		}
-		fmt.Fprintf(m.Stdout, "%d scenarios\n", len(selected))
-		if len(selected) == 0 {
+		fmt.Fprintf(m.Stdout, "%d scenarios\n", len(sel.list))
+		if len(sel.list) == 0 {
 			return ExitNoScenario
 		}
 		return ExitPass
 	}
-	if len(selected) == 0 {
-		fmt.Fprintf(m.Stderr, "xfer-conform: no scenario matches tags %q\n", filter)
+	if len(sel.list) == 0 {
 		return ExitNoScenario
 	}
 	newTarget, tenant, code := m.selectTarget(ctx, o)
 	if code != ExitPass {
 		return code
 	}
-	format, err := resolveFormats(o.format, o.out)
+	in, runCtx, stopWatching := watch(ctx, m.Signals, m.Stderr, m.hardExit)
+	defer stopWatching()
+	reports := newRunFormats(featurePath(o.featuresDir, o.featuresOnly), in.isAborted)
+	format, err := reports.godogFormat(o.format, o.out)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
 		return ExitUsage
 	}
+	if o.out != "" {
+		if err := prepareOut(o.out, o.overwrite); err != nil {
+			fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
+			return ExitUsage
+		}
+	}
 	cfg := steps.Config{NewTarget: newTarget, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout}
 	cfg = m.withPeople(cfg, tenant)
+	cfg.Admit = func(*godog.Scenario) error { return in.admit() }
+	cfg.Aborted = in.isAborted
+	cfg.OnSkip = reports.skipped
+	if m.onScenarioStart != nil {
+		cfg.OnScenarioStart = func(s *godog.Scenario, _ *steps.World) { m.onScenarioStart(s.Name, in) }
+	}
 	var bundle *steps.Bundle
 	if o.out != "" {
 		bundle = steps.NewBundle(o.out)
-		cfg.OnScenarioStart, cfg.OnScenarioEnd = bundle.Start, bundle.End
+		onStart := cfg.OnScenarioStart
+		cfg.OnScenarioStart = func(s *godog.Scenario, w *steps.World) {
+			bundle.Start(s, w)
+			if onStart != nil {
+				onStart(s, w)
+			}
+		}
+		cfg.OnScenarioEnd = bundle.End
 		defer func() {
 			if err := bundle.Close(); err != nil {
 				fmt.Fprintf(m.Stderr, "xfer-conform: writing the results bundle: %v\n", err)
@@ -164,7 +170,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	harnessErrs, conformanceErrs := 0, 0
 	onEnd := cfg.OnScenarioEnd
 	cfg.OnScenarioEnd = func(name string, w *steps.World, err error) {
-		if err != nil && !errors.Is(err, godog.ErrSkip) {
+		if err != nil && !errors.Is(err, godog.ErrSkip) && !errors.Is(err, steps.ErrInterrupted) {
 			tallyMu.Lock()
 			if errors.Is(err, steps.ErrHarness) {
 				harnessErrs++
@@ -177,8 +183,9 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			onEnd(name, w, err)
 		}
 	}
+	noColor := o.noColor || !cli.Colour(m.Stdout, m.getenv)
 	worst := ExitPass
-	for i := 0; i < o.repeat; i++ {
+	for i := 0; i < o.repeat && !in.isStopped(); i++ {
 		seed := o.seed
 		if o.repeat > 1 && seed != 0 {
 			seed += int64(i)
@@ -187,9 +194,9 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			Name:                "xfer-conform",
 			ScenarioInitializer: steps.Initializer(cfg),
 			Options: &godog.Options{
-				Format: format, FS: fsys, Paths: []string{"."}, Tags: filter, Strict: true,
-				Concurrency: o.concurrency, Randomize: seed, NoColors: o.noColors,
-				Output: m.Stdout, DefaultContext: ctx,
+				Format: format, FS: sel.FS(base), Paths: []string{"."}, Strict: true,
+				Concurrency: o.concurrency, Randomize: seed, NoColors: noColor,
+				Output: m.Stdout, DefaultContext: runCtx,
 			},
 		}
 		switch suite.Run() {
@@ -200,7 +207,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 				if worst == ExitPass {
 					worst = ExitInternal
 				}
-			} else {
+			} else if conformanceErrs > 0 || !in.isStopped() {
 				worst = ExitFailed
 			}
 			tallyMu.Unlock()
@@ -209,58 +216,58 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			return ExitUsage
 		}
 	}
+	if in.isStopped() {
+		total, per := reports.tally.counts()
+		fmt.Fprintf(m.Stderr, "xfer-conform: interrupted: %d of %d scenarios finished, %d cut short, the rest not started; reports mark them\n",
+			per[outcomePassed]+per[outcomeFailed]+per[outcomeUndefined]+per[outcomePending], total, per[outcomeInterrupted])
+		return ExitInterrupted
+	}
 	return worst
 }
 
-func (m *Main) parse(args []string) (options, error) {
-	var o options
-	fs := flag.NewFlagSet("xfer-conform", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	fs.StringVar(&o.target, "target", envOr("XFER_TARGET", "embedded"), `"embedded" (a pbxsim in-process), the URL of a running pbxsim, or a real tenant: "ringcentral" or "netsapiens" (env XFER_TARGET; docs/targets.md)`)
-	fs.StringVar(&o.config, "config", os.Getenv("XFER_CONFIG"), "YAML file describing the real tenant of --target ringcentral/netsapiens; XFER_* variables override it (env XFER_CONFIG)")
-	fs.StringVar(&o.controlToken, "control-token", os.Getenv("PBXSIM_CONTROL_TOKEN"), "bearer token of the pbxsim control API (env PBXSIM_CONTROL_TOKEN)")
-	fs.StringVar(&o.featuresDir, "features", "", "a directory of .feature files that adds to or replaces the embedded ones")
-	fs.StringVar(&o.tags, "tags", "", `godog tag filter, e.g. "@ringcentral && ~@simulator"`)
-	fs.StringVar(&o.vendor, "vendor", "", "run only this vendor's features: ringcentral or netsapiens")
-	fs.BoolVar(&o.list, "list", false, "list the selected scenarios with their tags and exit")
-	fs.StringVar(&o.format, "format", "", `comma-separated formats, each optionally ":FILE": pretty, progress, junit, cucumber (default pretty; with --out also junit and cucumber files)`)
-	fs.StringVar(&o.out, "out", "", "write reports into this directory")
-	fs.IntVar(&o.concurrency, "concurrency", 1, "scenarios run at once")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "deadline of each wait inside a step")
-	fs.Int64Var(&o.seed, "seed", 0, "run scenarios in a random order from this seed (0: file order)")
-	fs.IntVar(&o.repeat, "repeat", 1, "run the selection this many times (flake hunting; with --seed, seed+i each time)")
-	fs.BoolVar(&o.noColors, "no-colors", false, "plain output")
-	fs.StringVar(&o.integration, "integration", "", `run the @integration features against your integration: a command run by sh -c with the PBX URL, credentials and facts in its environment (docs/integrations.md)`)
-	fs.StringVar(&o.integrationURL, "integration-url", "", "like --integration, but POST the hand-over as JSON to this URL of your integration")
-	fs.DurationVar(&o.integrationTimeout, "integration-timeout", time.Minute, "deadline of the integration in each scenario")
-	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "usage: xfer-conform [flags]\n\nRuns the transfer conformance specs against a PBX.\n\nExit codes: 0 passed, 1 conformance failure, 2 usage error, 3 internal error,\n4 target unreachable or credentials refused, 5 no scenario selected.\n\n")
-		fs.PrintDefaults()
+// selection parses --tags and the FILE[:LINE] arguments and picks the
+// scenarios to run; a code other than ExitPass ends the run.
+func (m *Main) selection(base fs.FS, o options) (*selection, int) {
+	tags, err := parseTags(o.tags)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
+		return nil, ExitUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		return o, err
+	if o.integration != "" || o.integrationURL != "" {
+		tags = tags.and("@integration")
 	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if o.vendor != "" {
+		tags = tags.and("@" + o.vendor)
 	}
-	switch o.vendor {
-	case "", "ringcentral", "netsapiens":
-	default:
-		return o, fmt.Errorf("--vendor must be ringcentral or netsapiens, not %q", o.vendor)
+	if isTenant(o.target) {
+		tags = tags.and("@" + o.target)
 	}
-	if o.integration != "" && o.integrationURL != "" {
-		return o, fmt.Errorf("give --integration or --integration-url, not both")
+	var locs []location
+	for _, a := range o.locations {
+		l, err := parseLocation(base, a, o.featuresDir)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
+			return nil, ExitUsage
+		}
+		locs = append(locs, l)
 	}
-	if u := o.integrationURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-		return o, fmt.Errorf("--integration-url must be an http:// or https:// URL, not %q", u)
+	files, err := readFeatures(base)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "xfer-conform: reading features: %v\n", err)
+		return nil, ExitUsage
 	}
-	if o.integrationTimeout <= 0 {
-		return o, fmt.Errorf("--integration-timeout must be positive")
+	sel := selectScenarios(files, tags, locs)
+	if len(sel.list) == 0 && !o.list {
+		why := "no scenario matches"
+		if tags.String() != "" {
+			why += fmt.Sprintf(" tags %q", tags.String())
+		}
+		if len(o.locations) > 0 {
+			why += " at " + strings.Join(o.locations, ", ")
+		}
+		fmt.Fprintf(m.Stderr, "xfer-conform: %s (--list shows what is there)\n", why)
 	}
-	if o.concurrency < 1 || o.repeat < 1 || o.timeout <= 0 {
-		return o, fmt.Errorf("--concurrency and --repeat must be at least 1 and --timeout positive")
-	}
-	return o, nil
+	return sel, ExitPass
 }
 
 // integrationUnderTest is the user's integration, or nil for the
@@ -273,67 +280,4 @@ func (o options) integrationUnderTest() steps.Integration {
 		return steps.HTTPIntegration{URL: o.integrationURL}
 	}
 	return nil
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
-}
-
-func joinFilter(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + " && " + b
-}
-
-// resolveFormats turns --format and --out into godog's format string.
-func resolveFormats(format, out string) (string, error) {
-	known := map[string]string{"pretty": "", "progress": "", "junit": "junit.xml", "cucumber": "cucumber.json"}
-	if format == "" {
-		format = "pretty"
-		if out != "" {
-			format = "pretty,junit,cucumber"
-		}
-	}
-	if out != "" {
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			return "", fmt.Errorf("--out: %v", err)
-		}
-	}
-	var parts []string
-	toStdout := 0
-	for _, f := range strings.Split(format, ",") {
-		name, file, hasFile := strings.Cut(strings.TrimSpace(f), ":")
-		def, ok := known[name]
-		if !ok {
-			return "", fmt.Errorf("unknown format %q (want pretty, progress, junit or cucumber)", name)
-		}
-		if !hasFile && out != "" && def != "" {
-			file, hasFile = filepath.Join(out, def), true
-		}
-		if hasFile {
-			if dir := filepath.Dir(file); dir != "." {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return "", err
-				}
-			}
-			if name == "junit" {
-				name = junitFormat
-			}
-			parts = append(parts, name+":"+file)
-			continue
-		}
-		toStdout++
-		if name == "junit" {
-			name = junitFormat
-		}
-		parts = append(parts, name)
-	}
-	if toStdout > 1 {
-		return "", fmt.Errorf("only one format may write to the terminal; give the others a file, e.g. junit:report.xml")
-	}
-	return strings.Join(parts, ","), nil
 }

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
+)
+
+type options struct {
+	target       string
+	config       string
+	controlToken string
+	featuresDir  string
+	featuresOnly bool
+	tags         string
+	vendor       string
+	list         bool
+	format       string
+	out          string
+	overwrite    bool
+	concurrency  int
+	timeout      time.Duration
+	seed         int64
+	repeat       int
+	noColor      bool
+	locations    []string
+
+	integration        string
+	integrationURL     string
+	integrationTimeout time.Duration
+}
+
+const usageText = `usage: xfer-conform [flags] [FILE[:LINE]...]
+
+Runs the transfer conformance specs against a PBX: by default every
+embedded feature against a pbxsim started in-process. FILE[:LINE] runs
+the features under FILE (a path as --list prints it), or the one
+scenario or example row at LINE.
+
+Exit codes: 0 passed, 1 conformance failure, 2 usage error, 3 internal or
+harness error, 4 target unreachable or credentials refused, 5 no scenario
+selected, 130 interrupted (SIGINT or SIGTERM).`
+
+func (m *Main) parse(args []string) (options, int, bool) {
+	var o options
+	fs := cli.NewFlags("xfer-conform", usageText)
+	fs.StringVar(&o.target, "target", envOr("XFER_TARGET", "embedded"), `"embedded" (a pbxsim in-process), the URL of a running pbxsim, or a real tenant: "ringcentral" or "netsapiens" (env XFER_TARGET; docs/targets.md)`)
+	fs.StringVar(&o.config, "config", os.Getenv("XFER_CONFIG"), "YAML file describing the real tenant of --target ringcentral/netsapiens; XFER_* variables override it (env XFER_CONFIG; sample: docs/tenant.sample.yaml)")
+	fs.StringVar(&o.controlToken, "control-token", os.Getenv("PBXSIM_CONTROL_TOKEN"), "bearer token of the pbxsim control API (env PBXSIM_CONTROL_TOKEN)")
+	fs.StringVar(&o.featuresDir, "features", "", "a directory of .feature files added to the embedded ones (a file at the same path replaces the embedded one)")
+	fs.BoolVar(&o.featuresOnly, "features-only", false, "with --features: run only that directory's features, none of the embedded ones")
+	fs.StringVarP(&o.tags, "tags", "t", "", `Cucumber tag expression, e.g. "@ringcentral and not @simulator" (the older "@ringcentral && ~@simulator" form still works)`)
+	fs.StringVar(&o.vendor, "vendor", "", "run only this vendor's features: ringcentral or netsapiens")
+	fs.BoolVarP(&o.list, "list", "l", false, "list the scenarios the run would run, with their FILE:LINE and tags, and exit")
+	fs.StringVarP(&o.format, "format", "f", "", `comma-separated formats, each optionally ":FILE": pretty, progress, junit, cucumber (default pretty)`)
+	fs.StringVarP(&o.out, "out", "o", "", "write DIR/junit.xml, DIR/cucumber.json and the results bundle DIR/scenarios/ (whatever --format prints); an earlier run's results there are replaced")
+	fs.BoolVar(&o.overwrite, "overwrite", false, "let --out replace results in a directory that no xfer-conform run marked as its own")
+	fs.IntVarP(&o.concurrency, "concurrency", "c", 1, "scenarios run at once")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "deadline of each wait inside a step")
+	fs.Int64Var(&o.seed, "seed", 0, "run scenarios in a random order from this seed (0: file order)")
+	fs.IntVar(&o.repeat, "repeat", 1, "run the selection this many times (flake hunting; with --seed, seed+i each time)")
+	fs.BoolVar(&o.noColor, "no-color", false, "plain output (also: NO_COLOR set, or output not a terminal)")
+	fs.BoolVar(&o.noColor, "no-colors", false, "")
+	_ = fs.MarkHidden("no-colors")
+	fs.StringVar(&o.integration, "integration", "", `run the @integration features against your integration: a command run by sh -c with the PBX URL, credentials and facts in its environment (docs/integrations.md)`)
+	fs.StringVar(&o.integrationURL, "integration-url", "", "like --integration, but POST the hand-over as JSON to this URL of your integration")
+	fs.DurationVar(&o.integrationTimeout, "integration-timeout", time.Minute, "deadline of the integration in each scenario")
+	if code, done := fs.Parse(args, m.Stdout, m.Stderr); done {
+		return o, code, true
+	}
+	o.locations = fs.Args()
+	if err := o.check(); err != nil {
+		fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
+		return o, ExitUsage, true
+	}
+	return o, ExitPass, false
+}
+
+func (o options) check() error {
+	switch o.vendor {
+	case "", "ringcentral", "netsapiens":
+	default:
+		return fmt.Errorf("--vendor must be ringcentral or netsapiens, not %q", o.vendor)
+	}
+	if o.featuresOnly && o.featuresDir == "" {
+		return fmt.Errorf("--features-only needs --features DIR")
+	}
+	if o.integration != "" && o.integrationURL != "" {
+		return fmt.Errorf("give --integration or --integration-url, not both")
+	}
+	if u := o.integrationURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		return fmt.Errorf("--integration-url must be an http:// or https:// URL, not %q", u)
+	}
+	if o.integrationTimeout <= 0 {
+		return fmt.Errorf("--integration-timeout must be positive")
+	}
+	if o.concurrency < 1 || o.repeat < 1 || o.timeout <= 0 {
+		return fmt.Errorf("--concurrency and --repeat must be at least 1 and --timeout positive")
+	}
+	return nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
