@@ -1,0 +1,53 @@
+package control_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/control"
+)
+
+// Rule: two Authorization headers are refused with 400 in the control
+// API's error shape, with or without a control token: the first one no
+// longer wins. Source: issue 10 item 7.
+func TestTwoAuthorizationHeadersAreRefused(t *testing.T) {
+	for _, token := range []string{"", "t0ken"} {
+		srv, _ := newServer(t, control.Options{Token: token})
+		req, _ := http.NewRequest("GET", srv.URL+"/sim/v1/health", nil)
+		req.Header.Add("Authorization", "Bearer t0ken")
+		req.Header.Add("Authorization", "Bearer other")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct := resp.Header.Get("Content-Type")
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("token %q: two Authorization headers -> %d %s, want 400 JSON", token, resp.StatusCode, ct)
+		}
+	}
+}
+
+// Rule: one GET /sim/v1/journal answer is bounded: 1,000 entries unless a
+// limit is given, at most 10,000, and "more" says when to page on with
+// after. Source: issue 10 item 10 (a 268 MiB journal answer).
+func TestJournalAnswerIsBounded(t *testing.T) {
+	srv, sim := newServer(t, control.Options{})
+	for i := 0; i < 1500; i++ {
+		sim.Journal().Record(simulator.JournalEntry{Dialect: "ringcentral", Method: "GET", Path: "/restapi/v1.0/x"})
+	}
+	st, body := do(t, "GET", srv.URL+"/sim/v1/journal", "")
+	if st != 200 || len(body.Get("entries").Array()) != 1000 || !body.Get("more").Bool() || body.Get("last").Uint() != 1000 {
+		t.Fatalf("default page: %d, %d entries, more %v, last %v", st, len(body.Get("entries").Array()), body.Get("more"), body.Get("last"))
+	}
+	st, body = do(t, "GET", srv.URL+"/sim/v1/journal?after=1000", "")
+	if st != 200 || len(body.Get("entries").Array()) != 500 || body.Get("more").Bool() {
+		t.Fatalf("second page: %d, %d entries, more %v", st, len(body.Get("entries").Array()), body.Get("more"))
+	}
+	st, body = do(t, "GET", srv.URL+"/sim/v1/journal?limit=10001", "")
+	if st != 400 || body.Get("error.code").String() != "invalid" {
+		t.Fatalf("limit above the maximum: %d %s", st, body.Raw)
+	}
+}
