@@ -78,3 +78,37 @@ func TestJournalBoundedAndFiltered(t *testing.T) {
 		t.Fatalf("filtered = %+v", got)
 	}
 }
+
+// Rule: response bodies are redacted at any depth, by key in any case;
+// numbers and booleans under a secret-looking key ("code": 202, "refresh":
+// true) are not secrets; a body that is not whole JSON is redacted as
+// text. Source: issue 10 item 4.
+func TestResponsesAreRedacted(t *testing.T) {
+	j := simulator.NewJournal(10)
+	clk := simulator.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	answers := []string{
+		`{"code":202,"message":"Accepted"}`,
+		`{"outer":{"Access_Token":"s3cret-a"},"list":[{"refresh":"s3cret-b"}],"refresh":true}`,
+		`{"token":"s3cret-c","truncated":"` + strings.Repeat("x", 10) + `…(truncated`,
+	}
+	i := 0
+	h := journalhttp.Middleware(j, "netsapiens", clk)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(answers[i]))
+	}))
+	for i = range answers {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/x", strings.NewReader("token=s3cret-d&user=1000")))
+	}
+	es := j.Entries(simulator.JournalFilter{})
+	if es[0].Response != answers[0] {
+		t.Errorf("a body without secrets changed: %q", es[0].Response)
+	}
+	for _, e := range es {
+		if strings.Contains(e.Response+e.Body, "s3cret") {
+			t.Errorf("secret kept: response %q body %q", e.Response, e.Body)
+		}
+	}
+	if !strings.Contains(es[1].Response, `"refresh":true`) || !strings.Contains(es[2].Body, "user=1000") {
+		t.Errorf("what is not secret was lost: %q %q", es[1].Response, es[2].Body)
+	}
+}
