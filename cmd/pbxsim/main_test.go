@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 type syncBuffer struct {
@@ -157,5 +158,22 @@ func TestPbxsimUsageErrors(t *testing.T) {
 		if code := (&Main{Stdout: &out, Stderr: &errOut}).Run(context.Background(), args); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, exitUsage, errOut.String())
 		}
+	}
+}
+
+// Rule: a scenario whose fault rule has a pathRegex that fails once
+// anchored is refused with FILE:LINE and exit 2, not a panic.
+// Source: issue 10 item 12.
+func TestPbxsimRefusesBadPathRegexWithLine(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "faults.yaml")
+	text := string(scenario.DefaultYAML()) + "\nfaults:\n  - match: {pathRegex: '/restapi/\\Q.'}\n    action: {status: 503}\n"
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut syncBuffer
+	code := (&Main{Stdout: &out, Stderr: &errOut}).Run(context.Background(), []string{"--addr", "127.0.0.1:0", "--scenario", p})
+	if code != exitUsage || !regexp.MustCompile(regexp.QuoteMeta(p)+`:\d+: .*match\.pathRegex`).MatchString(errOut.String()) {
+		t.Fatalf("exit %d, stderr %q; want %d and %s:LINE naming match.pathRegex", code, errOut.String(), exitUsage, p)
 	}
 }

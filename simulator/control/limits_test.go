@@ -7,6 +7,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/control"
+	"github.com/xfer-conform/xfer-conform/simulator/faults"
 )
 
 // Rule: two Authorization headers are refused with 400 in the control
@@ -49,5 +50,19 @@ func TestJournalAnswerIsBounded(t *testing.T) {
 	st, body = do(t, "GET", srv.URL+"/sim/v1/journal?limit=10001", "")
 	if st != 400 || body.Get("error.code").String() != "invalid" {
 		t.Fatalf("limit above the maximum: %d %s", st, body.Raw)
+	}
+}
+
+// Rule: a fault rule whose pathRegex fails once anchored gets a 400 that
+// names the field, not a dropped connection. Source: issue 10 item 12.
+func TestBadPathRegexIsA400(t *testing.T) {
+	eng := faults.New(faults.Options{})
+	srv, _ := newServer(t, control.Options{Faults: eng})
+	st, body := do(t, "POST", srv.URL+"/sim/v1/faults", `{"match":{"pathRegex":"/restapi/\\Q."},"action":{"status":503}}`)
+	if st != 400 || !strings.Contains(body.Get("error.message").String(), "match.pathRegex") {
+		t.Fatalf("bad pathRegex: %d %s", st, body.Raw)
+	}
+	if n := len(eng.Rules()); n != 0 {
+		t.Fatalf("a refused rule was added: %d rules", n)
 	}
 }
