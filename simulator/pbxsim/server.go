@@ -17,7 +17,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/gorilla/mux"
 
@@ -44,6 +43,11 @@ type Config struct {
 	// ConnState, when set, observes the HTTP server's connections (tests
 	// wait on it instead of sleeping).
 	ConnState func(net.Conn, http.ConnState)
+	// Limits bound the HTTP server (timeouts, header size, connections);
+	// zero fields take the defaults (limits.go, docs/limits.md).
+	Limits Limits
+	// Journal bounds the request journal; zero fields take the defaults.
+	Journal simulator.JournalLimits
 }
 
 // Server is a running (or ready to run) pbxsim.
@@ -54,6 +58,7 @@ type Server struct {
 	Faults    *faults.Engine
 	manual    *simulator.ManualClock
 	connState func(net.Conn, http.ConnState)
+	limits    Limits
 
 	handler  http.Handler
 	dialects []dialect
@@ -91,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	sim := simulator.New(simulator.Options{
 		Clock: clk, Seed: sc.Seed, RingTimeout: sc.RingTimeout.D(), Retention: sc.Retention.D(),
+		JournalSize: cfg.Journal.Entries, JournalBytes: cfg.Journal.Bytes, JournalFieldBytes: cfg.Journal.FieldBytes,
 	})
 	eng := faults.New(faults.Options{Seed: sc.Seed, Clock: clk, Journal: sim.Journal()})
 	for i, rule := range sc.Faults {
@@ -98,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("scenario %s: faults[%d]: %w", sc.Name, i, err)
 		}
 	}
-	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual, connState: cfg.ConnState}
+	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual, connState: cfg.ConnState, limits: cfg.Limits.withDefaults()}
 	ds, routes, err := newDialects(sim, sc, eng)
 	if err != nil {
 		return nil, err
@@ -118,7 +124,9 @@ func New(cfg Config) (*Server, error) {
 		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng}).Mount(r)
 	}
 	r.NotFoundHandler = http.HandlerFunc(notFound)
-	s.handler = eng.Middleware(routes)(r)
+	// The body deadline starts after injected latency, so a latency fault
+	// does not eat the client's time to send its body.
+	s.handler = recoverPanics(routes, sim)(eng.Middleware(routes)(bodyDeadline(s.limits.BodyTimeout)(r)))
 	return s, nil
 }
 
@@ -166,9 +174,14 @@ func (s *Server) Start(addr string) error {
 	if err != nil {
 		return err
 	}
+	ln = newLimitListener(ln, s.limits.MaxConns)
 	s.mu.Lock()
 	s.listener = ln
-	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: s.connState}
+	s.http = &http.Server{
+		Handler: s.handler, ConnState: s.connState,
+		ReadHeaderTimeout: s.limits.ReadHeaderTimeout, IdleTimeout: s.limits.IdleTimeout,
+		MaxHeaderBytes: s.limits.MaxHeaderBytes,
+	}
 	s.http.RegisterOnShutdown(s.goingAway)
 	s.done = make(chan struct{})
 	srv, done := s.http, s.done
