@@ -48,6 +48,8 @@ type Config struct {
 	Limits Limits
 	// Journal bounds the request journal; zero fields take the defaults.
 	Journal simulator.JournalLimits
+	// EventLogBytes bounds the core event log; 0 takes the default.
+	EventLogBytes int64
 }
 
 // Server is a running (or ready to run) pbxsim.
@@ -97,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 	sim := simulator.New(simulator.Options{
 		Clock: clk, Seed: sc.Seed, RingTimeout: sc.RingTimeout.D(), Retention: sc.Retention.D(),
 		JournalSize: cfg.Journal.Entries, JournalBytes: cfg.Journal.Bytes, JournalFieldBytes: cfg.Journal.FieldBytes,
+		EventLogBytes: cfg.EventLogBytes,
 	})
 	eng := faults.New(faults.Options{Seed: sc.Seed, Clock: clk, Journal: sim.Journal()})
 	for i, rule := range sc.Faults {
