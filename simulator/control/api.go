@@ -31,6 +31,9 @@ const (
 	journalDefaultLimit = 1000
 	journalMaxLimit     = 10000
 	journalPageBytes    = 8 << 20
+	// eventsMaxLimit is the default and the maximum of one events page:
+	// the whole default event log fits in one.
+	eventsMaxLimit = 10000
 )
 
 // Options configure the control API.
@@ -329,15 +332,28 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", "after: "+err.Error())
 		return
 	}
+	limit, err := uintParam(r.URL.Query().Get("limit"))
+	if err != nil || limit > eventsMaxLimit {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("limit must be a number of events up to %d; page on with after=<seq of the last event>", eventsMaxLimit))
+		return
+	}
+	if limit == 0 {
+		limit = eventsMaxLimit
+	}
 	callID := r.URL.Query().Get("call")
 	out := []EventView{}
+	more := false
 	for _, e := range a.sim.Events(after) {
 		if callID != "" && e.Call.ID != callID {
 			continue
 		}
+		if uint64(len(out)) == limit {
+			more = true
+			break
+		}
 		out = append(out, viewEvent(e))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": a.sim.LastEventSeq()})
+	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": a.sim.LastEventSeq(), "more": more})
 }
 
 func (a *API) reset(w http.ResponseWriter, r *http.Request) {

@@ -66,3 +66,21 @@ func TestBadPathRegexIsA400(t *testing.T) {
 		t.Fatalf("a refused rule was added: %d rules", n)
 	}
 }
+
+// Rule: an events page is bounded by limit (at most 10,000) and says when
+// more events follow. Source: issue 10 item 10.
+func TestEventsAnswerIsBounded(t *testing.T) {
+	srv, _ := newServer(t, control.Options{})
+	for i := 0; i < 3; i++ {
+		if st, body := do(t, "POST", srv.URL+"/sim/v1/calls", `{"from":"+15555555555","to":"1000@TEST"}`); st != 201 {
+			t.Fatalf("create call: %d %s", st, body.Raw)
+		}
+	}
+	st, body := do(t, "GET", srv.URL+"/sim/v1/events?limit=2", "")
+	if st != 200 || len(body.Get("events").Array()) != 2 || !body.Get("more").Bool() {
+		t.Fatalf("limit 2: %d %s", st, body.Raw)
+	}
+	if st, body = do(t, "GET", srv.URL+"/sim/v1/events?limit=10001", ""); st != 400 {
+		t.Fatalf("limit above the maximum: %d %s", st, body.Raw)
+	}
+}

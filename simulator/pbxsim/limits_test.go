@@ -8,11 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/tidwall/gjson"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
@@ -187,4 +189,67 @@ func TestPanicIsAnsweredInTheVendorShapeAndJournaled(t *testing.T) {
 			t.Errorf("GET %s: journal %+v, want the panic", path, es)
 		}
 	}
+}
+
+// Rule: the server's timeouts do not apply to a WebSocket after its
+// upgrade: a socket outlives the idle, header and body timeouts and
+// still answers a ping. Source: issue 10 item 11 (timeouts must not cut
+// long-lived notification sockets).
+func TestWebSocketOutlivesServerTimeouts(t *testing.T) {
+	short := 50 * time.Millisecond
+	srv := startWith(t, Config{Limits: Limits{ReadHeaderTimeout: short, BodyTimeout: short, IdleTimeout: short}})
+	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {"jwt-102"}}
+	req, _ := http.NewRequest("POST", srv.URL()+"/restapi/oauth/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("pbxsim-client", "pbxsim-secret")
+	tok := gjson.Get(readAll(t, req), "access_token").String()
+	req, _ = http.NewRequest("POST", srv.URL()+"/restapi/oauth/wstoken", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	ws := gjson.Parse(readAll(t, req))
+	conn, _, err := websocket.DefaultDialer.Dial(ws.Get("uri").String()+"?access_token="+url.QueryEscape(ws.Get("ws_access_token").String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, _, err := conn.ReadMessage(); err != nil { // ConnectionDetails
+		t.Fatal(err)
+	}
+	// An idle HTTP connection opened after the socket is closed by the
+	// idle timeout: by then every server timeout has passed for the socket.
+	c := dial(t, srv)
+	br := bufio.NewReader(c)
+	getOnce(t, c, br)
+	awaitClosed(t, c, br, "idle keep-alive connection")
+
+	pong := make(chan struct{})
+	conn.SetPongHandler(func(string) error { close(pong); return nil })
+	go func() {
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	if err := conn.WriteControl(websocket.PingMessage, []byte("still there?"), time.Now().Add(guard)); err != nil {
+		t.Fatalf("the socket was closed by a server timeout: %v", err)
+	}
+	select {
+	case <-pong:
+	case <-time.After(guard):
+		t.Fatal("no pong: the socket was cut by a server timeout")
+	}
+}
+
+func readAll(t *testing.T, req *http.Request) string {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s %s: %d %s", req.Method, req.URL.Path, resp.StatusCode, b)
+	}
+	return string(b)
 }
