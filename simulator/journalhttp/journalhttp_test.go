@@ -112,3 +112,25 @@ func TestResponsesAreRedacted(t *testing.T) {
 		t.Errorf("what is not secret was lost: %q %q", es[1].Response, es[2].Body)
 	}
 }
+
+// Rule: "code" is a secret in a query or form (an OAuth authorization
+// code) but a status in JSON: RingCentral's {"status":{"code":"Answered"}}
+// stays readable in the journal. Source: issue 10 item 4.
+func TestCodeIsASecretOnlyInForms(t *testing.T) {
+	j := simulator.NewJournal(10)
+	clk := simulator.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	answer := `{"status":{"code":"Answered"},"access_token":"s3cret"}`
+	h := journalhttp.Middleware(j, "ringcentral", clk)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(answer))
+	}))
+	req := httptest.NewRequest("POST", "/restapi/oauth/token?code=c0de-q", strings.NewReader("grant_type=authorization_code&code=c0de-f"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	e := j.Entries(simulator.JournalFilter{})[0]
+	if strings.Contains(e.Query+e.Body+e.Response, "c0de") || strings.Contains(e.Response, "s3cret") {
+		t.Errorf("secret kept: query %q body %q response %q", e.Query, e.Body, e.Response)
+	}
+	if !strings.Contains(e.Response, `"code":"Answered"`) {
+		t.Errorf("a status code was redacted: %q", e.Response)
+	}
+}

@@ -20,24 +20,41 @@ const Redacted = "[redacted]"
 var secretFields = []string{
 	"password", "passcode", "client_secret", "assertion", "client_assertion",
 	"access_token", "refresh_token", "id_token", "ws_access_token", "token", "refresh",
-	"code", "apikey", "api_key", "jwt", "secret",
+	"apikey", "api_key", "jwt", "secret",
 }
 
-var secretSet = func() map[string]bool {
+// formSecretFields are secrets in queries and form bodies only: the OAuth
+// authorization code. In JSON, "code" is a status (RingCentral's
+// {"status":{"code":"Answered"}}, NetSapiens' {"code":202}).
+var formSecretFields = []string{"code"}
+
+var (
+	secretSet     = setOf(secretFields)
+	formSecretSet = setOf(append(append([]string(nil), secretFields...), formSecretFields...))
+)
+
+func setOf(fields []string) map[string]bool {
 	m := map[string]bool{}
-	for _, f := range secretFields {
+	for _, f := range fields {
 		m[f] = true
 	}
 	return m
-}()
+}
 
 func isSecret(key string) bool { return secretSet[strings.ToLower(key)] }
 
-// mayHoldSecret is a cheap test run before any parsing: only a body that
-// names a secret field (in any case) is parsed and rewritten.
-func mayHoldSecret(b []byte) bool {
+func isFormSecret(key string) bool { return formSecretSet[strings.ToLower(key)] }
+
+// secretRoots are what a body must contain (in any case) to be parsed
+// for secrets at all: a cheap test that spares most answers the parse.
+var (
+	secretRoots     = []string{"token", "pass", "secret", "assertion", "apikey", "api_key", "jwt", "refresh"}
+	formSecretRoots = append(append([]string(nil), secretRoots...), "code")
+)
+
+func mayHold(b []byte, roots []string) bool {
 	lower := bytes.ToLower(b)
-	for _, root := range []string{"token", "pass", "secret", "assertion", "code", "apikey", "api_key", "jwt", "refresh"} {
+	for _, root := range roots {
 		if bytes.Contains(lower, []byte(root)) {
 			return true
 		}
@@ -46,7 +63,7 @@ func mayHoldSecret(b []byte) bool {
 }
 
 func redactQuery(r *http.Request) string {
-	if r.URL.RawQuery == "" || !mayHoldSecret([]byte(r.URL.RawQuery)) {
+	if r.URL.RawQuery == "" || !mayHold([]byte(r.URL.RawQuery), formSecretRoots) {
 		return r.URL.RawQuery
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
@@ -63,7 +80,7 @@ func redactQuery(r *http.Request) string {
 // case-insensitively as the handlers do (Application/X-WWW-Form-Urlencoded
 // is a form too).
 func redactBody(r *http.Request, body []byte) []byte {
-	if len(body) == 0 || !mayHoldSecret(body) {
+	if len(body) == 0 || !mayHold(body, formSecretRoots) {
 		return body
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -76,7 +93,7 @@ func redactBody(r *http.Request, body []byte) []byte {
 // redactResponse redacts a response body: token answers carry
 // access_token, refresh_token, the NetSapiens JWT and its refresh JWT.
 func redactResponse(body []byte) []byte {
-	if len(body) == 0 || !mayHoldSecret(body) {
+	if len(body) == 0 || !mayHold(body, secretRoots) {
 		return body
 	}
 	return redactJSONOrText(body)
@@ -85,7 +102,7 @@ func redactResponse(body []byte) []byte {
 func redactValues(v url.Values) bool {
 	changed := false
 	for k := range v {
-		if isSecret(k) {
+		if isFormSecret(k) {
 			v[k] = []string{Redacted}
 			changed = true
 		}
@@ -157,7 +174,7 @@ func redactTree(v any) bool {
 
 var (
 	textJSONField = regexp.MustCompile(`(?i)("(?:` + strings.Join(secretFields, "|") + `)"\s*:\s*)"(?:[^"\\]|\\.)*"?`)
-	textFormField = regexp.MustCompile(`(?i)((?:^|[&?\s])(?:` + strings.Join(secretFields, "|") + `)=)[^&\s]*`)
+	textFormField = regexp.MustCompile(`(?i)((?:^|[&?\s])(?:` + strings.Join(append(append([]string(nil), secretFields...), formSecretFields...), "|") + `)=)[^&\s]*`)
 )
 
 func redactText(b []byte) []byte {
