@@ -88,7 +88,7 @@ func TestResponsesAreRedacted(t *testing.T) {
 	clk := simulator.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	answers := []string{
 		`{"code":202,"message":"Accepted"}`,
-		`{"outer":{"Access_Token":"s3cret-a"},"list":[{"refresh":"s3cret-b"}],"refresh":true}`,
+		`{"outer":{"Access_Token":"s3cret-a"},"list":[{"refresh":"s3cret-b"}],"refresh":true,"deliveryMode":{"verificationToken":"s3cret-v"}}`,
 		`{"token":"s3cret-c","truncated":"` + strings.Repeat("x", 10) + `…(truncated`,
 	}
 	i := 0

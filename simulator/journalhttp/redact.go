@@ -15,12 +15,14 @@ const Redacted = "[redacted]"
 
 // secretFields are redacted from recorded queries, request bodies and
 // response bodies, compared case-insensitively: the journal is served over
-// HTTP and ends up in CI reports (issue 10 item 4). "refresh" is the
+// HTTP and ends up in CI reports (issue 10 item 4). Keys are lower case
+// here and compared case-insensitively. "refresh" is the
 // NetSapiens /jwt answer's refresh JWT; "token" its JWT.
 var secretFields = []string{
 	"password", "passcode", "client_secret", "assertion", "client_assertion",
 	"access_token", "refresh_token", "id_token", "ws_access_token", "token", "refresh",
 	"apikey", "api_key", "jwt", "secret",
+	"verificationtoken", // a RingCentral webhook's shared secret (deliveryMode.verificationToken)
 }
 
 // formSecretFields are secrets in queries and form bodies only: the OAuth

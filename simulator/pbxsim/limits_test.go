@@ -253,3 +253,21 @@ func readAll(t *testing.T, req *http.Request) string {
 	}
 	return string(b)
 }
+
+// Rule: a request line and headers beyond MaxHeaderBytes are refused with
+// 431 before any handler runs (or journal keeps them). Source: issue 10
+// item 10 (300 requests with 900 KiB paths kept 277 MiB).
+func TestHugeRequestLineIsRefused(t *testing.T) {
+	srv := startWith(t, Config{})
+	resp, err := http.Get(srv.URL() + "/restapi/" + strings.Repeat("x", 200<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("a 200 KiB path: %d, want 431", resp.StatusCode)
+	}
+	if n := srv.Sim.Journal().Len(); n != 0 {
+		t.Fatalf("the journal kept %d entries for it", n)
+	}
+}
