@@ -1,6 +1,8 @@
 // Package journalhttp records vendor-API requests into the simulator's
 // journal, so the control API (GET /sim/v1/journal) and xfer-conform can
-// judge what a client sent: method, path, body, status and time.
+// judge what a client sent: method, path, body, status and time. Secrets
+// in queries, request bodies and response bodies are redacted before an
+// entry is recorded (redact.go); headers are never recorded.
 //
 //	r.Use(journalhttp.Middleware(sim.Journal(), "netsapiens", sim.Clock()))
 //	// in a handler, once the caller is authenticated:
