@@ -127,3 +127,33 @@ func BenchmarkFanOut1000(b *testing.B) {
 	wg.Wait()
 	b.ReportMetric(float64(dropped), "dropped-subs")
 }
+
+// BenchmarkHoldUnholdAfterEvents shows an event costs the same with an
+// empty event log and with a full one that wraps (100,000 events before):
+// the log is a ring bounded in entries and bytes (issue 16 item 1).
+func BenchmarkHoldUnholdAfterEvents(b *testing.B) {
+	for _, prior := range []int{0, 100000} {
+		b.Run(fmt.Sprintf("prior=%d", prior), func(b *testing.B) {
+			sim, _ := newSim(b)
+			ext, _ := sim.Resolve("+15555555555", "")
+			to, _ := sim.Resolve("1000@TEST", "")
+			c, _ := sim.Originate(simulator.OriginateRequest{From: ext, To: to})
+			leg := c.Legs[1].ID
+			_ = sim.Answer(leg)
+			for i := 0; i < prior/2; i++ {
+				_ = sim.Hold(leg)
+				_ = sim.Unhold(leg)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := sim.Hold(leg); err != nil {
+					b.Fatal(err)
+				}
+				if err := sim.Unhold(leg); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

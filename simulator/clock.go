@@ -27,8 +27,10 @@ type RealClock struct{}
 // Now returns the wall-clock time.
 func (RealClock) Now() time.Time { return time.Now() }
 
-// AfterFunc schedules f with time.AfterFunc.
-func (RealClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+// AfterFunc schedules f with time.AfterFunc. A panic in f is recovered
+// and logged: it runs on its own goroutine, where a panic would end the
+// process.
+func (RealClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, guardTimer(f)) }
 
 // ManualClock only moves when Advance is called, so timers fire at exact,
 // reproducible instants and tests never sleep.
@@ -50,7 +52,8 @@ func (c *ManualClock) Now() time.Time {
 }
 
 // AfterFunc schedules f to run when the clock has advanced by d.
-// A non-positive d fires on the next Advance (even Advance(0)).
+// A non-positive d fires on the next Advance (even Advance(0)). A panic in
+// f is recovered and logged, and Advance goes on with the next timer.
 func (c *ManualClock) AfterFunc(d time.Duration, f func()) Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -58,7 +61,7 @@ func (c *ManualClock) AfterFunc(d time.Duration, f func()) Timer {
 		d = 0
 	}
 	c.nextID++
-	t := &manualTimer{clock: c, when: c.now.Add(d), f: f, id: c.nextID}
+	t := &manualTimer{clock: c, when: c.now.Add(d), f: guardTimer(f), id: c.nextID}
 	heap.Push(&c.timers, t)
 	return t
 }

@@ -21,5 +21,8 @@
 //
 // All state sits behind one mutex; no network I/O happens while it is held,
 // and event fan-out uses bounded per-subscriber queues, so a slow
-// subscriber is dropped rather than slowing the PBX.
+// subscriber is dropped rather than slowing the PBX. The event log and the
+// request Journal are rings bounded in entries and in bytes: appending
+// costs the same however much history they hold (docs/limits.md). Timer
+// callbacks recover from panics, so no timer takes the process down.
 package simulator

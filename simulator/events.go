@@ -38,44 +38,25 @@ func (e *Event) TenantIDs() []string {
 	return out
 }
 
-type eventLog struct {
-	buf  []*Event
-	next int
-	full bool
-	seq  uint64
-}
-
-func newEventLog(size int) eventLog { return eventLog{buf: make([]*Event, size)} }
-
-func (l *eventLog) add(e *Event) {
-	l.buf[l.next] = e
-	l.next = (l.next + 1) % len(l.buf)
-	if l.next == 0 {
-		l.full = true
-	}
-}
-
-// since returns the retained events with Seq > after, oldest first.
-func (l *eventLog) since(after uint64) []*Event {
-	var out []*Event
-	start, n := 0, l.next
-	if l.full {
-		start, n = l.next, len(l.buf)
-	}
-	for i := 0; i < n; i++ {
-		e := l.buf[(start+i)%len(l.buf)]
-		if e != nil && e.Seq > after {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // Events returns the retained events with Seq greater than after.
 func (s *Sim) Events(after uint64) []*Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.events.since(after)
+}
+
+// EventLogLen returns the number of events the log keeps.
+func (s *Sim) EventLogLen() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events.n
+}
+
+// EventLogBytes returns the estimated bytes the kept events account for.
+func (s *Sim) EventLogBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events.bytes
 }
 
 // LastEventSeq returns the Seq of the newest event.

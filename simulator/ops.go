@@ -340,7 +340,7 @@ func (s *Sim) Mute(legID string, muted bool) error {
 func (s *Sim) startRinging(c *call, l *leg) {
 	gen := s.gen
 	id := l.ID
-	l.ringTimer = s.clock.AfterFunc(s.opts.RingTimeout, func() {
+	l.ringTimer = s.afterFunc(s.opts.RingTimeout, "ring-timeout", func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.gen != gen {
@@ -363,7 +363,7 @@ func (s *Sim) startRinging(c *call, l *leg) {
 		return
 	}
 	mode := policy.Mode
-	l.answerTmr = s.clock.AfterFunc(policy.Delay, func() {
+	l.answerTmr = s.afterFunc(policy.Delay, "answer-policy", func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.gen != gen {
@@ -385,7 +385,7 @@ func (s *Sim) startRinging(c *call, l *leg) {
 func (s *Sim) scheduleRetention(c *call) {
 	gen := s.gen
 	id := c.ID
-	s.clock.AfterFunc(s.opts.Retention, func() {
+	s.afterFunc(s.opts.Retention, "retention", func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.gen != gen {

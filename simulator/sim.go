@@ -17,10 +17,20 @@ type Options struct {
 	RingTimeout time.Duration
 	// Retention is how long an ended call stays readable; default 5m.
 	Retention time.Duration
-	// EventLogSize bounds the in-memory event log; default 10000.
+	// EventLogSize caps the events the in-memory event log keeps; default
+	// DefaultEventLogEntries.
 	EventLogSize int
-	// JournalSize bounds the request journal; default 10000.
+	// EventLogBytes bounds the event log's estimated bytes; default
+	// DefaultEventLogBytes.
+	EventLogBytes int64
+	// JournalSize caps the request journal's entries; default
+	// DefaultJournalEntries.
 	JournalSize int
+	// JournalBytes bounds the journal's bytes; default DefaultJournalBytes.
+	JournalBytes int64
+	// JournalFieldBytes bounds each long field of a journal entry; default
+	// DefaultJournalFieldBytes.
+	JournalFieldBytes int
 }
 
 // Namer gives new calls and legs their vendor identifiers. A dialect
@@ -92,12 +102,6 @@ func New(opts Options) *Sim {
 	if opts.Retention <= 0 {
 		opts.Retention = 5 * time.Minute
 	}
-	if opts.EventLogSize <= 0 {
-		opts.EventLogSize = 10000
-	}
-	if opts.JournalSize <= 0 {
-		opts.JournalSize = 10000
-	}
 	s := &Sim{
 		clock:    opts.Clock,
 		opts:     opts,
@@ -108,10 +112,10 @@ func New(opts Options) *Sim {
 		byNumber: map[string]*User{},
 		subs:     map[*Subscription]struct{}{},
 		outside:  map[string]OutsideNumber{},
-		journal:  NewJournal(opts.JournalSize),
+		journal:  NewJournalWithLimits(JournalLimits{Entries: opts.JournalSize, Bytes: opts.JournalBytes, FieldBytes: opts.JournalFieldBytes}),
 	}
 	s.resetCallsLocked()
-	s.events = newEventLog(opts.EventLogSize)
+	s.events = newEventLog(opts.EventLogSize, opts.EventLogBytes)
 	return s
 }
 
@@ -394,7 +398,7 @@ func (s *Sim) Reset() {
 		l.stopTimers()
 	}
 	s.resetCallsLocked()
-	s.events = newEventLog(s.opts.EventLogSize)
+	s.events = newEventLog(s.opts.EventLogSize, s.opts.EventLogBytes)
 	s.journal.Clear()
 }
 

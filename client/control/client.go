@@ -223,10 +223,23 @@ func (c *Client) Journal(ctx context.Context, f JournalFilter) ([]JournalEntry, 
 	if f.Limit > 0 {
 		q.Set("limit", strconv.Itoa(f.Limit))
 	}
-	var out struct {
-		Entries []JournalEntry `json:"entries"`
+	// One answer is bounded (docs/control-api.md): without a limit, page
+	// on with after until pbxsim says there is no more.
+	var all []JournalEntry
+	for {
+		var out struct {
+			Entries []JournalEntry `json:"entries"`
+			More    bool           `json:"more"`
+		}
+		if err := c.do(ctx, http.MethodGet, "/journal?"+q.Encode(), nil, &out); err != nil {
+			return all, err
+		}
+		all = append(all, out.Entries...)
+		if f.Limit > 0 || !out.More || len(out.Entries) == 0 {
+			return all, nil
+		}
+		q.Set("after", strconv.FormatUint(out.Entries[len(out.Entries)-1].Seq, 10))
 	}
-	return out.Entries, c.do(ctx, http.MethodGet, "/journal?"+q.Encode(), nil, &out)
 }
 
 // Events returns events after a sequence number.

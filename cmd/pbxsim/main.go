@@ -54,6 +54,21 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	noControl := fs.Bool("no-control", false, "switch the control API off, so pbxsim looks like a real tenant")
 	printScenario := fs.Bool("print-scenario", false, "print the built-in scenario YAML and exit")
 	grace := fs.Duration("shutdown-grace", 10*time.Second, "how long requests in flight may take to finish on shutdown")
+	allowOpen := fs.Bool("allow-open-control", false, "allow a non-loopback --addr with the control API on and no --control-token (anyone who reaches it can read every credential)")
+	var webhookHosts hostList
+	fs.Var(&webhookHosts, "webhook-host", "a host webhook deliveries may go to besides loopback (repeatable, or comma-separated; \"*\" for any); adds to the scenario's webhookHosts")
+	var journalBytes, journalField byteSize = simulator.DefaultJournalBytes, simulator.DefaultJournalFieldBytes
+	fs.Var(&journalBytes, "journal-bytes", "bound on the request journal's memory (e.g. 64MiB); the oldest entries go first")
+	journalEntries := fs.Int("journal-entries", simulator.DefaultJournalEntries, "cap on the request journal's entries")
+	fs.Var(&journalField, "journal-field-bytes", "bound on each long journal field (path, query, body, response, note); longer ones are cut with a marker")
+	var eventLogBytes byteSize = simulator.DefaultEventLogBytes
+	fs.Var(&eventLogBytes, "event-log-bytes", "bound on the core event log's estimated memory (e.g. 64MiB); the oldest events go first")
+	maxConns := fs.Int("max-conns", 0, fmt.Sprintf("cap on open connections, WebSockets included; more clients wait (default %d, or 3/4 of the file limit if lower)", pbxsim.DefaultMaxConns))
+	headerTimeout := fs.Duration("header-timeout", pbxsim.DefaultReadHeaderTimeout, "time a client has to send a request's headers")
+	bodyTimeout := fs.Duration("body-timeout", pbxsim.DefaultBodyTimeout, "time a client has to send a request's body, once its headers are in")
+	idleTimeout := fs.Duration("idle-timeout", pbxsim.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	var maxHeader byteSize = pbxsim.DefaultMaxHeaderBytes
+	fs.Var(&maxHeader, "max-header-bytes", "bound on a request's line and headers (e.g. 64KiB)")
 	if code, done := fs.Parse(args, m.Stdout, m.Stderr); done {
 		return code
 	}
@@ -73,7 +88,24 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			return exitUsage
 		}
 	}
-	cfg := pbxsim.Config{Scenario: sc, ControlToken: *token, NoControl: *noControl}
+	if !isLoopback(*addr) && *token == "" && !*noControl {
+		if !*allowOpen {
+			fmt.Fprintf(m.Stderr, "pbxsim: refusing to serve the control API on %s without a control token: anyone who can reach it could read every credential (GET /sim/v1/scenario) and drive the PBX.\n"+
+				"Set --control-token (or PBXSIM_CONTROL_TOKEN), or --no-control, or pass --allow-open-control if an open control API is what you mean (docs/control-api.md, threat model).\n", *addr)
+			return exitUsage
+		}
+		fmt.Fprintf(m.Stderr, "pbxsim: warning: the control API on %s is open to anyone who can reach it (--allow-open-control)\n", *addr)
+	}
+	sc.WebhookHosts = append(sc.WebhookHosts, webhookHosts...)
+	cfg := pbxsim.Config{
+		Scenario: sc, ControlToken: *token, NoControl: *noControl,
+		Journal:       simulator.JournalLimits{Entries: *journalEntries, Bytes: int64(journalBytes), FieldBytes: int(journalField)},
+		EventLogBytes: int64(eventLogBytes),
+		Limits: pbxsim.Limits{
+			ReadHeaderTimeout: *headerTimeout, BodyTimeout: *bodyTimeout, IdleTimeout: *idleTimeout,
+			MaxHeaderBytes: int(maxHeader), MaxConns: *maxConns,
+		},
+	}
 	switch strings.ToLower(*clock) {
 	case "":
 	case "real":

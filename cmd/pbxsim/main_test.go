@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 type syncBuffer struct {
@@ -169,5 +170,75 @@ func TestHelpAndVersion(t *testing.T) {
 		if code != exitOK || errOut.Len() > 0 || !(strings.Contains(out.String(), "-a, --addr") || strings.HasPrefix(out.String(), "pbxsim ")) {
 			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out.String(), errOut.String())
 		}
+	}
+}
+
+// Rule: a scenario whose fault rule has a pathRegex that fails once
+// anchored is refused with FILE:LINE and exit 2, not a panic.
+// Source: issue 10 item 12.
+func TestPbxsimRefusesBadPathRegexWithLine(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "faults.yaml")
+	text := string(scenario.DefaultYAML()) + "\nfaults:\n  - match: {pathRegex: '/restapi/\\Q.'}\n    action: {status: 503}\n"
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut syncBuffer
+	code := (&Main{Stdout: &out, Stderr: &errOut}).Run(context.Background(), []string{"--addr", "127.0.0.1:0", "--scenario", p})
+	if code != exitUsage || !regexp.MustCompile(regexp.QuoteMeta(p)+`:\d+: .*match\.pathRegex`).MatchString(errOut.String()) {
+		t.Fatalf("exit %d, stderr %q; want %d and %s:LINE naming match.pathRegex", code, errOut.String(), exitUsage, p)
+	}
+}
+
+// Rule: a non-loopback --addr with the control API on and no control
+// token is refused with a clear message and exit 2, unless
+// --allow-open-control says so; --no-control or a token make it safe.
+// Source: issue 10 item 3.
+func TestPbxsimRefusesAnOpenControlAPI(t *testing.T) {
+	var out, errOut syncBuffer
+	code := (&Main{Stdout: &out, Stderr: &errOut}).Run(context.Background(), []string{"--addr", "0.0.0.0:0"})
+	if code != exitUsage || !strings.Contains(errOut.String(), "--allow-open-control") || !strings.Contains(errOut.String(), "--control-token") {
+		t.Fatalf("open control API: exit %d, stderr %q; want %d and a message naming --control-token and --allow-open-control", code, errOut.String(), exitUsage)
+	}
+	for _, addr := range []string{":0", "[::]:0", "pbxsim.example:0"} {
+		if isLoopback(addr) {
+			t.Errorf("%s counts as loopback", addr)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0", "127.0.0.2:8080"} {
+		if !isLoopback(addr) {
+			t.Errorf("%s does not count as loopback", addr)
+		}
+	}
+	for _, args := range [][]string{{"--allow-open-control"}, {"--control-token", "s3cret"}, {"--no-control"}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errOut syncBuffer
+		m := &Main{Stdout: &out, Stderr: &errOut, Ready: func(*pbxsim.Server) { cancel() }}
+		if code := m.Run(ctx, append([]string{"--addr", "0.0.0.0:0"}, args...)); code != exitOK {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		}
+		cancel()
+	}
+}
+
+// Rule: --webhook-host (repeatable) adds delivery hosts to the scenario's
+// webhookHosts before the dialects are built. Source: issue 10 item 17.
+func TestPbxsimWebhookHostFlag(t *testing.T) {
+	url, _, _ := start(t, "--webhook-host", "receiver.internal", "--webhook-host", "10.0.0.7,hooks.test")
+	resp, err := http.Get(url + "/sim/v1/scenario")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sc struct {
+		WebhookHosts []string `json:"webhookHosts"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&sc)
+	if strings.Join(sc.WebhookHosts, " ") != "receiver.internal 10.0.0.7 hooks.test" {
+		t.Fatalf("webhookHosts = %q", sc.WebhookHosts)
+	}
+	var out, errOut syncBuffer
+	if code := (&Main{Stdout: &out, Stderr: &errOut}).Run(context.Background(), []string{"--webhook-host", "http://x/"}); code != exitUsage {
+		t.Fatalf("a URL as --webhook-host: exit %d, want %d", code, exitUsage)
 	}
 }

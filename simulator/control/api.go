@@ -25,6 +25,17 @@ const Prefix = "/sim/v1"
 // maxBody bounds control request bodies.
 const maxBody = 64 << 10
 
+// Bounds of one GET /sim/v1/journal answer (docs/limits.md): a client
+// pages on with after=<last> while "more" is true.
+const (
+	journalDefaultLimit = 1000
+	journalMaxLimit     = 10000
+	journalPageBytes    = 8 << 20
+	// eventsMaxLimit is the default and the maximum of one events page:
+	// the whole default event log fits in one.
+	eventsMaxLimit = 10000
+)
+
 // Options configure the control API.
 type Options struct {
 	Scenario *scenario.Scenario
@@ -80,6 +91,12 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.Header.Values("Authorization")) > 1 {
+			// Which header wins is up to each proxy on the way: refuse
+			// rather than guess (issue 10 item 7).
+			writeError(w, http.StatusBadRequest, "invalid", "the request has more than one Authorization header; send exactly one")
+			return
+		}
 		if a.opts.Token != "" {
 			// The Bearer scheme is required: a bare token (no scheme) was
 			// accepted before, found by the hostile corpus (test/hostile).
@@ -293,8 +310,20 @@ func (a *API) journal(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", "limit: "+err.Error())
 		return
 	}
+	switch {
+	case limit == 0:
+		limit = journalDefaultLimit
+	case limit > journalMaxLimit:
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("limit: at most %d entries per page; page on with after=<seq of the last entry>", journalMaxLimit))
+		return
+	}
 	f.Limit = int(limit)
-	writeJSON(w, http.StatusOK, map[string]any{"entries": a.sim.Journal().Entries(f)})
+	entries, more := a.sim.Journal().Page(f, journalPageBytes)
+	out := map[string]any{"entries": entries, "more": more}
+	if n := len(entries); n > 0 {
+		out["last"] = entries[n-1].Seq
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *API) events(w http.ResponseWriter, r *http.Request) {
@@ -303,15 +332,28 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", "after: "+err.Error())
 		return
 	}
+	limit, err := uintParam(r.URL.Query().Get("limit"))
+	if err != nil || limit > eventsMaxLimit {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("limit must be a number of events up to %d; page on with after=<seq of the last event>", eventsMaxLimit))
+		return
+	}
+	if limit == 0 {
+		limit = eventsMaxLimit
+	}
 	callID := r.URL.Query().Get("call")
 	out := []EventView{}
+	more := false
 	for _, e := range a.sim.Events(after) {
 		if callID != "" && e.Call.ID != callID {
 			continue
 		}
+		if uint64(len(out)) == limit {
+			more = true
+			break
+		}
 		out = append(out, viewEvent(e))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": a.sim.LastEventSeq()})
+	writeJSON(w, http.StatusOK, map[string]any{"events": out, "last": a.sim.LastEventSeq(), "more": more})
 }
 
 func (a *API) reset(w http.ResponseWriter, r *http.Request) {

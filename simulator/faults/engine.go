@@ -146,11 +146,16 @@ func (e *Engine) Add(r Rule) (Rule, error) {
 		r.Action.Latency = &l
 	}
 	st := &ruleState{Rule: r}
+	var err error
 	if r.Match.Path != "" {
-		st.glob = Glob(r.Match.Path)
+		if st.glob, err = compileGlob(r.Match.Path); err != nil {
+			return Rule{}, fmt.Errorf("match.path: %v", err)
+		}
 	}
 	if r.Match.PathRegex != "" {
-		st.re = regexp.MustCompile("^(?:" + r.Match.PathRegex + ")$")
+		if st.re, err = compilePathRegex(r.Match.PathRegex); err != nil {
+			return Rule{}, err
+		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -7,7 +7,18 @@ import (
 
 // Glob compiles a path glob: * matches within one path segment, **
 // across segments; everything else is literal. The whole path must match.
+// It is for the dialects' own operation tables and panics on a pattern
+// that cannot compile; a user's glob goes through compileGlob.
 func Glob(pattern string) *regexp.Regexp {
+	re, err := compileGlob(pattern)
+	if err != nil {
+		panic("faults: operation glob " + pattern + ": " + err.Error())
+	}
+	return re
+}
+
+// compileGlob compiles a glob from user input (a fault rule's match.path).
+func compileGlob(pattern string) (*regexp.Regexp, error) {
 	var b strings.Builder
 	b.WriteString("^")
 	for i := 0; i < len(pattern); {
@@ -28,7 +39,7 @@ func Glob(pattern string) *regexp.Regexp {
 		}
 	}
 	b.WriteString("$")
-	return regexp.MustCompile(b.String())
+	return regexp.Compile(b.String())
 }
 
 // Operation names a kind of request by method and path glob; dialects list

@@ -243,6 +243,21 @@ func (l *Latency) fixed(s string) error {
 	return nil
 }
 
+// compilePathRegex compiles a rule's pathRegex the way it is matched:
+// anchored as ^(?:…)$. A pattern can compile alone and fail once wrapped
+// (`\Qx` quotes the closing parenthesis), so validation compiles the
+// wrapped form (issue 10 item 12).
+func compilePathRegex(expr string) (*regexp.Regexp, error) {
+	re, err := regexp.Compile("^(?:" + expr + ")$")
+	if err != nil {
+		if _, alone := regexp.Compile(expr); alone == nil {
+			return nil, fmt.Errorf("match.pathRegex %q must match a whole path as ^(?:%s)$, which does not compile: %v", expr, expr, err)
+		}
+		return nil, fmt.Errorf("match.pathRegex: %v", err)
+	}
+	return re, nil
+}
+
 var ruleID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // reservedID are the names of the routes beside /sim/v1/faults/{id}.
@@ -294,8 +309,13 @@ func (m *Match) validate() error {
 		return fmt.Errorf("match.path %q must start with /", m.Path)
 	}
 	if m.PathRegex != "" {
-		if _, err := regexp.Compile(m.PathRegex); err != nil {
-			return fmt.Errorf("match.pathRegex: %v", err)
+		if _, err := compilePathRegex(m.PathRegex); err != nil {
+			return err
+		}
+	}
+	if m.Path != "" {
+		if _, err := compileGlob(m.Path); err != nil {
+			return fmt.Errorf("match.path: %v", err)
 		}
 	}
 	switch m.Transport {

@@ -1,6 +1,8 @@
 // Package journalhttp records vendor-API requests into the simulator's
 // journal, so the control API (GET /sim/v1/journal) and xfer-conform can
-// judge what a client sent: method, path, body, status and time.
+// judge what a client sent: method, path, body, status and time. Secrets
+// in queries, request bodies and response bodies are redacted before an
+// entry is recorded (redact.go); headers are never recorded.
 //
 //	r.Use(journalhttp.Middleware(sim.Journal(), "netsapiens", sim.Clock()))
 //	// in a handler, once the caller is authenticated:
@@ -57,7 +59,7 @@ func Middleware(j *simulator.Journal, dialect string, clock simulator.Clock) fun
 				Query:    redactQuery(r),
 				Body:     clip(redactBody(r, body)),
 				Status:   rec.status,
-				Response: clip(rec.body.Bytes()),
+				Response: clip(redactResponse(rec.body.Bytes())),
 			}
 			for i, n := range h.notes {
 				if i > 0 {
@@ -112,36 +114,6 @@ func clip(b []byte) string {
 		return string(b[:MaxRecorded]) + "…(truncated)"
 	}
 	return string(b)
-}
-
-// secretFields are redacted from recorded bodies and queries: the journal
-// is served over HTTP and ends up in CI reports.
-var secretFields = []string{"password", "client_secret", "assertion", "refresh_token", "access_token", "token", "code", "client_assertion", "passcode"}
-
-func redactQuery(r *http.Request) string {
-	q := r.URL.Query()
-	changed := false
-	for _, f := range secretFields {
-		if q.Has(f) {
-			q.Set(f, "[redacted]")
-			changed = true
-		}
-	}
-	if !changed {
-		return r.URL.RawQuery
-	}
-	return q.Encode()
-}
-
-func redactBody(r *http.Request, body []byte) []byte {
-	if len(body) == 0 {
-		return body
-	}
-	ct := r.Header.Get("Content-Type")
-	if len(ct) >= 33 && ct[:33] == "application/x-www-form-urlencoded" {
-		return []byte(redactForm(string(body)))
-	}
-	return redactJSON(body)
 }
 
 type recorder struct {

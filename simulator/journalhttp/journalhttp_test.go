@@ -78,3 +78,59 @@ func TestJournalBoundedAndFiltered(t *testing.T) {
 		t.Fatalf("filtered = %+v", got)
 	}
 }
+
+// Rule: response bodies are redacted at any depth, by key in any case;
+// numbers and booleans under a secret-looking key ("code": 202, "refresh":
+// true) are not secrets; a body that is not whole JSON is redacted as
+// text. Source: issue 10 item 4.
+func TestResponsesAreRedacted(t *testing.T) {
+	j := simulator.NewJournal(10)
+	clk := simulator.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	answers := []string{
+		`{"code":202,"message":"Accepted"}`,
+		`{"outer":{"Access_Token":"s3cret-a"},"list":[{"refresh":"s3cret-b"}],"refresh":true,"deliveryMode":{"verificationToken":"s3cret-v"}}`,
+		`{"token":"s3cret-c","truncated":"` + strings.Repeat("x", 10) + `…(truncated`,
+	}
+	i := 0
+	h := journalhttp.Middleware(j, "netsapiens", clk)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(answers[i]))
+	}))
+	for i = range answers {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", "/x", strings.NewReader("token=s3cret-d&user=1000")))
+	}
+	es := j.Entries(simulator.JournalFilter{})
+	if es[0].Response != answers[0] {
+		t.Errorf("a body without secrets changed: %q", es[0].Response)
+	}
+	for _, e := range es {
+		if strings.Contains(e.Response+e.Body, "s3cret") {
+			t.Errorf("secret kept: response %q body %q", e.Response, e.Body)
+		}
+	}
+	if !strings.Contains(es[1].Response, `"refresh":true`) || !strings.Contains(es[2].Body, "user=1000") {
+		t.Errorf("what is not secret was lost: %q %q", es[1].Response, es[2].Body)
+	}
+}
+
+// Rule: "code" is a secret in a query or form (an OAuth authorization
+// code) but a status in JSON: RingCentral's {"status":{"code":"Answered"}}
+// stays readable in the journal. Source: issue 10 item 4.
+func TestCodeIsASecretOnlyInForms(t *testing.T) {
+	j := simulator.NewJournal(10)
+	clk := simulator.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	answer := `{"status":{"code":"Answered"},"access_token":"s3cret"}`
+	h := journalhttp.Middleware(j, "ringcentral", clk)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(answer))
+	}))
+	req := httptest.NewRequest("POST", "/restapi/oauth/token?code=c0de-q", strings.NewReader("grant_type=authorization_code&code=c0de-f"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	e := j.Entries(simulator.JournalFilter{})[0]
+	if strings.Contains(e.Query+e.Body+e.Response, "c0de") || strings.Contains(e.Response, "s3cret") {
+		t.Errorf("secret kept: query %q body %q response %q", e.Query, e.Body, e.Response)
+	}
+	if !strings.Contains(e.Response, `"code":"Answered"`) {
+		t.Errorf("a status code was redacted: %q", e.Response)
+	}
+}

@@ -1,43 +1,185 @@
 package journalhttp
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime"
+	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 )
+
+// Redacted replaces every secret value the journal would otherwise keep.
+const Redacted = "[redacted]"
+
+// secretFields are redacted from recorded queries, request bodies and
+// response bodies, compared case-insensitively: the journal is served over
+// HTTP and ends up in CI reports (issue 10 item 4). Keys are lower case
+// here and compared case-insensitively. "refresh" is the
+// NetSapiens /jwt answer's refresh JWT; "token" its JWT.
+var secretFields = []string{
+	"password", "passcode", "client_secret", "assertion", "client_assertion",
+	"access_token", "refresh_token", "id_token", "ws_access_token", "token", "refresh",
+	"apikey", "api_key", "jwt", "secret",
+	"verificationtoken", // a RingCentral webhook's shared secret (deliveryMode.verificationToken)
+}
+
+// formSecretFields are secrets in queries and form bodies only: the OAuth
+// authorization code. In JSON, "code" is a status (RingCentral's
+// {"status":{"code":"Answered"}}, NetSapiens' {"code":202}).
+var formSecretFields = []string{"code"}
+
+var (
+	secretSet     = setOf(secretFields)
+	formSecretSet = setOf(append(append([]string(nil), secretFields...), formSecretFields...))
+)
+
+func setOf(fields []string) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range fields {
+		m[f] = true
+	}
+	return m
+}
+
+func isSecret(key string) bool { return secretSet[strings.ToLower(key)] }
+
+func isFormSecret(key string) bool { return formSecretSet[strings.ToLower(key)] }
+
+// secretRoots are what a body must contain (in any case) to be parsed
+// for secrets at all: a cheap test that spares most answers the parse.
+var (
+	secretRoots     = []string{"token", "pass", "secret", "assertion", "apikey", "api_key", "jwt", "refresh"}
+	formSecretRoots = append(append([]string(nil), secretRoots...), "code")
+)
+
+func mayHold(b []byte, roots []string) bool {
+	lower := bytes.ToLower(b)
+	for _, root := range roots {
+		if bytes.Contains(lower, []byte(root)) {
+			return true
+		}
+	}
+	return false
+}
+
+func redactQuery(r *http.Request) string {
+	if r.URL.RawQuery == "" || !mayHold([]byte(r.URL.RawQuery), formSecretRoots) {
+		return r.URL.RawQuery
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "[unparsable query]"
+	}
+	if !redactValues(q) {
+		return r.URL.RawQuery
+	}
+	return q.Encode()
+}
+
+// redactBody redacts a request body by its media type, compared
+// case-insensitively as the handlers do (Application/X-WWW-Form-Urlencoded
+// is a form too).
+func redactBody(r *http.Request, body []byte) []byte {
+	if len(body) == 0 || !mayHold(body, formSecretRoots) {
+		return body
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt == "application/x-www-form-urlencoded" {
+		return []byte(redactForm(string(body)))
+	}
+	return redactJSONOrText(body)
+}
+
+// redactResponse redacts a response body: token answers carry
+// access_token, refresh_token, the NetSapiens JWT and its refresh JWT.
+func redactResponse(body []byte) []byte {
+	if len(body) == 0 || !mayHold(body, secretRoots) {
+		return body
+	}
+	return redactJSONOrText(body)
+}
+
+func redactValues(v url.Values) bool {
+	changed := false
+	for k := range v {
+		if isFormSecret(k) {
+			v[k] = []string{Redacted}
+			changed = true
+		}
+	}
+	return changed
+}
 
 func redactForm(s string) string {
 	v, err := url.ParseQuery(s)
 	if err != nil {
 		return "[unparsable form body]"
 	}
-	for _, f := range secretFields {
-		if v.Has(f) {
-			v.Set(f, "[redacted]")
-		}
+	if !redactValues(v) {
+		return s
 	}
 	return v.Encode()
 }
 
-// redactJSON blanks secret fields at the top level of a JSON object; other
-// bodies are kept as they are.
-func redactJSON(b []byte) []byte {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
+// redactJSONOrText blanks secret fields at any depth of a JSON body. A
+// body that is not JSON (a form sent without its media type, a response
+// cut at MaxRecorded) is redacted textually: "key":"value" and key=value.
+func redactJSONOrText(b []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return redactText(b)
+	}
+	if !redactTree(v) {
 		return b
 	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return redactText(b)
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
+}
+
+func redactTree(v any) bool {
 	changed := false
-	for _, f := range secretFields {
-		if _, ok := m[f]; ok {
-			m[f] = json.RawMessage(`"[redacted]"`)
-			changed = true
+	switch t := v.(type) {
+	case map[string]any:
+		// A secret nested in an object (a JWT's claims, a token inside an
+		// envelope) is found too.
+		for k, x := range t {
+			if isSecret(k) {
+				// Secrets are strings; "code": 404 and "refresh": true are not.
+				if _, isString := x.(string); isString {
+					t[k] = Redacted
+					changed = true
+				}
+				continue
+			}
+			if redactTree(x) {
+				changed = true
+			}
+		}
+	case []any:
+		for _, x := range t {
+			if redactTree(x) {
+				changed = true
+			}
 		}
 	}
-	if !changed {
-		return b
-	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		return b
-	}
-	return out
+	return changed
+}
+
+var (
+	textJSONField = regexp.MustCompile(`(?i)("(?:` + strings.Join(secretFields, "|") + `)"\s*:\s*)"(?:[^"\\]|\\.)*"?`)
+	textFormField = regexp.MustCompile(`(?i)((?:^|[&?\s])(?:` + strings.Join(append(append([]string(nil), secretFields...), formSecretFields...), "|") + `)=)[^&\s]*`)
+)
+
+func redactText(b []byte) []byte {
+	b = textJSONField.ReplaceAll(b, []byte(`${1}"`+Redacted+`"`))
+	return textFormField.ReplaceAll(b, []byte(`${1}`+Redacted))
 }

@@ -17,7 +17,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/gorilla/mux"
 
@@ -45,6 +44,13 @@ type Config struct {
 	// ConnState, when set, observes the HTTP server's connections (tests
 	// wait on it instead of sleeping).
 	ConnState func(net.Conn, http.ConnState)
+	// Limits bound the HTTP server (timeouts, header size, connections);
+	// zero fields take the defaults (limits.go, docs/limits.md).
+	Limits Limits
+	// Journal bounds the request journal; zero fields take the defaults.
+	Journal simulator.JournalLimits
+	// EventLogBytes bounds the core event log; 0 takes the default.
+	EventLogBytes int64
 }
 
 // Server is a running (or ready to run) pbxsim.
@@ -55,6 +61,7 @@ type Server struct {
 	Faults    *faults.Engine
 	manual    *simulator.ManualClock
 	connState func(net.Conn, http.ConnState)
+	limits    Limits
 
 	handler  http.Handler
 	dialects []dialect
@@ -92,6 +99,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	sim := simulator.New(simulator.Options{
 		Clock: clk, Seed: sc.Seed, RingTimeout: sc.RingTimeout.D(), Retention: sc.Retention.D(),
+		JournalSize: cfg.Journal.Entries, JournalBytes: cfg.Journal.Bytes, JournalFieldBytes: cfg.Journal.FieldBytes,
+		EventLogBytes: cfg.EventLogBytes,
 	})
 	eng := faults.New(faults.Options{Seed: sc.Seed, Clock: clk, Journal: sim.Journal()})
 	for i, rule := range sc.Faults {
@@ -99,7 +108,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("scenario %s: faults[%d]: %w", sc.Name, i, err)
 		}
 	}
-	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual, connState: cfg.ConnState}
+	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual, connState: cfg.ConnState, limits: cfg.Limits.withDefaults()}
 	ds, routes, err := newDialects(sim, sc, eng)
 	if err != nil {
 		return nil, err
@@ -122,7 +131,9 @@ func New(cfg Config) (*Server, error) {
 		s.dialects = append(s.dialects, b) // its streams end when shutdown begins
 	}
 	r.NotFoundHandler = http.HandlerFunc(notFound)
-	s.handler = eng.Middleware(routes)(r)
+	// The body deadline starts after injected latency, so a latency fault
+	// does not eat the client's time to send its body.
+	s.handler = recoverPanics(routes, sim)(eng.Middleware(routes)(bodyDeadline(s.limits.BodyTimeout)(r)))
 	return s, nil
 }
 
@@ -170,9 +181,14 @@ func (s *Server) Start(addr string) error {
 	if err != nil {
 		return err
 	}
+	ln = newLimitListener(ln, s.limits.MaxConns)
 	s.mu.Lock()
 	s.listener = ln
-	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: s.connState}
+	s.http = &http.Server{
+		Handler: s.handler, ConnState: s.connState,
+		ReadHeaderTimeout: s.limits.ReadHeaderTimeout, IdleTimeout: s.limits.IdleTimeout,
+		MaxHeaderBytes: s.limits.MaxHeaderBytes,
+	}
 	s.http.RegisterOnShutdown(s.goingAway)
 	s.done = make(chan struct{})
 	srv, done := s.http, s.done

@@ -82,17 +82,24 @@ func (w *World) Snapshot() Snapshot {
 // annotates them later (CheckJournal verifies that at the end).
 func (w *World) newJournalEntries() []simulator.JournalEntry {
 	w.T.Helper()
-	var j struct {
-		Entries []simulator.JournalEntry `json:"entries"`
+	var out []simulator.JournalEntry
+	for {
+		var j struct {
+			Entries []simulator.JournalEntry `json:"entries"`
+			More    bool                     `json:"more"`
+		}
+		path := fmt.Sprintf("/sim/v1/journal?after=%d&limit=10000", w.journalSeq)
+		if err := json.Unmarshal(w.Must(200, Request{Method: "GET", Path: path, Token: ControlToken}).Body, &j); err != nil {
+			w.T.Fatal(err)
+		}
+		out = append(out, j.Entries...)
+		if n := len(j.Entries); n > 0 {
+			w.journalSeq = j.Entries[n-1].Seq
+		}
+		if !j.More || len(j.Entries) == 0 {
+			return out
+		}
 	}
-	path := fmt.Sprintf("/sim/v1/journal?after=%d", w.journalSeq)
-	if err := json.Unmarshal(w.Must(200, Request{Method: "GET", Path: path, Token: ControlToken}).Body, &j); err != nil {
-		w.T.Fatal(err)
-	}
-	if n := len(j.Entries); n > 0 {
-		w.journalSeq = j.Entries[n-1].Seq
-	}
-	return j.Entries
 }
 
 // CheckJournal compares the whole journal with what snapshots saw entry by
@@ -100,18 +107,28 @@ func (w *World) newJournalEntries() []simulator.JournalEntry {
 // the fact) does not go unnoticed.
 func (w *World) CheckJournal() string {
 	w.T.Helper()
-	var j struct {
-		Entries []simulator.JournalEntry `json:"entries"`
-	}
-	if err := json.Unmarshal(w.Must(200, Request{Method: "GET", Path: "/sim/v1/journal", Token: ControlToken}).Body, &j); err != nil {
-		w.T.Fatal(err)
+	var all []simulator.JournalEntry
+	for after := uint64(0); ; {
+		var j struct {
+			Entries []simulator.JournalEntry `json:"entries"`
+			More    bool                     `json:"more"`
+		}
+		path := fmt.Sprintf("/sim/v1/journal?after=%d&limit=10000", after)
+		if err := json.Unmarshal(w.Must(200, Request{Method: "GET", Path: path, Token: ControlToken}).Body, &j); err != nil {
+			w.T.Fatal(err)
+		}
+		all = append(all, j.Entries...)
+		if !j.More || len(j.Entries) == 0 {
+			break
+		}
+		after = j.Entries[len(j.Entries)-1].Seq
 	}
 	seen := map[uint64]simulator.JournalEntry{}
 	for _, e := range w.journal {
 		seen[e.Seq] = e
 	}
 	var out []string
-	for _, e := range j.Entries {
+	for _, e := range all {
 		if old, ok := seen[e.Seq]; ok && old.Note != e.Note {
 			out = append(out, fmt.Sprintf("journal #%d %s %s got a note later: %q", e.Seq, e.Method, e.Path, e.Note))
 		}
@@ -163,6 +180,14 @@ func (s Snapshot) Diff(after Snapshot, sent ...Sent) string {
 	var kept []simulator.JournalEntry
 	for _, e := range after.Journal {
 		r, mine := own[e.Method+" "+e.Path]
+		if cut, _, truncated := strings.Cut(e.Path, simulator.TruncatedMarker); truncated && !mine {
+			// The journal cuts a long path and marks it: match the prefix.
+			for _, sr := range sent {
+				if sr.Method == e.Method && strings.HasPrefix(journalPath(sr.Path), cut) {
+					r, mine = sr, true
+				}
+			}
+		}
 		if e.Seq > lastSeq(s.Journal) && mine {
 			switch {
 			case r.Note == "" && e.Note != "":

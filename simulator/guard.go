@@ -1,0 +1,52 @@
+package simulator
+
+import (
+	"fmt"
+	"log"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+)
+
+// timerPanics counts the panics recovered in clock timers, process-wide.
+var timerPanics atomic.Int64
+
+// TimerPanics returns how many timer callbacks have panicked (and were
+// recovered) in this process: a metric, and a sign of a pbxsim bug.
+func TimerPanics() int64 { return timerPanics.Load() }
+
+// guardTimer makes a timer callback safe to run on its own goroutine: a
+// panic in it is recovered and logged instead of ending the process.
+// Timers run code that clients influence (fan-out filters, dialect
+// callbacks), and no goroutine that handles client input may take pbxsim
+// down (issue 10 item 1).
+func guardTimer(f func()) func() {
+	return func() {
+		defer func() {
+			if v := recover(); v != nil {
+				timerPanics.Add(1)
+				log.Printf("pbxsim: recovered a panic in a timer callback (a bug; please report it): %v\n%s", v, debug.Stack())
+			}
+		}()
+		f()
+	}
+}
+
+// afterFunc schedules one of the Sim's own timers: a panic in it is
+// recovered and journaled, so GET /sim/v1/journal shows what happened.
+// Callbacks hold the Sim's lock with a deferred unlock, so the lock is
+// free again when the panic reaches here.
+func (s *Sim) afterFunc(d time.Duration, what string, f func()) Timer {
+	return s.clock.AfterFunc(d, func() {
+		defer func() {
+			if v := recover(); v != nil {
+				timerPanics.Add(1)
+				s.journal.Record(JournalEntry{
+					Time: s.clock.Now(), Dialect: "core", Method: "TIMER", Path: what, Status: 500,
+					Note: fmt.Sprintf("panic recovered in the %s timer (a pbxsim bug; please report it): %v\n%s", what, v, debug.Stack()),
+				})
+			}
+		}()
+		f()
+	})
+}

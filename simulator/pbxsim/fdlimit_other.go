@@ -1,0 +1,6 @@
+//go:build !unix
+
+package pbxsim
+
+// fileLimit is unknown on this platform.
+func fileLimit() int { return 0 }
