@@ -59,11 +59,37 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 	if r.CallerConnected {
 		s.setState(c, caller, LegAnswered, "", "originate")
 	}
-	callee := s.addLeg(c, r.To, r.From, r.To, Inbound, LegSetup, r.ToAttrs)
-	s.emit(c, callee, "originate")
-	s.setState(c, callee, LegProceeding, "", "originate")
-	s.startRinging(c, callee)
+	s.ringCallee(c, caller, r.To, r.From, r.ToAttrs, "originate")
 	return c.snapshot(), nil
+}
+
+// ringCallee adds the callee's leg and rings it, in the order the
+// RingCentral captures show (reference/ringcentral.md §2.3, CSN):
+//   - a user's phone: its leg is set up, the PBX connects the caller (who
+//     hears ringback: Answered), then the phone rings (Proceeding);
+//   - an outside number: its leg starts ringing (Proceeding, no Setup),
+//     and the caller proceeds too; it is answered when the far end answers.
+//
+// caller is nil when the call already has its connected parties (a blind
+// transfer or a forward).
+func (s *Sim) ringCallee(c *call, caller *leg, to, from Endpoint, attrs map[string]string, cause string) *leg {
+	if !to.IsUser() {
+		callee := s.addLeg(c, to, from, to, Inbound, LegProceeding, attrs)
+		s.emit(c, callee, cause)
+		if caller != nil && caller.State == LegSetup {
+			s.setState(c, caller, LegProceeding, "", cause)
+		}
+		s.startRinging(c, callee)
+		return callee
+	}
+	callee := s.addLeg(c, to, from, to, Inbound, LegSetup, attrs)
+	s.emit(c, callee, cause)
+	if caller != nil && caller.State.Ringing() {
+		s.setState(c, caller, LegAnswered, "", cause)
+	}
+	s.setState(c, callee, LegProceeding, "", cause)
+	s.startRinging(c, callee)
+	return callee
 }
 
 func (s *Sim) checkEndpoint(e Endpoint, subject string) error {

@@ -106,11 +106,12 @@ type Dialect struct {
 	rndMu sync.Mutex
 	rnd   *rand.Rand
 
-	auth   *tokenStore
-	subs   *subscriptions
-	media  *mediaState
-	limits *rateLimiter   // ratelimit.go
-	outbox *faults.Outbox // faults.go
+	auth    *tokenStore
+	subs    *subscriptions
+	media   *mediaState
+	limits  *rateLimiter   // ratelimit.go
+	outbox  *faults.Outbox // faults.go
+	calllog *callLog       // calllog.go
 
 	events  *simulator.Subscription // handed to dispatch, which owns it
 	restapi http.Handler            // the mounted /restapi routes, for REST over WebSocket
@@ -155,8 +156,10 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.initFaults()
 	sim.AddNamer(namer{dir: dir})
 	d.events = sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
-	d.wg.Add(1)
+	d.calllog = newCallLog()
+	d.wg.Add(2)
 	go d.dispatch()
+	go d.runCallLog()
 	return d, nil
 }
 

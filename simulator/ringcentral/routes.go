@@ -39,6 +39,18 @@ func (d *Dialect) routes(api *mux.Router) {
 	}
 	tel.HandleFunc(pty+"/recordings/{recordingId}", d.inParty(d.servePatchRecording)).Methods(http.MethodPatch)
 
+	// Start-up and reconciliation reads (issue 13 item 1): API version,
+	// extension list, phone numbers, active calls, call log.
+	api.HandleFunc("", d.serveAPIVersions).Methods(http.MethodGet)
+	api.HandleFunc("/", d.serveAPIVersions).Methods(http.MethodGet)
+	api.HandleFunc("/v1.0", d.serveAPIVersion).Methods(http.MethodGet)
+	acc.HandleFunc("/extension", d.inAccount(d.serveExtensionList)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/phone-number", d.inAccount(d.servePhoneNumbers)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/active-calls", d.inAccount(d.serveExtensionActiveCalls)).Methods(http.MethodGet)
+	acc.HandleFunc("/active-calls", d.inAccount(d.serveAccountActiveCalls)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/call-log", d.inAccount(d.serveExtensionCallLog)).Methods(http.MethodGet)
+	acc.HandleFunc("/call-log", d.inAccount(d.serveAccountCallLog)).Methods(http.MethodGet)
+
 	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveListSubscriptions)).Methods(http.MethodGet)
 	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveCreateSubscription)).Methods(http.MethodPost)
 	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveGetSubscription)).Methods(http.MethodGet)
