@@ -63,6 +63,7 @@ type frameMeta struct {
 	Status    int               `json:"status,omitempty"`
 	Method    string            `json:"method,omitempty"`
 	Path      string            `json:"path,omitempty"`
+	Query     json.RawMessage   `json:"query,omitempty"` // REST parameters (wsquery.go)
 	Headers   map[string]string `json:"headers,omitempty"`
 	WSC       *wscInfo          `json:"wsc,omitempty"`
 }
@@ -465,8 +466,12 @@ func (d *Dialect) restOverSocket(s *wsSession, method string, meta frameMeta, bo
 		ae := notFound("path", meta.Path, "pbxsim serves /restapi/v1.0/... over the WebSocket")
 		return ae.Status, map[string]string{"Content-Type": "application/json"}, ae.body()
 	}
-	u := s.base + meta.Path
-	req := httptest.NewRequest(method, u, bytes.NewReader(body))
+	p, err := pathWithQuery(meta.Path, meta.Query)
+	if err != nil {
+		ae := asAPIError(err)
+		return ae.Status, map[string]string{"Content-Type": "application/json"}, ae.body()
+	}
+	req := httptest.NewRequest(method, s.base+p, bytes.NewReader(body))
 	for k, v := range meta.Headers {
 		req.Header.Set(k, v)
 	}
