@@ -106,7 +106,10 @@ type presence struct {
 	UserStatus       string       `json:"userStatus"`
 	DndStatus        string       `json:"dndStatus"`
 	ActiveCalls      []activeCall `json:"activeCalls,omitempty"`
-	TotalActiveCalls int          `json:"totalActiveCalls"`
+	// TotalActiveCalls counts the live calls; it is not rendered: the
+	// spec's GetPresenceInfo has no such field, it is an event field of
+	// presence notifications (issue 13 item 5).
+	TotalActiveCalls int `json:"-"`
 }
 
 type activeCall struct {

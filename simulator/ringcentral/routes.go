@@ -109,7 +109,7 @@ func (d *Dialect) session(id identity, sid, param string) (simulator.Call, error
 		if _, _, isParty := partyHex(sid); isParty {
 			return simulator.Call{}, notFound(param, sid, sid+" is a party ID, not a telephony session ID (session IDs start with s-; are the IDs swapped?)")
 		}
-		return simulator.Call{}, notFound(param, sid, "a telephony session ID looks like s-<32 hex digits>")
+		return simulator.Call{}, notFound(param, sid, malformedSessionDetail(sid))
 	}
 	c, ok := d.sim.LookupCall(attrSession, sid)
 	if !ok || !concerns(c, id.AccountID) {
@@ -129,7 +129,7 @@ func (d *Dialect) partyOf(c simulator.Call, pid, param string) (simulator.Leg, e
 		if _, isSession := sessionHex(pid); isSession {
 			return simulator.Leg{}, notFound(param, pid, pid+" is a telephony session ID, not a party ID (party IDs look like p-<hex>-<n>; are the IDs swapped?)")
 		}
-		return simulator.Leg{}, notFound(param, pid, "a party ID looks like p-<32 hex digits>-<n>")
+		return simulator.Leg{}, notFound(param, pid, malformedPartyDetail(pid))
 	}
 	if "s-"+h != sid {
 		return simulator.Leg{}, notFound(param, pid, "party "+pid+" does not belong to telephony session "+sid)
