@@ -167,6 +167,15 @@ func v2Time(t time.Time, p profile) string {
 	return t.UTC().Format("2006-01-02T15:04:05+00:00")
 }
 
+// v2StartTime writes call-start-datetime; the date profile keeps only the
+// day, as the schema's format "date" says (quirk datetime-format).
+func v2StartTime(t time.Time, p profile) string {
+	if p.datetimeFormat == "date" && !t.IsZero() {
+		return t.UTC().Format("2006-01-02")
+	}
+	return v2Time(t, p)
+}
+
 func sqlTime(t time.Time) string {
 	if t.IsZero() {
 		return "0000-00-00 00:00:00"
@@ -214,7 +223,7 @@ func activeCall(c simulator.Call, core string, p profile) object {
 		{"call-term-user", userValue(t.user, p)},
 		{"call-term-domain", t.domain},
 		{"call-term-uri", t.uri},
-		{"call-start-datetime", v2Time(c.Created, p)},
+		{"call-start-datetime", v2StartTime(c.Created, p)},
 		{"call-answer-datetime", v2Time(answered, p)},
 		{"call-orig-info", v.origInfo(p)},
 	}

@@ -173,3 +173,27 @@ func TestActiveCallQuirkProfiles(t *testing.T) {
 		t.Fatalf("call-term-info only: %s", c.Raw)
 	}
 }
+
+// Rule: call-start-datetime is an ISO 8601 date-time by default (the
+// decision, from a v2 client parsing it with new Date()); the schema's
+// literal format "date" is the quirk value date, which keeps the day only
+// and leaves the answer time ISO 8601.
+// Source: issue 13 item 7; SPEC45 ActiveCall (call-start-datetime format
+// date, call-answer-datetime no format); reference/netsapiens.md §2.5.
+func TestCallStartDatetimeDecisionAndDateProfile(t *testing.T) {
+	w := newWorld(t, nil)
+	w.inboundCall()
+	c := w.calls()[0]
+	if got := c.Get("call-start-datetime").String(); got != "2026-01-01T00:00:00+00:00" {
+		t.Fatalf("default call-start-datetime %q, want ISO 8601 date-time: %s", got, c.Raw)
+	}
+	wd := newWorld(t, withQuirks(map[string]string{QuirkDatetimeFormat: "date"}))
+	wd.inboundCall()
+	c = wd.calls()[0]
+	if got := c.Get("call-start-datetime").String(); got != "2026-01-01" {
+		t.Fatalf("date profile call-start-datetime %q, want 2026-01-01: %s", got, c.Raw)
+	}
+	if got := c.Get("call-answer-datetime").String(); got != "2026-01-01T00:00:00+00:00" {
+		t.Fatalf("date profile call-answer-datetime %q, want ISO 8601: %s", got, c.Raw)
+	}
+}

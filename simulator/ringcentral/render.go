@@ -33,13 +33,13 @@ type partyInfo struct {
 }
 
 type statusInfo struct {
-	Code     string  `json:"code"`
-	Reason   string  `json:"reason,omitempty"`
+	Code   string `json:"code"`
+	Reason string `json:"reason,omitempty"`
 	// MobilePickupData: events only, see mobilepickup.go.
 	MobilePickupData *mobilePickupData `json:"mobilePickupData,omitempty"`
 	Rcc              bool              `json:"rcc"`
-	PeerID   *peerID `json:"peerId,omitempty"`
-	ParkData string  `json:"parkData,omitempty"`
+	PeerID           *peerID           `json:"peerId,omitempty"`
+	ParkData         string            `json:"parkData,omitempty"`
 }
 
 type peerID struct {
