@@ -267,8 +267,8 @@ func TestSubscriptionScopes(t *testing.T) {
 	// A TEST call without 1010, then a call of each scope.
 	c := w.inboundCall()
 	_ = w.sim.HangupCall(c.ID)
-	mine := w.must(200, "POST", "/domains/TEST/users/1010/calls", key1010, map[string]string{"synchronous": "yes", "call-id": "c-1010", "call-term-user": "1099"})
-	theirs := w.must(200, "POST", "/domains/OTHER/users/2000/calls", keyOther200, map[string]string{"synchronous": "yes", "call-id": "c-2000", "call-term-user": "2010"})
+	mine := w.must(200, "POST", "/domains/TEST/users/1010/calls", key1010, map[string]string{"synchronous": "yes", "call-id": "c-1010", "call-term-user": "1099", "auto-answer-enabled": "yes"})
+	theirs := w.must(200, "POST", "/domains/OTHER/users/2000/calls", keyOther200, map[string]string{"synchronous": "yes", "call-id": "c-2000", "call-term-user": "2010", "auto-answer-enabled": "yes"})
 
 	// Deliveries are in order per subscription: the first post each gets
 	// is its own scope's call, so the foreign ones were never queued.
