@@ -28,7 +28,8 @@ type subscription struct {
 	created, expires                                                                   time.Time
 	timeFormat                                                                         string // datetimes.go
 
-	queue chan []byte // rendered posts waiting for the worker
+	queue    chan []byte       // rendered posts waiting for the worker
+	lastPost map[string]string // call ID -> last body posted (visible.go)
 }
 
 func (s *subscription) view() object {
