@@ -17,8 +17,9 @@ import (
 // part in, from its own party's view; the company call log has one record
 // per call, from the first party's view. view=Detailed adds the call's
 // legs (one per party) and lastModifiedTime. dateFrom (default dateTo
-// minus 24 hours), dateTo (default now), type, direction, page and perPage
-// work as the spec says. A warm transfer's anchor records name the other
+// minus 24 hours), dateTo (default now), type, direction, sessionId,
+// telephonySessionId, phoneNumber, extensionNumber, page and perPage work
+// as the spec says. A warm transfer's anchor records name the other
 // session in transferTarget / transferee.
 //
 // The dialect keeps ended calls here after the core forgets them (bounded
@@ -199,6 +200,9 @@ type callLogQuery struct {
 	types      map[string]bool
 	directions map[string]bool
 	page       pageRequest
+	// Exact-match filters of the call log (SPEC CallLogSessionId,
+	// CallLogTelephonySessionId, CallLogPhoneNumber, CallLogExtensionNumber).
+	sessionID, telephonySessionID, phoneNumber, extensionNumber string
 }
 
 func (d *Dialect) parseCallLogQuery(r *http.Request, dated bool) (callLogQuery, error) {
@@ -223,6 +227,9 @@ func (d *Dialect) parseCallLogQuery(r *http.Request, dated bool) (callLogQuery, 
 	if !dated {
 		return q, nil
 	}
+	v := r.URL.Query()
+	q.sessionID, q.telephonySessionID = v.Get("sessionId"), v.Get("telephonySessionId")
+	q.phoneNumber, q.extensionNumber = v.Get("phoneNumber"), v.Get("extensionNumber")
 	q.to = d.now()
 	if v := r.URL.Query().Get("dateTo"); v != "" {
 		if q.to, err = parseLogTime(v); err != nil {
@@ -251,6 +258,15 @@ func (q callLogQuery) keep(rec callLogRecord) bool {
 		return false
 	}
 	if !q.from.IsZero() && rec.start.Before(q.from) || !q.to.IsZero() && rec.start.After(q.to) {
+		return false
+	}
+	if q.sessionID != "" && q.sessionID != rec.SessionID || q.telephonySessionID != "" && q.telephonySessionID != rec.TelephonySessionID {
+		return false
+	}
+	if q.phoneNumber != "" && q.phoneNumber != rec.From.PhoneNumber && q.phoneNumber != rec.To.PhoneNumber {
+		return false
+	}
+	if q.extensionNumber != "" && q.extensionNumber != rec.From.ExtensionNumber && q.extensionNumber != rec.To.ExtensionNumber {
 		return false
 	}
 	return true

@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
@@ -141,6 +142,10 @@ func TestActiveCallsAndCallLogAfterWarmTransfer(t *testing.T) {
 	expect(t, "dateFrom after the calls", future, 200, "records.#", "0")
 	past := w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~/call-log?dateTo=2000-01-01T00:00:00Z", wc.opTok, nil)
 	expect(t, "dateTo before the calls", past, 200, "records.#", "0")
+	bySession := w.call(http.MethodGet, "/restapi/v1.0/account/~/call-log?telephonySessionId="+wc.sidB, wc.opTok, nil)
+	expect(t, "by telephonySessionId", bySession, 200, "records.#", "1", "records.0.telephonySessionId", wc.sidB)
+	byNumber := w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~/call-log?phoneNumber="+url.QueryEscape(customerNo), wc.opTok, nil)
+	expect(t, "by phoneNumber", byNumber, 200, "records.#", "1", "records.0.telephonySessionId", wc.sidA)
 	paged := w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~/call-log?perPage=1&page=2", wc.opTok, nil)
 	expect(t, "page 2 of 2", paged, 200, "records.#", "1", "records.0.telephonySessionId", wc.sidA, "paging.totalPages", "2")
 
