@@ -28,8 +28,9 @@ type subscription struct {
 	created, expires                                                                   time.Time
 	timeFormat                                                                         string // datetimes.go
 
-	queue    chan []byte       // rendered posts waiting for the worker
-	lastPost map[string]string // call ID -> last body posted (visible.go)
+	queue     chan []byte       // rendered posts waiting for the worker
+	lastPost  map[string]string // call ID -> last body posted (visible.go)
+	unchanged int               // changes not posted: they read the same (visible.go)
 }
 
 func (s *subscription) view() object {
