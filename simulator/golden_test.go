@@ -58,6 +58,7 @@ func splitGolden(s string) (cmds, want string) {
 // default scenario on a manual clock and returns the output.
 //
 //	originate FROM TO as NAME   place a call, remembered as NAME
+//	click-to-call FROM TO as NAME  the same, ringing FROM's own phone first
 //	answer|reject|hangup|hold|unhold|mute|unmute NAME.N
 //	blind NAME.N TO             blind-transfer from leg N
 //	attended NAME.N OTHER.M     join the two calls of one user's legs
@@ -110,12 +111,13 @@ func runFlow(t *testing.T, cmds string) string {
 		f := strings.Fields(line)
 		var err error
 		switch f[0] {
-		case "originate":
+		case "originate", "click-to-call":
 			var from, to simulator.Endpoint
 			if from, err = sim.Resolve(f[1], ""); err == nil {
 				if to, err = sim.Resolve(f[2], from.TenantID); err == nil {
 					var c simulator.Call
-					if c, err = sim.Originate(simulator.OriginateRequest{From: from, To: to}); err == nil {
+					req := simulator.OriginateRequest{From: from, To: to, CallerRingsFirst: f[0] == "click-to-call"}
+					if c, err = sim.Originate(req); err == nil {
 						calls[f[4]] = c.ID
 					}
 				}

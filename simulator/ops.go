@@ -15,6 +15,12 @@ type OriginateRequest struct {
 	// connects the caller's own device (RingCentral call-out, NetSapiens
 	// click-to-call) and then rings the target.
 	CallerConnected bool
+	// CallerRingsFirst rings the caller's own phone first, as a
+	// click-to-call does when the phone does not auto-answer: the caller's
+	// leg is proceeding (its answer policy and the ring timer apply) and
+	// the callee is called only once it answers. Ignored with
+	// CallerConnected.
+	CallerRingsFirst bool
 	// Attrs preset vendor attributes (a client-chosen call-id, say); namers
 	// fill in the rest.
 	CallAttrs, FromAttrs, ToAttrs map[string]string
@@ -58,12 +64,55 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 	s.emit(c, caller, "originate")
 	if r.CallerConnected {
 		s.setState(c, caller, LegAnswered, "", "originate")
+	} else if r.CallerRingsFirst {
+		c.callee = &pendingCallee{to: r.To, from: r.From, attrs: r.ToAttrs}
+		s.setState(c, caller, LegProceeding, "", "originate")
+		s.startRinging(c, caller)
+		return c.snapshot(), nil
 	}
-	callee := s.addLeg(c, r.To, r.From, r.To, Inbound, LegSetup, r.ToAttrs)
-	s.emit(c, callee, "originate")
-	s.setState(c, callee, LegProceeding, "", "originate")
-	s.startRinging(c, callee)
+	s.ringCallee(c, caller, r.To, r.From, r.ToAttrs, "originate")
 	return c.snapshot(), nil
+}
+
+// pendingCallee is who a call rings once its caller's phone answers.
+type pendingCallee struct {
+	to, from Endpoint
+	attrs    map[string]string
+}
+
+// ringsFirst reports whether l is a caller whose own phone is ringing
+// before its callee is called (CallerRingsFirst).
+func (l *leg) ringsFirst() bool {
+	return l.call.callee != nil && l.Direction == Outbound && l.State.Ringing() && len(l.call.legs) == 1
+}
+
+// ringCallee adds the callee's leg and rings it, in the order the
+// RingCentral captures show (reference/ringcentral.md §2.3, CSN):
+//   - a user's phone: its leg is set up, the PBX connects the caller (who
+//     hears ringback: Answered), then the phone rings (Proceeding);
+//   - an outside number: its leg starts ringing (Proceeding, no Setup),
+//     and the caller proceeds too; it is answered when the far end answers.
+//
+// caller is nil when the call already has its connected parties (a blind
+// transfer or a forward).
+func (s *Sim) ringCallee(c *call, caller *leg, to, from Endpoint, attrs map[string]string, cause string) *leg {
+	if !to.IsUser() {
+		callee := s.addLeg(c, to, from, to, Inbound, LegProceeding, attrs)
+		s.emit(c, callee, cause)
+		if caller != nil && caller.State == LegSetup {
+			s.setState(c, caller, LegProceeding, "", cause)
+		}
+		s.startRinging(c, callee)
+		return callee
+	}
+	callee := s.addLeg(c, to, from, to, Inbound, LegSetup, attrs)
+	s.emit(c, callee, cause)
+	if caller != nil && caller.State.Ringing() {
+		s.setState(c, caller, LegAnswered, "", cause)
+	}
+	s.setState(c, callee, LegProceeding, "", cause)
+	s.startRinging(c, callee)
+	return callee
 }
 
 func (s *Sim) checkEndpoint(e Endpoint, subject string) error {
@@ -187,13 +236,21 @@ func (s *Sim) answerLocked(legID string) error {
 	if err != nil {
 		return err
 	}
+	c := l.call
+	if l.ringsFirst() {
+		// The caller's own phone answered: now the callee is called.
+		p := c.callee
+		c.callee = nil
+		s.setState(c, l, LegAnswered, "", "answer")
+		s.ringCallee(c, l, p.to, p.from, p.attrs, "answer")
+		return nil
+	}
 	if l.Direction != Inbound {
 		return newError(ErrWrongState, "leg", l.ID, "cannot answer leg %s: it placed the call; only a ringing incoming leg can be answered", l.ID)
 	}
 	if !l.State.Ringing() {
 		return wrongState(l, "answer", "setup or proceeding")
 	}
-	c := l.call
 	s.setState(c, l, LegAnswered, "", "answer")
 	for _, o := range c.legs {
 		if o != l && o.Direction == Outbound && o.State.Ringing() {
@@ -216,9 +273,10 @@ func (s *Sim) rejectLocked(legID string, why Reason, cause string) error {
 	if err != nil {
 		return err
 	}
-	if l.Direction != Inbound || !l.State.Ringing() {
+	if (l.Direction != Inbound || !l.State.Ringing()) && !l.ringsFirst() {
 		return newError(ErrWrongState, "leg", l.ID, "cannot reject leg %s: only a ringing incoming leg can be rejected (it is %s %s)", l.ID, l.Direction, l.State)
 	}
+	l.call.callee = nil
 	s.setState(l.call, l, LegDisconnected, why, cause)
 	s.collapse(l.call, cause, why)
 	return nil

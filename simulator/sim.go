@@ -82,6 +82,8 @@ type userKey struct{ tenant, user string }
 type call struct {
 	Call
 	legs []*leg
+	// callee waits for the caller's own phone to answer (CallerRingsFirst).
+	callee *pendingCallee
 }
 
 type leg struct {

@@ -37,16 +37,12 @@ func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string
 		}
 	}
 	s.setState(c, l, LegDisconnected, why, "blind-transfer")
-	from := others[0].Endpoint
-	target := s.addLeg(c, to, from, to, Inbound, LegSetup, toAttrs)
-	s.emit(c, target, "blind-transfer")
 	for _, o := range others {
 		if o.State == LegHeld {
 			s.setState(c, o, LegAnswered, "", "blind-transfer")
 		}
 	}
-	s.setState(c, target, LegProceeding, "", "blind-transfer")
-	s.startRinging(c, target)
+	target := s.ringCallee(c, nil, to, others[0].Endpoint, toAttrs, "blind-transfer")
 	return target.snapshot(), nil
 }
 
@@ -156,10 +152,7 @@ func (s *Sim) Forward(legID string, to Endpoint, toAttrs map[string]string) (Leg
 	}
 	c := l.call
 	s.setState(c, l, LegDisconnected, ReasonForwarded, "forward")
-	target := s.addLeg(c, to, l.From, to, Inbound, LegSetup, toAttrs)
-	s.emit(c, target, "forward")
-	s.setState(c, target, LegProceeding, "", "forward")
-	s.startRinging(c, target)
+	target := s.ringCallee(c, nil, to, l.From, toAttrs, "forward")
 	return target.snapshot(), nil
 }
 

@@ -42,6 +42,7 @@ func registerRingCentral(sc *godog.ScenarioContext, w *World) {
 	sc.Step(`^the transfer answers with the operator's party Disconnected by BlindTransfer$`, w.rcBlindAnswer)
 	sc.Step(`^the consult's phone rings with the customer's call$`, w.rcConsultRings)
 	sc.Step(`^the operator's Answered notifications of both calls have the fields and ID formats of the guide's sample events$`, w.rcEventShape)
+	sc.Step(`^the customer's and the operator's notifications of the customer's call follow the party state order of RingCentral's captures$`, w.rcCapturedOrder)
 	registerRingCentralRefusals(sc, w)
 }
 

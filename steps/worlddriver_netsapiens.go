@@ -56,13 +56,17 @@ func (w *World) nsDial(ctx context.Context, caller, callee Phone) (WorldCall, er
 	why := "the target names no user to place the outside caller's click-to-call through"
 	if via := n.facts.DialVia; via != "" {
 		id := netsapiens.NewCallID()
-		_, err := n.Observer.MakeCall(ctx, via, netsapiens.CallRequest{CallID: id, OrigUser: caller.Person.Number, TermUser: callee.Person.Number})
+		// auto-answer-enabled asks the switch to connect the first leg
+		// itself (pbxsim does; a real PSTN phone may still need a person,
+		// asked below).
+		_, err := n.Observer.MakeCall(ctx, via, netsapiens.CallRequest{CallID: id, OrigUser: caller.Person.Number, TermUser: callee.Person.Number, AutoAnswer: netsapiens.Yes})
 		switch {
 		case err == nil:
 			wc.OrigCallID = id
 			w.Trace.Addf("world: %s calls %s by click-to-call through user %s (call-id %s)", caller, callee, via, id)
-			// The switch rings the outside phone first; pbxsim connects it
-			// at once. Ask a person only when the call does not go on.
+			// The switch rings the outside phone first; with auto-answer
+			// pbxsim connects it at once. Ask a person only when the call
+			// does not go on.
 			grace := 3 * n.facts.ApplyDelay
 			if grace < 2*time.Second {
 				grace = 2 * time.Second

@@ -1,7 +1,10 @@
 'use strict'
 // The official RingCentral JS SDK, unchanged, performs a warm (attended)
 // transfer against pbxsim, and sees it happen through its own WebSocket
-// subscription.
+// subscription; around it, an app's start-up reads (API version, extension
+// info, extension list, phone numbers) and its reconciliation (active calls
+// mid-transfer, active calls and the detailed call log afterwards: issue 13
+// item 1).
 //
 // Source: /work/shared/reference/ringcentral.md §4.5 (the exact sequence the
 // npm clients perform: OAuth, RingCentralCallControl.initialize, wstoken, WS
@@ -89,6 +92,31 @@ describe('the official RingCentral JS SDK, unchanged, warm-transfers a call on p
     const token = await platform.auth().data()
     assert.equal(token.owner_id, OPERATOR.id, 'the token belongs to Agent J')
     assert.ok(await platform.loggedIn(), 'platform.loggedIn()')
+  })
+
+  // An app's start-up reads (issue 13 item 1): API version, its own
+  // extension, the company directory and its phone numbers, through the
+  // SDK's platform, as CRM and softphone integrations do before anything else.
+  step('app start-up: API version, extension info, extension list, phone numbers', async () => {
+    const version = await (await within(STEP, 'GET /restapi/v1.0', platform.get('/restapi/v1.0'))).json()
+    assert.equal(version.uriString, 'v1.0')
+    assert.ok(version.versionString, `the API version has a versionString: ${JSON.stringify(version)}`)
+    const me = await (await within(STEP, 'GET extension ~', platform.get('/restapi/v1.0/account/~/extension/~'))).json()
+    assert.equal(String(me.id), OPERATOR.id)
+    assert.equal(String(me.account.id), ACCOUNT_ID)
+    const list = await (await within(STEP, 'GET extension list', platform.get('/restapi/v1.0/account/~/extension', { perPage: 2 }))).json()
+    assert.equal(list.paging.perPage, 2)
+    assert.equal(list.records.length, 2, `the first page holds two extensions: ${JSON.stringify(list.paging)}`)
+    assert.ok(list.paging.totalElements >= 3, 'the directory lists every extension')
+    assert.ok(list.navigation.nextPage && list.navigation.nextPage.uri, 'a next page is linked')
+    const next = await (await within(STEP, 'GET the next page', platform.get(list.navigation.nextPage.uri))).json()
+    const ids = [...list.records, ...next.records].map(r => String(r.id))
+    for (const x of [CUSTOMER, OPERATOR, CONSULT]) {
+      assert.ok(ids.includes(x.id), `extension ${x.ext} is listed; got ${JSON.stringify(ids)}`)
+    }
+    const numbers = await (await within(STEP, 'GET phone-number', platform.get('/restapi/v1.0/account/~/extension/~/phone-number'))).json()
+    const direct = numbers.records.find(n => n.usageType === 'DirectNumber')
+    assert.ok(direct && direct.phoneNumber.startsWith('+'), `the extension has a direct number: ${JSON.stringify(numbers.records)}`)
   })
 
   step('ringcentral-call-control initializes: extension, presence, devices', async () => {
@@ -189,6 +217,14 @@ describe('the official RingCentral JS SDK, unchanged, warm-transfers a call on p
       `103's party in session B is Answered; parties: ${JSON.stringify(sessionB.parties.map(p => [p.id, p.owner, p.status]))}`)
   })
 
+  step('reconciliation mid-transfer: active calls list both sessions', async () => {
+    const res = await within(STEP, 'GET active-calls', platform.get('/restapi/v1.0/account/~/extension/~/active-calls'))
+    const active = await res.json()
+    const sessions = active.records.map(r => r.telephonySessionId)
+    assert.deepEqual([...sessions].sort(), [original.id, consult.id].sort(), `both calls are active; got ${JSON.stringify(active.records)}`)
+    assert.ok(active.records.every(r => r.result === 'In Progress'), 'active records are In Progress')
+  })
+
   step('bridges the two sessions (session.bridge({telephonySessionId, partyId}))', async () => {
     const party = await within(STEP, 'session.bridge', original.bridge({ telephonySessionId: consult.id, partyId: operatorPartyB }))
     assert.equal(party.id, operatorPartyA, 'the bridge answer is the operator party in the original session')
@@ -237,6 +273,29 @@ describe('the official RingCentral JS SDK, unchanged, warm-transfers a call on p
     assert.equal(consultParty.status.code, 'Answered', `consult Answered; parties: ${seen}`)
     const operator = partyOf(session, operatorPartyA)
     assert.ok(!operator || operator.status.code === 'Gone', `the operator is no longer in the call; parties: ${seen}`)
+  })
+
+  // Reconciliation after the transfer (issue 13 item 1): an app that
+  // restarts reads active calls and the call log to learn what it missed.
+  step('reconciliation after the transfer: no active calls, a call-log record for each of the operator\'s sessions', async () => {
+    await control('DELETE', `/calls/${worldCallA}`) // the customer and the consult hang up
+    const active = await (await within(STEP, 'GET active-calls', platform.get('/restapi/v1.0/account/~/extension/~/active-calls'))).json()
+    assert.deepEqual(active.records, [], 'the operator has no active calls left')
+    const res = await within(STEP, 'GET call-log', platform.get('/restapi/v1.0/account/~/extension/~/call-log', { view: 'Detailed' }))
+    const log = await res.json()
+    const seen = JSON.stringify(log.records.map(r => [r.telephonySessionId, r.direction, r.result]))
+    const recA = log.records.find(r => r.telephonySessionId === original.id)
+    const recB = log.records.find(r => r.telephonySessionId === consult.id)
+    assert.ok(recA && recB, `the call log has the original and the consult call; records: ${seen}`)
+    assert.equal(recA.direction, 'Inbound')
+    assert.equal(recA.result, 'Accepted')
+    assert.equal(recA.transferTarget && recA.transferTarget.telephonySessionId, consult.id, 'the original call names the consult as transfer target')
+    assert.equal(recB.direction, 'Outbound')
+    assert.equal(recB.transferee && recB.transferee.telephonySessionId, original.id, 'the consult call names the original as transferee')
+    assert.ok(Array.isArray(recA.legs) && recA.legs.length >= 3, `the detailed record of session A has its legs: ${JSON.stringify(recA.legs)}`)
+    const simple = await (await within(STEP, 'GET call-log (Simple)', platform.get('/restapi/v1.0/account/~/extension/~/call-log', { direction: 'Outbound' }))).json()
+    assert.deepEqual(simple.records.map(r => r.telephonySessionId), [consult.id], 'direction=Outbound leaves the consult call only')
+    assert.equal(simple.records[0].legs, undefined, 'the Simple view has no legs')
   })
 
   step('the SDKs logged no errors', async () => {

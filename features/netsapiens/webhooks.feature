@@ -1,8 +1,9 @@
 @netsapiens
 Feature: NetSapiens call events follow the attended transfer
   An event subscription of model "call" posts a JSON array of legacy underscore call
-  objects to its post-url on every change of a call; a call's last post carries
-  "remove": "yes". A subscription reads "pending" until its first successful post.
+  objects to its post-url on every visible change of a call (a change that reads the same
+  is not posted again); a call's last post carries "remove": "yes". A subscription reads
+  "pending" until its first successful post.
 
   Scenario: Every change of the transfer is posted, and each call's last post says remove
     Given a "call" event subscription posting to the steps' receiver

@@ -30,3 +30,7 @@ Feature: RingCentral warm transfer, as in RingCentral's guide "Managing warm tra
     And the consult picks up
     And the operator learns the consult call from notifications
     Then the operator's Answered notifications of both calls have the fields and ID formats of the guide's sample events
+
+  # Issue 13 items 3 and 4; the RingCentral-RingCentral capture (reference/ringcentral.md §2.3).
+  Scenario: The customer's call changes state in the order of RingCentral's captures
+    Then the customer's and the operator's notifications of the customer's call follow the party state order of RingCentral's captures

@@ -259,7 +259,8 @@ func (d *Dialect) callRequest(s scope, b body) (simulator.OriginateRequest, stri
 			return none, "", false, err
 		}
 	}
-	if v, err := b.optional("auto-answer-enabled"); err != nil || (v != "" && v != "yes" && v != "no") {
+	autoAnswer, err := b.optional("auto-answer-enabled")
+	if err != nil || (autoAnswer != "" && autoAnswer != "yes" && autoAnswer != "no") {
 		return none, "", false, errorf(http.StatusBadRequest, "auto-answer-enabled must be yes or no")
 	}
 	from, err := d.userEndpoint(s.domain, s.user)
@@ -280,7 +281,12 @@ func (d *Dialect) callRequest(s scope, b body) (simulator.OriginateRequest, stri
 		return none, "", false, err
 	}
 	return simulator.OriginateRequest{
-		From: from, To: to, Origin: "click-to-call", CallerConnected: true,
+		// The first leg rings the user's (or call-orig-user's) own phone;
+		// the term user is dialled once it connects: at once with
+		// auto-answer-enabled yes, when the phone answers otherwise
+		// (default no). Source: reference/netsapiens.md §2.1; issue 13 item 8.
+		From: from, To: to, Origin: "click-to-call",
+		CallerConnected: autoAnswer == "yes", CallerRingsFirst: autoAnswer != "yes",
 		CallAttrs: map[string]string{AttrByAction: "CallRequest", AttrByUser: s.user + "@" + s.domain, AttrByCallID: callID},
 		FromAttrs: map[string]string{AttrCallID: callID},
 	}, callID, syncVal == "yes", nil

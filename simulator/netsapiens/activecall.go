@@ -120,6 +120,27 @@ func info(l simulator.Leg, isTerm bool, p profile) string {
 	}
 }
 
+// origInfo is the orig side's call-info. The core connects a caller as
+// soon as a user's phone rings for it (the RingCentral order); NetSapiens
+// reports the orig side "progressing" until the call is connected (v1 doc:
+// reference/netsapiens.md §ActiveCall "orig_call_info"), so a caller nobody
+// has answered yet still reads progressing. A click-to-call's orig side is
+// the user's own phone, which answered: active.
+func (v callView) origInfo(p profile) string {
+	if v.orig.State == simulator.LegAnswered && v.call.Origin != "click-to-call" {
+		connected := false
+		for _, l := range v.call.Legs {
+			if l.ID != v.orig.ID && !l.Answered.IsZero() {
+				connected = true
+			}
+		}
+		if !connected {
+			return "progressing"
+		}
+	}
+	return info(v.orig, false, p)
+}
+
 func (v callView) dialed() string {
 	if len(v.call.Legs) > 1 {
 		return strings.TrimPrefix(v.call.Legs[1].To.Number, "+")
@@ -144,6 +165,15 @@ func v2Time(t time.Time, p profile) string {
 		return sqlTime(t)
 	}
 	return t.UTC().Format("2006-01-02T15:04:05+00:00")
+}
+
+// v2StartTime writes call-start-datetime; the date profile keeps only the
+// day, as the schema's format "date" says (quirk datetime-format).
+func v2StartTime(t time.Time, p profile) string {
+	if p.datetimeFormat == "date" && !t.IsZero() {
+		return t.UTC().Format("2006-01-02")
+	}
+	return v2Time(t, p)
 }
 
 func sqlTime(t time.Time) string {
@@ -193,9 +223,9 @@ func activeCall(c simulator.Call, core string, p profile) object {
 		{"call-term-user", userValue(t.user, p)},
 		{"call-term-domain", t.domain},
 		{"call-term-uri", t.uri},
-		{"call-start-datetime", v2Time(c.Created, p)},
+		{"call-start-datetime", v2StartTime(c.Created, p)},
 		{"call-answer-datetime", v2Time(answered, p)},
-		{"call-orig-info", info(v.orig, false, p)},
+		{"call-orig-info", v.origInfo(p)},
 	}
 	switch p.termInfoField {
 	case "term-orig-info":
@@ -249,7 +279,7 @@ func legacyCall(c simulator.Call, core string, p profile, ended bool) object {
 		{"time_answer", sqlTime(answered)},
 		{"orig_id", o.number},
 		{"term_id", t.number},
-		{"orig_call_info", info(v.orig, false, p)},
+		{"orig_call_info", v.origInfo(p)},
 		{"term_call_info", termInfo},
 		{"media", "PCMU"},
 		{"time_begin", start},
@@ -292,7 +322,7 @@ func legacyOrigID(c simulator.Call, p profile, ended bool) object {
 		{"term_user", t.user},
 		{"term_domain", t.domain},
 		{"term_to_uri", t.uri},
-		{"orig_call_info", info(v.orig, false, p)},
+		{"orig_call_info", v.origInfo(p)},
 		{"term_call_info", termInfo},
 		{"time_answer", sqlTime(answered)},
 		{"time_start", sqlTime(c.Created)},

@@ -118,11 +118,14 @@ func TestListsAreArraysAndOneCallIsAnObject(t *testing.T) {
 
 // Source: reference §2.3, §8.3 (SPEC45 CallRequest): click-to-call uses the
 // client's call-id as the orig call-id with call-by-action CallRequest;
-// synchronous yes answers 200 with the ActiveCall.
+// synchronous yes answers 200 with the ActiveCall. With auto-answer-enabled
+// yes the user's own leg is active at once and the term user rings (issue
+// 13 item 8; without it the user's phone rings first, see
+// TestSeedAttendedTransferEndToEnd).
 func TestClickToCall(t *testing.T) {
 	w := newWorld(t, nil)
 	c := w.must(200, "POST", "/domains/TEST/users/1000/calls", key1000,
-		map[string]string{"synchronous": "yes", "call-id": "my-random-unique-callid", "call-term-user": "1010"})
+		map[string]string{"synchronous": "yes", "call-id": "my-random-unique-callid", "call-term-user": "1010", "auto-answer-enabled": "yes"})
 	for k, want := range map[string]string{
 		"call-orig-call-id": "my-random-unique-callid", "call-by-call-id": "my-random-unique-callid",
 		"call-by-action": "CallRequest", "call-by-user": "1000", "call-by-domain": "TEST",
@@ -137,7 +140,7 @@ func TestClickToCall(t *testing.T) {
 	r := w.do("POST", "/domains/TEST/users/1000/calls", key1000, map[string]string{"call-id": "my-random-unique-callid", "call-term-user": "1099"})
 	errorShape(t, r, 409)
 	// An outside number in the 11-digit national form dials out.
-	w.must(202, "POST", "/domains/TEST/users/1010/calls", key1010, map[string]string{"call-id": "out-1", "call-term-user": "15555555555"})
+	w.must(202, "POST", "/domains/TEST/users/1010/calls", key1010, map[string]string{"call-id": "out-1", "call-term-user": "15555555555", "auto-answer-enabled": "yes"})
 	w.settle()
 	out := w.must(200, "GET", "/domains/TEST/users/1010/calls/out-1", key1010, nil)
 	if out.Get("call-term-domain").String() != "*" || out.Get("call-term-uri").String() != "sip:15555555555@"+trunkHost {
@@ -171,5 +174,29 @@ func TestActiveCallQuirkProfiles(t *testing.T) {
 	w2.inboundCall()
 	if c := w2.calls()[0]; c.Get("term-orig-info").Exists() || c.Get("call-term-info").String() != "active" {
 		t.Fatalf("call-term-info only: %s", c.Raw)
+	}
+}
+
+// Rule: call-start-datetime is an ISO 8601 date-time by default (the
+// decision, from a v2 client parsing it with new Date()); the schema's
+// literal format "date" is the quirk value date, which keeps the day only
+// and leaves the answer time ISO 8601.
+// Source: issue 13 item 7; SPEC45 ActiveCall (call-start-datetime format
+// date, call-answer-datetime no format); reference/netsapiens.md §2.5.
+func TestCallStartDatetimeDecisionAndDateProfile(t *testing.T) {
+	w := newWorld(t, nil)
+	w.inboundCall()
+	c := w.calls()[0]
+	if got := c.Get("call-start-datetime").String(); got != "2026-01-01T00:00:00+00:00" {
+		t.Fatalf("default call-start-datetime %q, want ISO 8601 date-time: %s", got, c.Raw)
+	}
+	wd := newWorld(t, withQuirks(map[string]string{QuirkDatetimeFormat: "date"}))
+	wd.inboundCall()
+	c = wd.calls()[0]
+	if got := c.Get("call-start-datetime").String(); got != "2026-01-01" {
+		t.Fatalf("date profile call-start-datetime %q, want 2026-01-01: %s", got, c.Raw)
+	}
+	if got := c.Get("call-answer-datetime").String(); got != "2026-01-01T00:00:00+00:00" {
+		t.Fatalf("date profile call-answer-datetime %q, want ISO 8601: %s", got, c.Raw)
 	}
 }

@@ -31,7 +31,7 @@ func withOtherDomain(sc *scenario.Scenario) {
 func (w *world) otherCall() string {
 	w.t.Helper()
 	c := w.must(200, "POST", "/domains/OTHER/users/2000/calls", keyOther200,
-		map[string]string{"synchronous": "yes", "call-id": "other-1", "call-term-user": "2010"})
+		map[string]string{"synchronous": "yes", "call-id": "other-1", "call-term-user": "2010", "auto-answer-enabled": "yes"})
 	return c.Get("call-term-call-id").String()
 }
 

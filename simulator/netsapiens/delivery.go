@@ -54,6 +54,7 @@ func (s *subscriptions) dispatch() {
 		if s.d.ctx.Err() != nil || !events.Overflowed() {
 			return
 		}
+		s.journalOverflow()
 		s.mu.Lock()
 		s.events = s.subscribe()
 		s.mu.Unlock()
@@ -105,7 +106,7 @@ func (s *subscriptions) fanOut(e *simulator.Event) {
 			obj = legacyCall(e.Call, s.d.core, prof, e.CallEnded)
 		}
 		body, err := json.Marshal([]object{obj})
-		if err != nil {
+		if err != nil || !sub.visibleChange(e.Call.ID, body, e.CallEnded) {
 			continue
 		}
 		posts = append(posts, post{sub, body})

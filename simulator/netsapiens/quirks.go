@@ -89,11 +89,13 @@ func init() {
 			Confidence: "documented",
 		},
 		{
-			Name:       QuirkDatetimeFormat,
-			Values:     []string{"iso8601", "sql"},
-			Default:    "iso8601",
-			Doc:        "ActiveCall call-start-datetime/call-answer-datetime: iso8601 (2026-01-01T00:00:00+00:00, as other v2 objects) or sql (2026-01-01 00:00:00, as the legacy payloads).",
-			Source:     "SPEC45 gives only format \"date\"; reference/netsapiens.md §2.5",
+			Name:    QuirkDatetimeFormat,
+			Values:  []string{"iso8601", "date", "sql"},
+			Default: "iso8601",
+			Doc: "ActiveCall call-start-datetime/call-answer-datetime: iso8601 (2026-01-01T00:00:00+00:00, the decision: a start *datetime*, " +
+				"parsed with new Date() by a v2 client, and ISO 8601 as other v2 objects); date (call-start-datetime as the schema's literal " +
+				"format: date, 2026-01-01; the answer time stays ISO 8601, the schema gives it no format); sql (2026-01-01 00:00:00, as the legacy payloads).",
+			Source:     "SPEC45 ActiveCall call-start-datetime format \"date\", call-answer-datetime no format; reference/netsapiens.md §2.5 (HORIZON parses v2 call-start-datetime with new Date); issue 13 item 7",
 			Confidence: "inferred",
 		},
 	} {
@@ -112,6 +114,7 @@ type profile struct {
 	transferHostname string
 	userFieldType    string
 	datetimeFormat   string
+	subDatetime      string // datetimes.go
 }
 
 func newProfile(selected map[string]string) profile {
@@ -125,5 +128,6 @@ func newProfile(selected map[string]string) profile {
 		transferHostname: v(QuirkTransferHostname),
 		userFieldType:    v(QuirkUserFieldType),
 		datetimeFormat:   v(QuirkDatetimeFormat),
+		subDatetime:      v(QuirkSubscriptionDatetimeFormat),
 	}
 }

@@ -26,12 +26,15 @@ type subscription struct {
 	id, model, postURL, geo, scope, reseller, domain, user, preferred, current, status string
 	errorCount, postsCount                                                             int
 	created, expires                                                                   time.Time
+	timeFormat                                                                         string // datetimes.go
 
-	owner    string   // the credential that created it, "domain/user" (limits.go)
-	pending  [][]byte // rendered posts waiting for the worker
-	posting  bool     // a worker is running for it
-	failures int      // posts failed in a row
-	disabled bool     // failed FailureLimit posts in a row: nothing is posted
+	owner     string            // the credential that created it, "domain/user" (limits.go)
+	pending   [][]byte          // rendered posts waiting for the worker
+	posting   bool              // a worker is running for it
+	failures  int               // posts failed in a row
+	disabled  bool              // failed FailureLimit posts in a row: nothing is posted
+	lastPost  map[string]string // call ID -> last body posted (visible.go)
+	unchanged int               // changes not posted: they read the same (visible.go)
 }
 
 func (s *subscription) view() object {
@@ -40,8 +43,8 @@ func (s *subscription) view() object {
 		{"user-scope", s.scope}, {"reseller", s.reseller}, {"domain", s.domain}, {"user", s.user},
 		{"preferred-server", s.preferred}, {"current-active-server", s.current}, {"status", s.status},
 		{"error-count", s.errorCount}, {"posts-count", s.postsCount},
-		{"subscription-creation-datetime", sqlTime(s.created)},
-		{"subscription-expires-datetime", sqlTime(s.expires)},
+		{"subscription-creation-datetime", subscriptionTime(s.created, s.timeFormat)},
+		{"subscription-expires-datetime", subscriptionTime(s.expires, s.timeFormat)},
 	}
 }
 
@@ -255,8 +258,8 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 	if raw, err := b.optional("subscription-expires-datetime"); err != nil {
 		return nil, err
 	} else if raw != "" {
-		t, perr := time.Parse("2006-01-02 15:04:05", raw)
-		if perr != nil {
+		t, ok := parseSubscriptionTime(raw, d.subscriptionTimeFormat(domain))
+		if !ok {
 			return nil, errorf(http.StatusBadRequest, "subscription-expires-datetime must be YYYY-MM-DD HH:MM:SS, not %q", raw)
 		}
 		expires = t
@@ -276,7 +279,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 	return &subscription{
 		id: d.randomHex(32), model: model, postURL: postURL, geo: geo, scope: p.scope,
 		reseller: "*", domain: domain, user: user, preferred: preferred, status: "pending",
-		created: now, expires: expires, owner: ownerOf(p),
+		created: now, expires: expires, owner: ownerOf(p), timeFormat: d.subscriptionTimeFormat(domain),
 	}, nil
 }
 
@@ -350,8 +353,8 @@ func (d *Dialect) updateSubscription(w http.ResponseWriter, r *http.Request) {
 			return nil
 		}},
 		{"subscription-expires-datetime", func(s *subscription, v string) *apiError {
-			t, perr := time.Parse("2006-01-02 15:04:05", v)
-			if perr != nil {
+			t, ok := parseSubscriptionTime(v, s.timeFormat)
+			if !ok {
 				return errorf(http.StatusBadRequest, "subscription-expires-datetime must be YYYY-MM-DD HH:MM:SS, not %q", v)
 			}
 			s.expires = t

@@ -118,9 +118,18 @@ func TestSubscriptionDeliversCallChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	posts := rc.await(t, untilRemoved)
-	// originate (2 legs), ringing, answer (2 legs), hang-up (2 legs).
-	if len(posts) != 7 {
-		t.Fatalf("want one post per change (7), got %d: %v", len(posts), posts)
+	// One post per visible change (issue 13 item 9): the caller alone
+	// (progressing), the callee alerting, both active, the final remove.
+	// The core's other changes (the caller connected while the callee
+	// rings, the callee's setup turning proceeding, the first hang-up)
+	// read the same and are not posted again.
+	if len(posts) != 4 {
+		t.Fatalf("want one post per visible change (4), got %d: %v", len(posts), posts)
+	}
+	for i := 1; i < len(posts); i++ {
+		if posts[i].Raw == posts[i-1].Raw {
+			t.Fatalf("posts %d and %d are identical: %s", i-1, i, posts[i].Raw)
+		}
 	}
 
 	var keys []string
@@ -224,8 +233,8 @@ func TestSubscriptionErrorCounting(t *testing.T) {
 // endpoint fills only its own queue; its extra posts are dropped and
 // counted as errors while another subscriber gets every post.
 func TestSlowEndpointBlocksNobody(t *testing.T) {
-	// A call makes 7 changes: a queue of 8 holds one call's posts.
-	w := newWorld(t, nil, Options{QueueSize: 8})
+	// A call makes 4 visible changes: a queue of 4 holds one call's posts.
+	w := newWorld(t, nil, Options{QueueSize: 4})
 	release := make(chan struct{})
 	slow := newReceiver(t, http.StatusOK, release)
 	t.Cleanup(func() { close(release) })
@@ -241,13 +250,13 @@ func TestSlowEndpointBlocksNobody(t *testing.T) {
 			t.Fatal(err)
 		}
 		posts := fast.await(t, untilRemoved)
-		if len(posts) != 7 {
-			t.Fatalf("call %d: the fast endpoint got %d posts, want 7: %v", i, len(posts), posts)
+		if len(posts) != 4 {
+			t.Fatalf("call %d: the fast endpoint got %d posts, want 4: %v", i, len(posts), posts)
 		}
 	}
 	got := w.must(200, "GET", "/subscriptions/"+slowID, keyOM, nil)
-	if got.Get("error-count").Int() != 3*7-1-8 || got.Get("status").String() != "error" {
-		t.Fatalf("the stuck endpoint: 1 post in flight, 8 queued, the other 12 dropped as errors: %s", got.Raw)
+	if got.Get("error-count").Int() != 3*4-1-4 || got.Get("status").String() != "error" {
+		t.Fatalf("the stuck endpoint: 1 post in flight, 4 queued, the other 7 dropped as errors: %s", got.Raw)
 	}
 }
 
@@ -267,8 +276,8 @@ func TestSubscriptionScopes(t *testing.T) {
 	// A TEST call without 1010, then a call of each scope.
 	c := w.inboundCall()
 	_ = w.sim.HangupCall(c.ID)
-	mine := w.must(200, "POST", "/domains/TEST/users/1010/calls", key1010, map[string]string{"synchronous": "yes", "call-id": "c-1010", "call-term-user": "1099"})
-	theirs := w.must(200, "POST", "/domains/OTHER/users/2000/calls", keyOther200, map[string]string{"synchronous": "yes", "call-id": "c-2000", "call-term-user": "2010"})
+	mine := w.must(200, "POST", "/domains/TEST/users/1010/calls", key1010, map[string]string{"synchronous": "yes", "call-id": "c-1010", "call-term-user": "1099", "auto-answer-enabled": "yes"})
+	theirs := w.must(200, "POST", "/domains/OTHER/users/2000/calls", keyOther200, map[string]string{"synchronous": "yes", "call-id": "c-2000", "call-term-user": "2010", "auto-answer-enabled": "yes"})
 
 	// Deliveries are in order per subscription: the first post each gets
 	// is its own scope's call, so the foreign ones were never queued.

@@ -34,7 +34,7 @@ func (w *world) upToConsult(answerConsult bool) seedState {
 	w.settle()
 
 	// Step 4: the consult call, 1000 -> 1010.
-	w.must(202, "POST", "/domains/TEST/users/1000/calls", key1000, map[string]string{"call-id": "consult-1", "call-term-user": "1010"})
+	w.must(202, "POST", "/domains/TEST/users/1000/calls", key1000, map[string]string{"call-id": "consult-1", "call-term-user": "1010", "auto-answer-enabled": "yes"})
 	w.settle()
 
 	// Step 5: read the calls again for the consult's call-session-id.
@@ -100,12 +100,23 @@ func TestSeedAttendedTransferEndToEnd(t *testing.T) {
 		t.Fatalf("straight after the 202 the consult call must not exist yet; %d calls", n)
 	}
 	w.settle()
-	var consult gjson.Result
-	for _, c := range w.calls() {
-		if c.Get("call-orig-call-id").String() == "consult-1" {
-			consult = c
+	consultCall := func() gjson.Result {
+		for _, c := range w.calls() {
+			if c.Get("call-orig-call-id").String() == "consult-1" {
+				return c
+			}
 		}
+		return gjson.Result{}
 	}
+	// auto-answer-enabled defaults to no: 1000's own phone rings first and
+	// 1010 is not called yet (issue 13 item 8; reference §2.1).
+	consult := consultCall()
+	if consult.Get("call-orig-info").String() != "progressing" || consult.Get("call-term-user").String() != "" {
+		t.Fatalf("before 1000 picks up, the consult call rings 1000 only: %s", consult.Raw)
+	}
+	w.must(202, "PATCH", "/domains/TEST/users/1000/calls/consult-1/answer", key1000, nil)
+	w.settle()
+	consult = consultCall()
 	if !consult.Exists() || consult.Get("call-orig-user").String() != "1000" || consult.Get("call-term-user").String() != "1010" ||
 		consult.Get("call-orig-info").String() != "active" || consult.Get("call-term-info").String() != "alerting" {
 		t.Fatalf("consult call should be 1000 (active) -> 1010 (alerting): %v", w.calls())

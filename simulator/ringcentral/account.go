@@ -99,14 +99,17 @@ func page[T any](records []T) map[string]any {
 
 // presence is an extension's presence with its activeCalls.
 type presence struct {
-	URI              string       `json:"uri"`
-	Extension        any          `json:"extension"`
-	PresenceStatus   string       `json:"presenceStatus"`
-	TelephonyStatus  string       `json:"telephonyStatus"`
-	UserStatus       string       `json:"userStatus"`
-	DndStatus        string       `json:"dndStatus"`
-	ActiveCalls      []activeCall `json:"activeCalls,omitempty"`
-	TotalActiveCalls int          `json:"totalActiveCalls"`
+	URI             string       `json:"uri"`
+	Extension       any          `json:"extension"`
+	PresenceStatus  string       `json:"presenceStatus"`
+	TelephonyStatus string       `json:"telephonyStatus"`
+	UserStatus      string       `json:"userStatus"`
+	DndStatus       string       `json:"dndStatus"`
+	ActiveCalls     []activeCall `json:"activeCalls,omitempty"`
+	// TotalActiveCalls counts the live calls; it is not rendered: the
+	// spec's GetPresenceInfo has no such field, it is an event field of
+	// presence notifications (issue 13 item 5).
+	TotalActiveCalls int `json:"-"`
 }
 
 type activeCall struct {

@@ -112,12 +112,13 @@ type Dialect struct {
 	rnd                 *rand.Rand
 	reproducibleSecrets bool
 
-	auth   *tokenStore
-	subs   *subscriptions
-	media  *mediaState
-	egress egress.Policy  // where webhooks may be delivered
-	limits *rateLimiter   // ratelimit.go
-	outbox *faults.Outbox // faults.go
+	auth    *tokenStore
+	subs    *subscriptions
+	media   *mediaState
+	egress  egress.Policy  // where webhooks may be delivered
+	limits  *rateLimiter   // ratelimit.go
+	outbox  *faults.Outbox // faults.go
+	calllog *callLog       // calllog.go
 
 	events  *simulator.Subscription // handed to dispatch, which owns it
 	restapi http.Handler            // the mounted /restapi routes, for REST over WebSocket
@@ -168,8 +169,10 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.initFaults()
 	sim.AddNamer(namer{dir: dir})
 	d.events = sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
-	d.wg.Add(1)
+	d.calllog = newCallLog()
+	d.wg.Add(2)
 	go d.dispatch()
+	go d.runCallLog()
 	return d, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // Rule: sessions are s-<32 hex>, parties p-<same hex>-<n> with n counting
@@ -94,4 +95,25 @@ func TestBadBodies(t *testing.T) {
 	expectError(t, "oversized body", w.call(http.MethodPatch, partyPath(sid, op), tok, big), 413, codeTooLarge, "", "too large")
 	expectError(t, "no muted field", w.call(http.MethodPatch, partyPath(sid, op), tok, map[string]any{}), 400, codeInvalidParam, "muted", "muted")
 	expect(t, "state unchanged", w.call(http.MethodGet, partyPath(sid, op), tok, nil), 200, "muted", "false", "status.code", "Answered")
+}
+
+// Rule: the error codes no public source shows (409 TAS-102, 415
+// CMN-415, 413 CMN-104) are an explicit quirk marked inferred, named after
+// the codes it stands for.
+// Source: issue 13 item 6; reference/ringcentral.md §3.2.
+func TestUnpublishedErrorCodesAreAnInferredQuirk(t *testing.T) {
+	for _, q := range scenario.Quirks() {
+		if q.Vendor == dialectName && q.Name == quirkErrorCodes {
+			if q.Confidence != "inferred" {
+				t.Fatalf("quirk %s must be marked inferred, is %q", q.Name, q.Confidence)
+			}
+			for _, code := range []string{codeIncorrectState, codeMediaType, codeTooLarge} {
+				if !strings.Contains(q.Doc, code) {
+					t.Fatalf("quirk %s must name %s: %s", q.Name, code, q.Doc)
+				}
+			}
+			return
+		}
+	}
+	t.Fatalf("no quirk %s registered", quirkErrorCodes)
 }

@@ -78,7 +78,7 @@ func (f eventFilter) accepts(p party) bool {
 	if f.PhoneNumber != "" && f.PhoneNumber != p.From.PhoneNumber && f.PhoneNumber != p.To.PhoneNumber {
 		return false
 	}
-	if f.MissedCall != nil && *f.MissedCall != p.MissedCall {
+	if f.MissedCall != nil && (p.MissedCall == nil || *f.MissedCall != *p.MissedCall) {
 		return false
 	}
 	return true
@@ -143,7 +143,7 @@ func (d *Dialect) publish(e *simulator.Event) {
 			}
 			p, done := rendered[f.AccountID]
 			if !done {
-				p = d.renderParty(e.Leg, f.AccountID, false)
+				p = d.withMobilePickup(d.renderParty(e.Leg, f.AccountID, false), e)
 				rendered[f.AccountID] = p
 			}
 			if !f.accepts(p) {

@@ -34,6 +34,8 @@ var groupOf = map[string]string{
 	"token": groupAuth, "revoke": groupAuth, "wstoken": groupAuth,
 	"call-out": groupHeavy, "conference": groupHeavy, "account-presence": groupHeavy,
 	"create-subscription": groupMedium, "update-subscription": groupMedium, "delete-subscription": groupMedium,
+	"extension-list": groupMedium, "extension-active-calls": groupHeavy, "account-active-calls": groupHeavy,
+	"extension-call-log": groupHeavy, "account-call-log": groupHeavy,
 }
 
 func rateGroup(op string) string {

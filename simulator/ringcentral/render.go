@@ -18,7 +18,7 @@ type party struct {
 	From        partyInfo     `json:"from"`
 	Status      statusInfo    `json:"status"`
 	Park        parkInfo      `json:"park"`
-	MissedCall  bool          `json:"missedCall"`
+	MissedCall  *bool         `json:"missedCall,omitempty"` // events only (issue 13 item 5)
 	StandAlone  bool          `json:"standAlone"`
 	Muted       bool          `json:"muted"`
 	Recordings  []recordingJS `json:"recordings,omitempty"`
@@ -33,11 +33,13 @@ type partyInfo struct {
 }
 
 type statusInfo struct {
-	Code     string  `json:"code"`
-	Reason   string  `json:"reason,omitempty"`
-	Rcc      bool    `json:"rcc"`
-	PeerID   *peerID `json:"peerId,omitempty"`
-	ParkData string  `json:"parkData,omitempty"`
+	Code   string `json:"code"`
+	Reason string `json:"reason,omitempty"`
+	// MobilePickupData: events only, see mobilepickup.go.
+	MobilePickupData *mobilePickupData `json:"mobilePickupData,omitempty"`
+	Rcc              bool              `json:"rcc"`
+	PeerID           *peerID           `json:"peerId,omitempty"`
+	ParkData         string            `json:"parkData,omitempty"`
 }
 
 type peerID struct {
@@ -132,12 +134,16 @@ func (d *Dialect) renderParty(l simulator.Leg, viewer string, withOwner bool) pa
 	}
 	p.From = d.partyInfo(l.From, true)
 	p.To = d.partyInfo(l.To, false)
+	missed := false
 	if !l.State.Live() {
 		p.Status.Reason = statusReasons[l.Reason]
-		if l.Direction == simulator.Inbound && l.Answered.IsZero() &&
-			(l.Reason == simulator.ReasonNoAnswer || l.Reason == simulator.ReasonCancelled) {
-			p.MissedCall = true
-		}
+		missed = l.Direction == simulator.Inbound && l.Answered.IsZero() &&
+			(l.Reason == simulator.ReasonNoAnswer || l.Reason == simulator.ReasonCancelled)
+	}
+	if !withOwner {
+		// missedCall is an event field (TelephonySessionsEventPartyInfo);
+		// the spec's CallParty has none, so REST leaves it out.
+		p.MissedCall = &missed
 	}
 	if l.State == simulator.LegGone && l.Peer != nil {
 		if pl, pc, err := d.sim.Leg(l.Peer.LegID); err == nil {

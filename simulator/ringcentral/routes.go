@@ -39,6 +39,18 @@ func (d *Dialect) routes(api *mux.Router) {
 	}
 	tel.HandleFunc(pty+"/recordings/{recordingId}", d.inParty(d.servePatchRecording)).Methods(http.MethodPatch)
 
+	// Start-up and reconciliation reads (issue 13 item 1): API version,
+	// extension list, phone numbers, active calls, call log.
+	api.HandleFunc("", d.serveAPIVersions).Methods(http.MethodGet)
+	api.HandleFunc("/", d.serveAPIVersions).Methods(http.MethodGet)
+	api.HandleFunc("/v1.0", d.serveAPIVersion).Methods(http.MethodGet)
+	acc.HandleFunc("/extension", d.inAccount(d.serveExtensionList)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/phone-number", d.inAccount(d.servePhoneNumbers)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/active-calls", d.inAccount(d.serveExtensionActiveCalls)).Methods(http.MethodGet)
+	acc.HandleFunc("/active-calls", d.inAccount(d.serveAccountActiveCalls)).Methods(http.MethodGet)
+	acc.HandleFunc("/extension/{extensionId}/call-log", d.inAccount(d.serveExtensionCallLog)).Methods(http.MethodGet)
+	acc.HandleFunc("/call-log", d.inAccount(d.serveAccountCallLog)).Methods(http.MethodGet)
+
 	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveListSubscriptions)).Methods(http.MethodGet)
 	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveCreateSubscription)).Methods(http.MethodPost)
 	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveGetSubscription)).Methods(http.MethodGet)
@@ -97,7 +109,7 @@ func (d *Dialect) session(id identity, sid, param string) (simulator.Call, error
 		if _, _, isParty := partyHex(sid); isParty {
 			return simulator.Call{}, notFound(param, sid, sid+" is a party ID, not a telephony session ID (session IDs start with s-; are the IDs swapped?)")
 		}
-		return simulator.Call{}, notFound(param, sid, "a telephony session ID looks like s-<32 hex digits>")
+		return simulator.Call{}, notFound(param, sid, malformedSessionDetail(sid))
 	}
 	c, ok := d.sim.LookupCall(attrSession, sid)
 	if !ok || !concerns(c, id.AccountID) {
@@ -117,7 +129,7 @@ func (d *Dialect) partyOf(c simulator.Call, pid, param string) (simulator.Leg, e
 		if _, isSession := sessionHex(pid); isSession {
 			return simulator.Leg{}, notFound(param, pid, pid+" is a telephony session ID, not a party ID (party IDs look like p-<hex>-<n>; are the IDs swapped?)")
 		}
-		return simulator.Leg{}, notFound(param, pid, "a party ID looks like p-<32 hex digits>-<n>")
+		return simulator.Leg{}, notFound(param, pid, malformedPartyDetail(pid))
 	}
 	if "s-"+h != sid {
 		return simulator.Leg{}, notFound(param, pid, "party "+pid+" does not belong to telephony session "+sid)

@@ -64,6 +64,7 @@ type frameMeta struct {
 	Status    int               `json:"status,omitempty"`
 	Method    string            `json:"method,omitempty"`
 	Path      string            `json:"path,omitempty"`
+	Query     json.RawMessage   `json:"query,omitempty"` // REST parameters (wsquery.go)
 	Headers   map[string]string `json:"headers,omitempty"`
 	WSC       *wscInfo          `json:"wsc,omitempty"`
 }
@@ -521,7 +522,11 @@ func (d *Dialect) restOverSocket(s *wsSession, method string, meta frameMeta, bo
 	if strings.IndexFunc(meta.Path, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
 		return fail(invalidParam("path", meta.Path, "The path must not contain spaces or control characters."))
 	}
-	target, err := url.ParseRequestURI(meta.Path)
+	withQuery, err := pathWithQuery(meta.Path, meta.Query)
+	if err != nil {
+		return fail(asAPIError(err))
+	}
+	target, err := url.ParseRequestURI(withQuery)
 	if err != nil {
 		return fail(invalidParam("path", meta.Path, "The path cannot be parsed as a request URI."))
 	}
@@ -529,7 +534,7 @@ func (d *Dialect) restOverSocket(s *wsSession, method string, meta frameMeta, bo
 	if err != nil {
 		return fail(invalidParam("path", meta.Path, "The request cannot be built: "+err.Error()))
 	}
-	req.RequestURI = meta.Path
+	req.RequestURI = withQuery
 	req.RemoteAddr = "websocket"
 	scheme, h, _ := strings.Cut(s.base, "://")
 	req.Host = h
