@@ -9,7 +9,7 @@ import "testing"
 // Source: issue 13 item 7; SPEC45 Subscription.
 func TestSubscriptionDatetimeDecisionAndProfile(t *testing.T) {
 	w := newWorld(t, nil)
-	body := map[string]string{"model": "call", "post-url": "https://hooks.example.test/ns", "subscription-expires-datetime": "2026-06-01T00:00:00Z"}
+	body := map[string]string{"model": "call", "post-url": "http://127.0.0.1:9/ns", "subscription-expires-datetime": "2026-06-01T00:00:00Z"}
 	w.must(400, "POST", "/domains/TEST/subscriptions", keyOM, body)
 	body["subscription-expires-datetime"] = "2026-06-01 00:00:00"
 	s := w.must(200, "POST", "/domains/TEST/subscriptions", keyOM, body)

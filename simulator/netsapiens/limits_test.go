@@ -121,7 +121,7 @@ func TestFailingReceiverIsDisabled(t *testing.T) {
 	}
 	healthy.await(t, untilRemoved)
 	counted.await(t, id, 3)
-	counted.await(t, flakyID, 7)
+	counted.await(t, flakyID, postsPerInboundCall)
 	got := w.must(200, "GET", "/subscriptions/"+id, keyOM, nil)
 	if got.Get("status").String() != statusDisabled || got.Get("posts-count").Int() != 3 || got.Get("error-count").Int() != 3 {
 		t.Fatalf("after 3 failed posts in a row: %s", got.Raw)
@@ -261,13 +261,18 @@ func TestPanickingDeliveryIsRecovered(t *testing.T) {
 	w.subscribe(keyOM, "/subscriptions", rc.url)
 	c := w.inboundCall()
 	_ = w.sim.HangupCall(c.ID)
-	if posts := rc.await(t, untilRemoved); len(posts) != 7 {
+	if posts := rc.await(t, untilRemoved); len(posts) != postsPerInboundCall {
 		t.Fatalf("want every post after the panic, got %d: %v", len(posts), posts)
 	}
 	if p := w.panics(); len(p) != 1 || !strings.Contains(p[0].Note, "delivery to subscription") {
 		t.Fatalf("want one PANIC journal entry for the delivery, got %+v", p)
 	}
 }
+
+// postsPerInboundCall is what one inbound call answered and hung up posts
+// to a subscription: one post per visible change (visible.go; ringing,
+// alerting, answered, removed), not one per core event.
+const postsPerInboundCall = 4
 
 // tally keeps count of counted delivery attempts per subscription across
 // awaits.
