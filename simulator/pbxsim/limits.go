@@ -142,6 +142,10 @@ type limitedConn struct {
 	release func()
 }
 
+// NetConn returns the accepted connection, so code that tunes the socket
+// (the RingCentral dialect bounds a WebSocket's send buffer) reaches it.
+func (c *limitedConn) NetConn() net.Conn { return c.Conn }
+
 func (c *limitedConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() {

@@ -106,9 +106,7 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	// default (up to 4 MiB) a subscriber that stops reading would go
 	// unnoticed for thousands of notifications. With 64 KiB plus the
 	// socket's send queue, a stalled subscriber is closed promptly.
-	if tc, ok := ws.UnderlyingConn().(*net.TCPConn); ok {
-		_ = tc.SetWriteBuffer(64 << 10)
-	}
+	setWriteBuffer(ws.UnderlyingConn(), 64<<10)
 	grant, ok := d.wsGrant(q.Get("access_token"))
 	if !ok {
 		_ = ws.WriteMessage(websocket.TextMessage, frame(
@@ -599,4 +597,21 @@ func validMethod(m string) bool {
 		}
 	}
 	return true
+}
+
+// setWriteBuffer sets the kernel send buffer of c, looking through
+// wrappers that expose the connection they wrap (NetConn, as crypto/tls
+// and pbxsim's connection cap do): a wrapped conn must not lose the bound.
+func setWriteBuffer(c net.Conn, n int) {
+	for c != nil {
+		if wb, ok := c.(interface{ SetWriteBuffer(int) error }); ok {
+			_ = wb.SetWriteBuffer(n)
+			return
+		}
+		u, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			return
+		}
+		c = u.NetConn()
+	}
 }
