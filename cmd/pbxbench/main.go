@@ -7,14 +7,15 @@
 //     generator (keep-alive clients, a fixed request count). It prints the
 //     ratio and whether throughput stayed flat from the first 10,000
 //     requests to the last.
+//
 //   - fanout: 1,000 WebSocket subscribers on one RingCentral account; the
 //     time from the request that changes a call to the frame each
 //     subscriber reads, against a bare gorilla/websocket broadcaster
 //     writing one pre-rendered notification of the same size, over rounds
 //     separated by /sim/v1/reset.
 //
-//	pbxbench                         # both, Markdown on stdout
-//	pbxbench --only get --requests 100000 --workers 8 --cpuprofile get.pprof
+//     pbxbench                         # both, Markdown on stdout
+//     pbxbench --only get --requests 100000 --workers 8 --cpuprofile get.pprof
 //
 // It is a benchmark, not a test: it prints figures and verdicts, and exits
 // 1 only when requests failed.
