@@ -20,6 +20,7 @@ import (
 
 type fanoutConfig struct {
 	subscribers, rounds, calls int
+	cpuProfile                 string // covers the rounds
 }
 
 // roundFigures are one round's latencies, request to frame read.
@@ -196,6 +197,11 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 	}
 
 	rep := &fanoutReport{cfg: cfg, frameBytes: len(sample)}
+	stop, err := startProfile(cfg.cpuProfile)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
 	fake := 0
 	for r := 0; r < cfg.rounds; r++ {
 		var fig roundFigures

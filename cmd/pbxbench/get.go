@@ -82,16 +82,9 @@ func benchGet(ctx context.Context, cfg getConfig) (*getReport, error) {
 	hammer(ctx, "warm-up", bareURL, header, len(body), cfg.workers, warm)
 	hammer(ctx, "warm-up", url, header, len(body), cfg.workers, warm)
 	rep.bare = append(rep.bare, hammer(ctx, "bare net/http", bareURL, header, len(body), cfg.workers, cfg.requests))
-	stopProfile := func() {}
-	if cfg.cpuProfile != "" {
-		f, err := os.Create(cfg.cpuProfile)
-		if err != nil {
-			return nil, err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+	stopProfile, err := startProfile(cfg.cpuProfile)
+	if err != nil {
+		return nil, err
 	}
 	rep.pbx = hammer(ctx, "pbxsim", url, header, len(body), cfg.workers, cfg.requests)
 	stopProfile()
@@ -141,4 +134,21 @@ func (r *getReport) markdown(w io.Writer) {
 		fmt.Fprintf(w, "- first pbxsim error: %s\n", strings.TrimSpace(r.pbx.firstErr))
 	}
 	fmt.Fprintln(w)
+}
+
+// startProfile writes a CPU profile to path until the returned function
+// is called; an empty path profiles nothing.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	only := fs.String("only", "", "run one benchmark: get or fanout (default both)")
 	requests := fs.Int("requests", 100000, "get: requests per target")
 	workers := fs.Int("workers", 8, "get: concurrent keep-alive clients")
-	cpuProfile := fs.String("cpuprofile", "", "get: write a CPU profile of the pbxsim run to this file")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pbxsim run (get) or of the rounds (--only fanout) to this file")
 	subscribers := fs.Int("subscribers", 1000, "fanout: WebSocket subscribers")
 	rounds := fs.Int("rounds", 10, "fanout: rounds, separated by /sim/v1/reset")
 	calls := fs.Int("calls", 5, "fanout: calls per round")
@@ -70,7 +70,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		failed = failed || rep.errors() > 0
 	}
 	if *only == "" || *only == "fanout" {
-		rep, err := benchFanout(ctx, fanoutConfig{subscribers: *subscribers, rounds: *rounds, calls: *calls})
+		profile := ""
+		if *only == "fanout" {
+			profile = *cpuProfile
+		}
+		rep, err := benchFanout(ctx, fanoutConfig{subscribers: *subscribers, rounds: *rounds, calls: *calls, cpuProfile: profile})
 		if err != nil {
 			fmt.Fprintf(stderr, "pbxbench fanout: %v\n", err)
 			return 1
