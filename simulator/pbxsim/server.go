@@ -114,10 +114,11 @@ func New(cfg Config) (*Server, error) {
 	for _, d := range ds {
 		d.Mount(r)
 	}
+	r.NotFoundHandler = http.HandlerFunc(notFound)
 	if !cfg.NoControl {
+		s.mountObservability(r, cfg.ControlToken) // observe.go: /sim/v1/metrics, /debug/pprof/
 		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng}).Mount(r)
 	}
-	r.NotFoundHandler = http.HandlerFunc(notFound)
 	s.handler = eng.Middleware(routes)(r)
 	return s, nil
 }
