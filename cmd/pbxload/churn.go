@@ -199,13 +199,15 @@ func rcChurnOnce(ctx context.Context, base string, cust, op int, hc *http.Client
 		return err
 	}
 	_, _, err = conn.ReadMessage() // the operator's first notification about it
-	if herr := ctl.HangupCall(ctx, call.ID); err == nil {
+	// Clean up even when the load has just stopped: what the churn leaves
+	// behind must be what pbxsim keeps, not what pbxload forgot.
+	if herr := ctl.HangupCall(context.Background(), call.ID); err == nil {
 		err = herr
 	}
 	if err != nil {
 		return err
 	}
-	req, _ = http.NewRequestWithContext(ctx, "DELETE", base+"/restapi/v1.0/subscription/"+subID, nil)
+	req, _ = http.NewRequestWithContext(context.Background(), "DELETE", base+"/restapi/v1.0/subscription/"+subID, nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	res, err := hc.Do(req)
 	if err != nil {
@@ -254,7 +256,7 @@ func nsChurnOnce(ctx context.Context, base, caller, inbound, hookURL string, hc 
 	}
 	call, err := ctl.CreateCall(ctx, caller, inbound)
 	if err == nil {
-		err = ctl.HangupCall(ctx, call.ID)
+		err = ctl.HangupCall(context.Background(), call.ID)
 	}
 	req, _ = http.NewRequestWithContext(context.Background(), "DELETE", base+"/ns-api/v2/domains/LOAD/subscriptions/"+id, nil)
 	req.Header.Set("Authorization", "Bearer "+loadKey)
