@@ -14,38 +14,27 @@ import (
 
 // loadResult is one run of the load generator against one target.
 type loadResult struct {
-	name     string
-	requests int
-	elapsed  time.Duration
-	errors   int64
-	firstErr string
-	// done[i] is when the (i+1)-th request completed, since the start.
-	done      []time.Duration
+	name      string
+	requests  int
+	elapsed   time.Duration
+	errors    int64
+	firstErr  string
 	latencies []time.Duration // sorted
 }
 
 func (r loadResult) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
 
-// windowRate is the throughput over completions [from, to).
-func (r loadResult) windowRate(from, to int) float64 {
-	if to > len(r.done) || from >= to {
-		return 0
-	}
-	var start time.Duration
-	if from > 0 {
-		start = r.done[from-1]
-	}
-	return float64(to-from) / (r.done[to-1] - start).Seconds()
+// keepAlive is a client with one kept-alive connection per worker.
+func keepAlive(workers int) *http.Client {
+	tr := &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers, IdleConnTimeout: time.Minute}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
 }
 
 // hammer sends requests GETs of url with workers concurrent keep-alive
 // clients (one connection each) and checks every answer is 200 with the
 // expected body length. Both targets go through exactly this code.
-func hammer(ctx context.Context, name, url string, header http.Header, wantLen, workers, requests int) loadResult {
-	tr := &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers, IdleConnTimeout: 30 * time.Second}
-	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	res := loadResult{name: name, requests: requests, done: make([]time.Duration, requests), latencies: make([]time.Duration, requests)}
+func hammer(ctx context.Context, hc *http.Client, name, url string, header http.Header, wantLen, workers, requests int) loadResult {
+	res := loadResult{name: name, requests: requests, latencies: make([]time.Duration, requests)}
 	var next, completed atomic.Int64
 	var errMu sync.Mutex
 	var wg sync.WaitGroup
@@ -68,10 +57,8 @@ func hammer(ctx context.Context, name, url string, header http.Header, wantLen, 
 						err = fmt.Errorf("status %d, %d bytes (want 200, %d bytes)", resp.StatusCode, buf.Len(), wantLen)
 					}
 				}
-				now := time.Now()
 				i := completed.Add(1) - 1
-				res.done[i] = now.Sub(start)
-				res.latencies[i] = now.Sub(t0)
+				res.latencies[i] = time.Since(t0)
 				if err != nil {
 					if atomic.AddInt64(&res.errors, 1) == 1 {
 						errMu.Lock()
@@ -85,8 +72,7 @@ func hammer(ctx context.Context, name, url string, header http.Header, wantLen, 
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	n := int(completed.Load())
-	res.requests, res.done, res.latencies = n, res.done[:n], res.latencies[:n]
-	sort.Slice(res.done, func(i, j int) bool { return res.done[i] < res.done[j] })
+	res.requests, res.latencies = n, res.latencies[:n]
 	sort.Slice(res.latencies, func(i, j int) bool { return res.latencies[i] < res.latencies[j] })
 	return res
 }
@@ -96,4 +82,20 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 		return 0
 	}
 	return sorted[int(float64(len(sorted)-1)*p)]
+}
+
+// merge joins consecutive runs against one target into one result.
+func merge(name string, runs []loadResult) loadResult {
+	out := loadResult{name: name}
+	for _, r := range runs {
+		out.requests += r.requests
+		out.elapsed += r.elapsed
+		out.errors += r.errors
+		if out.firstErr == "" {
+			out.firstErr = r.firstErr
+		}
+		out.latencies = append(out.latencies, r.latencies...)
+	}
+	sort.Slice(out.latencies, func(i, j int) bool { return out.latencies[i] < out.latencies[j] })
+	return out
 }

@@ -21,7 +21,7 @@ func TestSmallRunPrintsRatioFlatnessAndFanOut(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("pbxbench: exit %d\n%s\n%s", code, out.String(), errOut.String())
 	}
-	for _, want := range []string{"ratio pbxsim / bare:", "flatness, pbxsim's last 30 against its first 30:", "| pbxsim |", "| bare net/http |",
+	for _, want := range []string{"ratio pbxsim / bare:", "flatness, pbxsim's last 30 requests against its first 30", "| pbxsim |", "| bare net/http |",
 		"## Fan-out: 3 WebSocket subscribers", "p99 pbxsim / bare over all rounds:", "| 2 |"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
