@@ -30,6 +30,7 @@ type config struct {
 	controlToken string        // the target's control token
 	settle       time.Duration // churn: wait before the last sample
 	warmUp       time.Duration // churn: load before the start sample
+	vendor       string        // "ringcentral" or "netsapiens" drives only that one; "" both
 }
 
 type report struct {
@@ -135,9 +136,14 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 	loadCtx, stopLoad := context.WithTimeout(ctx, cfg.duration)
 	var wg sync.WaitGroup
 	for w := 0; w < cfg.workers; w++ {
-		wg.Add(2)
-		go func(w int) { defer wg.Done(); rcWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
-		go func(w int) { defer wg.Done(); nsWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+		if cfg.vendor != "netsapiens" {
+			wg.Add(1)
+			go func(w int) { defer wg.Done(); rcWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+		}
+		if cfg.vendor != "ringcentral" {
+			wg.Add(1)
+			go func(w int) { defer wg.Done(); nsWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+		}
 	}
 	wg.Wait()
 	stopLoad()

@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	churn := fs.Bool("churn", false, "soak mode: create and drop calls, logins, sockets and subscriptions; report RSS and goroutines")
 	settle := fs.Duration("settle", 200*time.Second, "churn: how long to wait after the load before the last sample (the retention window: WebSocket recovery is 180s)")
 	warmUp := fs.Duration("warm-up", 60*time.Second, "churn: load before the start sample, so the bounded journal and event log are full")
+	vendor := fs.String("only", "", `drive one vendor's transfers: "ringcentral" or "netsapiens" (default both)`)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -71,6 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pbxload: --duration must be in (0, 10m], --workers in [1, 64] and --settle in [0, 30m]")
 		return 2
 	}
+	if *vendor != "" && *vendor != "ringcentral" && *vendor != "netsapiens" {
+		fmt.Fprintln(stderr, `pbxload: --only must be "ringcentral" or "netsapiens"`)
+		return 2
+	}
 	if *writeScenario != "" {
 		if err := writeWorld(*writeScenario, *workers, *applyDelay); err != nil {
 			fmt.Fprintf(stderr, "pbxload: %v\n", err)
@@ -78,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	cfg := config{duration: *duration, workers: *workers, applyDelay: *applyDelay, target: *target, controlToken: *controlToken, settle: *settle, warmUp: *warmUp}
+	cfg := config{duration: *duration, workers: *workers, applyDelay: *applyDelay, target: *target, controlToken: *controlToken, settle: *settle, warmUp: *warmUp, vendor: *vendor}
 	if *churn {
 		rep, err := soak(ctx, cfg)
 		if err != nil {
