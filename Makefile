@@ -4,6 +4,9 @@ GO ?= go
 CONTAINER ?= podman
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ADDR ?= 127.0.0.1:8080
+# soak and load start their own pbxsim here
+SOAK_ADDR ?= 127.0.0.1:18089
+LOAD_WORKERS ?= 16
 BIN := bin
 
 .PHONY: help conform run test test-go test-sdk lint fmt bench soak load build image clean
@@ -41,18 +44,33 @@ lint:
 fmt:
 	gofmt -w .
 
-## bench: core benchmarks (figures go to docs/performance.md)
+## bench: core Go benchmarks, then pbxbench: GET session against bare net/http (ratio, flatness) and
+## WebSocket fan-out against a bare broadcaster (figures go to docs/performance.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
+	$(GO) run ./cmd/pbxbench $(BENCH_ARGS)
 
-## soak: the long variants: model-based random operations (20,000 steps x 5 seeds) and a 60s load run
-soak:
+## soak: the long variants: model-based random operations (20,000 steps x 5 seeds), a 60s load run, and a
+## 5-minute churn run against pbxsim in its own process (RSS and goroutines at start, middle, end and after
+## the retention window)
+soak: build
 	$(GO) test -race -count=1 -timeout 60m ./test/model -model.steps=20000 -model.runs=5 -v -run TestRandomOperationsKeepInvariants
 	$(GO) run ./cmd/pbxload --duration 60s --workers 4
+	$(GO) build -o $(BIN)/pbxload ./cmd/pbxload
+	$(BIN)/pbxload --workers 4 --write-scenario $(BIN)/load-world.yaml
+	@set -e; $(BIN)/pbxsim --addr $(SOAK_ADDR) --scenario $(BIN)/load-world.yaml & pid=$$!; \
+	trap "kill $$pid" EXIT; \
+	$(BIN)/pbxload --target http://$(SOAK_ADDR) --churn --duration 5m --workers 4
 
-## load: a 20s load run; prints throughput and p50/p99 latency per route (see docs/performance.md)
-load:
-	$(GO) run ./cmd/pbxload --duration 20s --workers 4
+## load: a 20s load run in-process, then the same against pbxsim in its own process; prints transfers/s,
+## p50/p99 latency per route and errors (see docs/performance.md)
+load: build
+	$(GO) run ./cmd/pbxload --duration 20s --workers $(LOAD_WORKERS)
+	$(GO) build -o $(BIN)/pbxload ./cmd/pbxload
+	$(BIN)/pbxload --workers $(LOAD_WORKERS) --write-scenario $(BIN)/load-world.yaml
+	@set -e; $(BIN)/pbxsim --addr $(SOAK_ADDR) --scenario $(BIN)/load-world.yaml & pid=$$!; \
+	trap "kill $$pid" EXIT; \
+	$(BIN)/pbxload --target http://$(SOAK_ADDR) --duration 20s --workers $(LOAD_WORKERS)
 
 ## build: static binaries of pbxsim and xfer-conform into bin/
 build:

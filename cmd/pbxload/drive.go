@@ -23,9 +23,14 @@ import (
 )
 
 type config struct {
-	duration   time.Duration
-	workers    int
-	applyDelay time.Duration
+	duration     time.Duration
+	workers      int
+	applyDelay   time.Duration
+	target       string        // a running pbxsim; "" starts one in-process
+	controlToken string        // the target's control token
+	settle       time.Duration // churn: wait before the last sample
+	warmUp       time.Duration // churn: load before the start sample
+	vendor       string        // "ringcentral" or "netsapiens" drives only that one; "" both
 }
 
 type report struct {
@@ -40,6 +45,9 @@ type report struct {
 	shutdownErr              error
 	inFlightAtShutdown       int64
 	inFlightFailed           int64
+	// remote: pbxsim ran in another process; the shutdown and leak checks
+	// (which need it in this process) were not made.
+	remote bool
 }
 
 // overflowAfter is how many notifications the stalled subscriber must have
@@ -63,6 +71,9 @@ func (r *report) slowVerdict() (ok bool, why string) {
 
 func (r *report) ok() bool {
 	slowOK, _ := r.slowVerdict()
+	if r.remote {
+		return len(r.st.errors) == 0 && slowOK && r.fastRC
+	}
 	return len(r.st.errors) == 0 && slowOK && r.fastRC && r.shutdownErr == nil && r.inFlightFailed == 0 &&
 		r.after <= r.goroutinesBefore+2 && r.heapAfter < r.heapBefore+4<<20
 }
@@ -75,21 +86,22 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 	runtime.ReadMemStats(&ms)
 	rep.heapBefore = ms.HeapAlloc
 
-	sc, err := validated(loadScenario(cfg.workers, cfg.applyDelay))
+	srv, base, err := startTarget(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc})
-	if err != nil {
-		return nil, err
-	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		return nil, err
-	}
-	base := srv.URL()
+	rep.remote = srv == nil
 	transport := &http.Transport{MaxIdleConnsPerHost: 4 * cfg.workers, IdleConnTimeout: time.Second}
 	hc := &http.Client{Transport: timing{s: rep.st, next: transport}, Timeout: 30 * time.Second}
-	ctl := control.New(base, &http.Client{Transport: transport, Timeout: 30 * time.Second})
+	ctl := control.New(base, &http.Client{Transport: transport, Timeout: 30 * time.Second}).WithToken(cfg.controlToken)
+	slowBefore := int64(0)
+	if rep.remote {
+		m, err := scrape(ctx, base, cfg.controlToken)
+		if err != nil {
+			return nil, err
+		}
+		slowBefore = int64(m["pbxsim_ringcentral_slow_sockets_closed_total"])
+	}
 
 	// Subscribers that are not workers.
 	subCtx, stopSubs := context.WithCancel(context.Background())
@@ -124,9 +136,14 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 	loadCtx, stopLoad := context.WithTimeout(ctx, cfg.duration)
 	var wg sync.WaitGroup
 	for w := 0; w < cfg.workers; w++ {
-		wg.Add(2)
-		go func(w int) { defer wg.Done(); rcWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
-		go func(w int) { defer wg.Done(); nsWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+		if cfg.vendor != "netsapiens" {
+			wg.Add(1)
+			go func(w int) { defer wg.Done(); rcWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+		}
+		if cfg.vendor != "ringcentral" {
+			wg.Add(1)
+			go func(w int) { defer wg.Done(); nsWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+		}
 	}
 	wg.Wait()
 	stopLoad()
@@ -135,8 +152,16 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 	// Graceful shutdown with requests in flight: each request sends its
 	// headers, then holds its body back until Shutdown has begun; a
 	// graceful server still answers every one of them.
-	rep.slowRCDropped = srv.Stats()["ringcentral.slowSocketsClosed"] > 0
-	rep.inFlightAtShutdown, rep.inFlightFailed, rep.shutdownErr = shutdownWithRequestsInFlight(srv, base, 8)
+	if rep.remote {
+		m, err := scrape(ctx, base, cfg.controlToken)
+		if err != nil {
+			return nil, err
+		}
+		rep.slowRCDropped = int64(m["pbxsim_ringcentral_slow_sockets_closed_total"]) > slowBefore
+	} else {
+		rep.slowRCDropped = srv.Stats()["ringcentral.slowSocketsClosed"] > 0
+		rep.inFlightAtShutdown, rep.inFlightFailed, rep.shutdownErr = shutdownWithRequestsInFlight(srv, base, 8)
+	}
 	stopSubs()
 	fast.Close()
 	slow.Close()
@@ -147,6 +172,9 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 	slowSrv.Close()
 	transport.CloseIdleConnections()
 
+	if rep.remote {
+		return rep, nil
+	}
 	// Leak check: let finished goroutines exit, then compare.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -169,6 +197,38 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 		time.Sleep(100 * time.Millisecond) // a tool, not a test
 	}
 	return rep, nil
+}
+
+// startTarget starts pbxsim in-process with the load world, or checks that
+// the target answers; srv is nil for a target.
+func startTarget(ctx context.Context, cfg config) (srv *pbxsim.Server, base string, err error) {
+	if cfg.target != "" {
+		base = strings.TrimRight(cfg.target, "/")
+		ctl := control.New(base, &http.Client{Timeout: 10 * time.Second}).WithToken(cfg.controlToken)
+		// A target just started (make load, make soak) may take a moment.
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			_, err := ctl.Health(ctx)
+			if err == nil {
+				return nil, base, nil
+			}
+			if time.Now().After(deadline) || ctx.Err() != nil {
+				return nil, "", fmt.Errorf("target %s: %w", base, err)
+			}
+			time.Sleep(100 * time.Millisecond) // a tool waiting for its target
+		}
+	}
+	sc, err := validated(loadScenario(cfg.workers, cfg.applyDelay))
+	if err != nil {
+		return nil, "", err
+	}
+	srv, err = pbxsim.New(pbxsim.Config{Scenario: sc})
+	if err != nil {
+		return nil, "", err
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		return nil, "", err
+	}
+	return srv, srv.URL(), nil
 }
 
 func validated(sc *scenario.Scenario) (*scenario.Scenario, error) {
@@ -219,7 +279,11 @@ func (s *slowReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (r *report) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## pbxload: %d workers per vendor for %s\n\n", r.cfg.workers, r.elapsed.Round(time.Millisecond))
+	where := "pbxsim in-process"
+	if r.remote {
+		where = "pbxsim at " + r.cfg.target + " (another process)"
+	}
+	fmt.Fprintf(&b, "## pbxload: %d workers per vendor for %s, %s\n\n", r.cfg.workers, r.elapsed.Round(time.Millisecond), where)
 	for k, n := range r.st.transfers {
 		fmt.Fprintf(&b, "- %s: %d completed (%.1f/s)\n", k, n, float64(n)/r.elapsed.Seconds())
 	}
@@ -230,9 +294,13 @@ func (r *report) markdown() string {
 	_, slow := r.slowVerdict()
 	fmt.Fprintf(&b, "- subscribers: the account-level RingCentral WebSocket that reads got %d notifications; the one that never reads: %s\n", r.fastRCNotes, slow)
 	fmt.Fprintf(&b, "- NetSapiens webhooks: fast receiver %d posts, slow receiver (200ms each) %d posts\n", r.nsFastPosts, r.nsSlowPosts)
-	fmt.Fprintf(&b, "- shutdown with %d requests in flight: %d failed, error: %v\n", r.inFlightAtShutdown, r.inFlightFailed, r.shutdownErr)
-	fmt.Fprintf(&b, "- goroutines before %d, after %d; heap before %.1f MiB, after %.1f MiB\n\n",
-		r.goroutinesBefore, r.after, float64(r.heapBefore)/(1<<20), float64(r.heapAfter)/(1<<20))
+	if r.remote {
+		b.WriteString("- shutdown and leak checks: not made (pbxsim runs in another process)\n\n")
+	} else {
+		fmt.Fprintf(&b, "- shutdown with %d requests in flight: %d failed, error: %v\n", r.inFlightAtShutdown, r.inFlightFailed, r.shutdownErr)
+		fmt.Fprintf(&b, "- goroutines before %d, after %d; heap before %.1f MiB, after %.1f MiB\n\n",
+			r.goroutinesBefore, r.after, float64(r.heapBefore)/(1<<20), float64(r.heapAfter)/(1<<20))
+	}
 	b.WriteString(r.st.table(r.elapsed))
 	return b.String()
 }

@@ -3,8 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // A short load run completes transfers of both vendors with zero errors,
@@ -44,6 +50,62 @@ func TestHelpAndVersion(t *testing.T) {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, &out, &errOut); code != 0 || errOut.Len() > 0 || out.Len() == 0 {
 			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out.String(), errOut.String())
+		}
+	}
+}
+
+// --target drives a pbxsim that runs elsewhere (here: started by the test
+// from the world --write-scenario wrote), behind a control token, and
+// reports transfers of both vendors with zero errors (issue 16 item 3).
+func TestTargetModeDrivesARunningPbxsim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load run skipped in -short mode")
+	}
+	path := filepath.Join(t.TempDir(), "world.yaml")
+	if code := run(context.Background(), []string{"--workers", "2", "--write-scenario", path}, io.Discard, io.Discard); code != 0 {
+		t.Fatalf("--write-scenario: exit %d", code)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Parse(path, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, ControlToken: "tok"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(context.Background())
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"--duration", "2s", "--workers", "2", "--target", srv.URL(), "--control-token", "tok"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("pbxload --target: exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{"ringcentral warm transfer:", "netsapiens attended transfer:", "- errors: 0", "another process"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// --churn creates and drops calls, logins, sockets and subscriptions and
+// samples pbxsim's footprint from /sim/v1/metrics: fresh, start, middle,
+// end, after the settle time (issue 10, "Done when"). Outcomes only; the
+// figures come from `make soak`.
+func TestChurnSamplesTheFootprint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load run skipped in -short mode")
+	}
+	var out, errOut bytes.Buffer
+	run(context.Background(), []string{"--churn", "--duration", "2s", "--warm-up", "1s", "--settle", "1ms", "--workers", "1"}, &out, &errOut)
+	for _, want := range []string{"ringcentral churn iterations:", "netsapiens churn iterations:", "- errors: 0", "| fresh |", "| start |", "| middle |", "| end |", "| after 1ms |"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s\n%s", want, out.String(), errOut.String())
 		}
 	}
 }

@@ -60,7 +60,8 @@ func (t timing) RoundTrip(r *http.Request) (*http.Response, error) {
 func routeOf(p string) string {
 	parts := strings.Split(p, "/")
 	for i, x := range parts {
-		if i > 0 && (parts[i-1] == "sessions" || parts[i-1] == "parties" || parts[i-1] == "calls" || parts[i-1] == "users" || parts[i-1] == "extension" || parts[i-1] == "account" || parts[i-1] == "domains") {
+		if i > 0 && (parts[i-1] == "sessions" || parts[i-1] == "parties" || parts[i-1] == "calls" || parts[i-1] == "users" || parts[i-1] == "extension" || parts[i-1] == "account" || parts[i-1] == "domains" ||
+			parts[i-1] == "subscription" || parts[i-1] == "subscriptions") {
 			if x != "~" && x != "" && x != "count" {
 				parts[i] = "*"
 			}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
@@ -50,3 +53,13 @@ func loadScenario(workers int, applyDelay time.Duration) *scenario.Scenario {
 
 // loadKey is the load domain's office-manager API key (real format).
 const loadKey = "nsd_pbxloadpbxloadpbxloadpbxloadpbxloadpbxloadpbxloadpbxload"
+
+// writeWorld writes the load world for workers to path, for a pbxsim
+// that pbxload --target will drive.
+func writeWorld(path string, workers int, applyDelay time.Duration) error {
+	b, err := yaml.Marshal(loadScenario(workers, applyDelay))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}

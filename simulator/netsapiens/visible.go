@@ -33,19 +33,6 @@ func (sub *subscription) visibleChange(callID string, body []byte, ended bool) b
 	return true
 }
 
-// Stats reports, for load and model tests, how many core changes were not
-// posted because they read the same as the previous post (summed over the
-// live subscriptions), so that posts + unchanged accounts for every change.
-func (d *Dialect) Stats() map[string]int64 {
-	d.subs.mu.Lock()
-	defer d.subs.mu.Unlock()
-	var n int64
-	for _, sub := range d.subs.byID {
-		n += int64(sub.unchanged)
-	}
-	return map[string]int64{"netsapiens.unchangedPostsSkipped": n}
-}
-
 // journalOverflow records that the core dropped the dialect's event
 // subscription for falling behind: changes in that gap were never posted
 // (the RingCentral dialect journals its own gap the same way).

@@ -124,13 +124,14 @@ func New(cfg Config) (*Server, error) {
 	for _, d := range ds {
 		d.Mount(r)
 	}
+	r.NotFoundHandler = http.HandlerFunc(notFound)
 	if !cfg.NoControl {
+		s.mountObservability(r, cfg.ControlToken) // observe.go: /sim/v1/metrics, /debug/pprof/
 		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng}).Mount(r)
 		b := board.New(sim, board.Options{Token: cfg.ControlToken}) // the call board at /sim/ (docs/board.md)
 		b.Mount(r)
 		s.dialects = append(s.dialects, b) // its streams end when shutdown begins
 	}
-	r.NotFoundHandler = http.HandlerFunc(notFound)
 	// The body deadline starts after injected latency, so a latency fault
 	// does not eat the client's time to send its body.
 	s.handler = recoverPanics(routes, sim)(eng.Middleware(routes)(bodyDeadline(s.limits.BodyTimeout)(r)))

@@ -337,9 +337,27 @@ func (dir *directory) quirk(accountID, name string) string {
 	return scenario.QuirkValue(sel, dialectName, name)
 }
 
-// Stats reports counters for load tests: sockets closed for being slow,
-// and the tokens (access, refresh, ws) the store holds.
+// Stats reports counters for load tests and metrics: sockets closed for
+// being slow, sockets open, subscriptions held, and the tokens (access,
+// refresh, ws) the store holds.
 func (d *Dialect) Stats() map[string]int64 {
+	d.subs.mu.Lock()
+	subs := len(d.subs.byID)
+	sessions := make([]*wsSession, 0, len(d.subs.wsSessions))
+	for _, s := range d.subs.wsSessions {
+		sessions = append(sessions, s)
+	}
+	d.subs.mu.Unlock()
+	var sockets int64
+	for _, s := range sessions {
+		s.mu.Lock()
+		if s.conn != nil {
+			sockets++
+		}
+		s.mu.Unlock()
+	}
 	a, r, ws, _ := d.auth.sizes()
-	return map[string]int64{"ringcentral.slowSocketsClosed": d.slowSocketsClosed.Load(), "ringcentral.tokens": int64(a + r + ws)}
+	return map[string]int64{"ringcentral.slowSocketsClosed": d.slowSocketsClosed.Load(),
+		"ringcentral.sockets": sockets, "ringcentral.subscriptions": int64(subs),
+		"ringcentral.tokens": int64(a + r + ws)}
 }

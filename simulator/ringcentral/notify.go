@@ -1,7 +1,9 @@
 package ringcentral
 
 import (
+	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
@@ -33,6 +35,75 @@ type notification struct {
 	// status instead of posting it (faults.go).
 	failWith int
 	failRule string
+	// body is Body rendered once per event and viewer account, shared by
+	// every subscriber's notification (see encode).
+	body []byte
+}
+
+// encode renders the notification as encoding/json would, reusing the
+// pre-rendered body: with 1,000 subscribers one event costs one body
+// rendering, not 1,000 (issue 16, fan-out).
+func (n notification) encode() []byte {
+	body := n.body
+	if body == nil {
+		body, _ = json.Marshal(n.Body)
+	}
+	b := make([]byte, 0, len(body)+192)
+	return n.appendTo(b, body)
+}
+
+func (n notification) appendTo(b, body []byte) []byte {
+	b = appendJSONString(append(b, `{"uuid":`...), n.UUID)
+	b = appendJSONString(append(b, `,"event":`...), n.Event)
+	b = appendJSONString(append(b, `,"timestamp":`...), n.Timestamp)
+	b = appendJSONString(append(b, `,"subscriptionId":`...), n.SubscriptionID)
+	b = appendJSONString(append(b, `,"ownerId":`...), n.OwnerID)
+	return append(append(append(b, `,"body":`...), body...), '}')
+}
+
+// appendJSONString appends s as encoding/json quotes it: plain ASCII
+// (IDs, paths, times) as is, anything else through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
+}
+
+// MarshalJSON makes webhook posts use the pre-rendered body too.
+func (n notification) MarshalJSON() ([]byte, error) { return n.encode(), nil }
+
+// notificationFrame is frame(meta, n) without encoding the notification
+// again: the WebSocket message is [meta, notification].
+func notificationFrame(meta frameMeta, n notification) []byte {
+	body := n.body
+	if body == nil {
+		body, _ = json.Marshal(n.Body)
+	}
+	f := make([]byte, 0, len(body)+512)
+	f = append(appendServerNotificationMeta(append(f, '['), meta), ',')
+	return append(n.appendTo(f, body), ']')
+}
+
+// appendServerNotificationMeta renders a notification frame's header as
+// encoding/json would (it has a status, one RCRequestId header, a wsc and
+// no method or path); any other header goes through encoding/json.
+func appendServerNotificationMeta(b []byte, m frameMeta) []byte {
+	rid, one := m.Headers["RCRequestId"]
+	if m.Method != "" || m.Path != "" || m.Status == 0 || m.WSC == nil || !one || len(m.Headers) != 1 {
+		j, _ := json.Marshal(m)
+		return append(b, j...)
+	}
+	b = appendJSONString(append(b, `{"type":`...), m.Type)
+	b = appendJSONString(append(b, `,"messageId":`...), m.MessageID)
+	b = strconv.AppendInt(append(b, `,"status":`...), int64(m.Status), 10)
+	b = appendJSONString(append(b, `,"headers":{"RCRequestId":`...), rid)
+	b = appendJSONString(append(b, `},"wsc":{"token":`...), m.WSC.Token)
+	b = strconv.AppendInt(append(b, `,"sequence":`...), m.WSC.Sequence, 10)
+	return append(b, "}}"...)
 }
 
 type eventBody struct {
@@ -134,33 +205,42 @@ func (d *Dialect) publish(e *simulator.Event) {
 	// reproducible for a given seed.
 	sort.Slice(targets, func(i, j int) bool { return targets[i].s.ID < targets[j].s.ID })
 
-	rendered := map[string]party{} // by viewer account
+	// The party and the body are rendered once per viewer account, not
+	// once per subscriber.
+	type view struct {
+		p    party
+		body eventBody
+		raw  []byte
+	}
+	rendered := map[string]*view{}
+	timestamp := eventTime(now)
 	for _, t := range targets {
 		for _, f := range t.filters {
 			path, ok := d.route(f, e.Call, e.Leg)
 			if !ok {
 				continue
 			}
-			p, done := rendered[f.AccountID]
+			v, done := rendered[f.AccountID]
 			if !done {
-				p = d.withMobilePickup(d.renderParty(e.Leg, f.AccountID, false), e)
-				rendered[f.AccountID] = p
+				v = &view{p: d.withMobilePickup(d.renderParty(e.Leg, f.AccountID, false), e)}
+				seq := e.CallSeq
+				if d.dir.quirk(f.AccountID, quirkSequenceStart) == "2" {
+					seq++
+				}
+				v.body = eventBody{
+					Sequence: seq, SessionID: e.Call.Attrs[attrSessionID], TelephonySessionID: e.Call.Attrs[attrSession],
+					ServerID: serverID, EventTime: eventTime(e.Time), Parties: []party{v.p},
+					Origin: originInfo{Type: originType(e.Call.Origin)},
+				}
+				v.raw, _ = json.Marshal(v.body)
+				rendered[f.AccountID] = v
 			}
-			if !f.accepts(p) {
+			if !f.accepts(v.p) {
 				continue
 			}
-			seq := e.CallSeq
-			if d.dir.quirk(f.AccountID, quirkSequenceStart) == "2" {
-				seq++
-			}
 			n := notification{
-				UUID: d.randomDigits(19), Event: path, Timestamp: eventTime(now),
-				SubscriptionID: t.s.ID, OwnerID: t.owner,
-				Body: eventBody{
-					Sequence: seq, SessionID: e.Call.Attrs[attrSessionID], TelephonySessionID: e.Call.Attrs[attrSession],
-					ServerID: serverID, EventTime: eventTime(e.Time), Parties: []party{p},
-					Origin: originInfo{Type: originType(e.Call.Origin)},
-				},
+				UUID: d.randomDigits(19), Event: path, Timestamp: timestamp,
+				SubscriptionID: t.s.ID, OwnerID: t.owner, Body: v.body, body: v.raw,
 			}
 			d.deliver(t.s, n)
 			break // one notification per subscription per event

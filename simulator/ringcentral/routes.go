@@ -9,35 +9,45 @@ import (
 )
 
 // routes registers every REST endpoint under the /restapi subrouter.
+// gorilla/mux tries routes in order and matches each by a regexp, so the
+// hot path (call control) comes first and every level is a subrouter
+// whose prefix is matched once: a party action is tested against a
+// handful of regexps, not against every route (issue 16).
 func (d *Dialect) routes(api *mux.Router) {
-	api.HandleFunc("/oauth/token", d.serveToken).Methods(http.MethodPost)
-	api.HandleFunc("/oauth/revoke", d.serveRevoke).Methods(http.MethodPost)
-	api.HandleFunc("/oauth/wstoken", d.serveWSToken).Methods(http.MethodPost)
-
 	acc := api.PathPrefix("/v1.0/account/{accountId}").Subrouter()
-	acc.HandleFunc("", d.inAccount(d.serveAccount)).Methods(http.MethodGet)
-	acc.HandleFunc("/presence", d.inAccount(d.serveAccountPresence)).Methods(http.MethodGet)
-	acc.HandleFunc("/extension/{extensionId}", d.inAccount(d.serveExtension)).Methods(http.MethodGet)
-	acc.HandleFunc("/extension/{extensionId}/device", d.inAccount(d.serveDevices)).Methods(http.MethodGet)
-	acc.HandleFunc("/extension/{extensionId}/presence", d.inAccount(d.serveExtensionPresence)).Methods(http.MethodGet)
-
-	tel := acc.PathPrefix("/telephony").Subrouter()
-	tel.HandleFunc("/call-out", d.inAccount(d.serveCallOut)).Methods(http.MethodPost)
-	tel.HandleFunc("/sessions/{telephonySessionId}", d.inAccount(d.serveGetSession)).Methods(http.MethodGet)
-	tel.HandleFunc("/sessions/{telephonySessionId}", d.inAccount(d.serveDeleteSession)).Methods(http.MethodDelete)
-	pty := "/sessions/{telephonySessionId}/parties/{partyId}"
-	tel.HandleFunc(pty, d.inParty(d.serveGetParty)).Methods(http.MethodGet)
-	tel.HandleFunc(pty, d.inParty(d.servePatchParty)).Methods(http.MethodPatch)
-	tel.HandleFunc(pty, d.inParty(d.serveDeleteParty)).Methods(http.MethodDelete)
+	ses := acc.PathPrefix("/telephony/sessions/{telephonySessionId}").Subrouter()
+	ses.HandleFunc("", d.inAccount(d.serveGetSession)).Methods(http.MethodGet)
+	ses.HandleFunc("", d.inAccount(d.serveDeleteSession)).Methods(http.MethodDelete)
+	pty := ses.PathPrefix("/parties/{partyId}").Subrouter()
+	pty.HandleFunc("", d.inParty(d.serveGetParty)).Methods(http.MethodGet)
+	pty.HandleFunc("", d.inParty(d.servePatchParty)).Methods(http.MethodPatch)
+	pty.HandleFunc("", d.inParty(d.serveDeleteParty)).Methods(http.MethodDelete)
+	actions := map[string]http.HandlerFunc{}
 	for action, h := range map[string]partyHandler{
 		"hold": d.serveHold, "unhold": d.serveUnhold, "answer": d.serveAnswer,
 		"reject": d.serveReject, "ignore": d.serveIgnore, "forward": d.serveForward,
 		"transfer": d.serveTransfer, "park": d.servePark, "flip": d.serveFlip,
 		"bridge": d.serveBridge, "recordings": d.serveStartRecording,
 	} {
-		tel.HandleFunc(pty+"/"+action, d.inParty(h)).Methods(http.MethodPost)
+		actions[action] = d.inParty(h)
 	}
-	tel.HandleFunc(pty+"/recordings/{recordingId}", d.inParty(d.servePatchRecording)).Methods(http.MethodPatch)
+	// One route for every action: a map finds the handler, an unknown
+	// action gets the same 404 as any unknown path.
+	pty.HandleFunc("/{action}", func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := actions[mux.Vars(r)["action"]]; ok {
+			h(w, r)
+			return
+		}
+		noRoute(w, r)
+	}).Methods(http.MethodPost)
+	pty.HandleFunc("/recordings/{recordingId}", d.inParty(d.servePatchRecording)).Methods(http.MethodPatch)
+	acc.HandleFunc("/telephony/call-out", d.inAccount(d.serveCallOut)).Methods(http.MethodPost)
+	acc.HandleFunc("", d.inAccount(d.serveAccount)).Methods(http.MethodGet)
+	acc.HandleFunc("/presence", d.inAccount(d.serveAccountPresence)).Methods(http.MethodGet)
+	ext := acc.PathPrefix("/extension/{extensionId}").Subrouter()
+	ext.HandleFunc("", d.inAccount(d.serveExtension)).Methods(http.MethodGet)
+	ext.HandleFunc("/device", d.inAccount(d.serveDevices)).Methods(http.MethodGet)
+	ext.HandleFunc("/presence", d.inAccount(d.serveExtensionPresence)).Methods(http.MethodGet)
 
 	// Start-up and reconciliation reads (issue 13 item 1): API version,
 	// extension list, phone numbers, active calls, call log.
@@ -45,26 +55,35 @@ func (d *Dialect) routes(api *mux.Router) {
 	api.HandleFunc("/", d.serveAPIVersions).Methods(http.MethodGet)
 	api.HandleFunc("/v1.0", d.serveAPIVersion).Methods(http.MethodGet)
 	acc.HandleFunc("/extension", d.inAccount(d.serveExtensionList)).Methods(http.MethodGet)
-	acc.HandleFunc("/extension/{extensionId}/phone-number", d.inAccount(d.servePhoneNumbers)).Methods(http.MethodGet)
-	acc.HandleFunc("/extension/{extensionId}/active-calls", d.inAccount(d.serveExtensionActiveCalls)).Methods(http.MethodGet)
+	ext.HandleFunc("/phone-number", d.inAccount(d.servePhoneNumbers)).Methods(http.MethodGet)
+	ext.HandleFunc("/active-calls", d.inAccount(d.serveExtensionActiveCalls)).Methods(http.MethodGet)
 	acc.HandleFunc("/active-calls", d.inAccount(d.serveAccountActiveCalls)).Methods(http.MethodGet)
-	acc.HandleFunc("/extension/{extensionId}/call-log", d.inAccount(d.serveExtensionCallLog)).Methods(http.MethodGet)
+	ext.HandleFunc("/call-log", d.inAccount(d.serveExtensionCallLog)).Methods(http.MethodGet)
 	acc.HandleFunc("/call-log", d.inAccount(d.serveAccountCallLog)).Methods(http.MethodGet)
 
-	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveListSubscriptions)).Methods(http.MethodGet)
-	api.HandleFunc("/v1.0/subscription", d.authenticated(d.serveCreateSubscription)).Methods(http.MethodPost)
-	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveGetSubscription)).Methods(http.MethodGet)
-	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveUpdateSubscription)).Methods(http.MethodPut)
-	api.HandleFunc("/v1.0/subscription/{subscriptionId}", d.authenticated(d.serveDeleteSubscription)).Methods(http.MethodDelete)
-	api.HandleFunc("/v1.0/subscription/{subscriptionId}/renew", d.authenticated(d.serveRenewSubscription)).Methods(http.MethodPost)
+	sub := api.PathPrefix("/v1.0/subscription").Subrouter()
+	sub.HandleFunc("", d.authenticated(d.serveListSubscriptions)).Methods(http.MethodGet)
+	sub.HandleFunc("", d.authenticated(d.serveCreateSubscription)).Methods(http.MethodPost)
+	sub.HandleFunc("/{subscriptionId}", d.authenticated(d.serveGetSubscription)).Methods(http.MethodGet)
+	sub.HandleFunc("/{subscriptionId}", d.authenticated(d.serveUpdateSubscription)).Methods(http.MethodPut)
+	sub.HandleFunc("/{subscriptionId}", d.authenticated(d.serveDeleteSubscription)).Methods(http.MethodDelete)
+	sub.HandleFunc("/{subscriptionId}/renew", d.authenticated(d.serveRenewSubscription)).Methods(http.MethodPost)
+
+	oauth := api.PathPrefix("/oauth").Subrouter()
+	oauth.HandleFunc("/token", d.serveToken).Methods(http.MethodPost)
+	oauth.HandleFunc("/revoke", d.serveRevoke).Methods(http.MethodPost)
+	oauth.HandleFunc("/wstoken", d.serveWSToken).Methods(http.MethodPost)
 
 	// Anything else under /restapi answers in the vendor's shape, not with
 	// the router's plain-text 404.
-	api.PathPrefix("/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, &apiError{Status: http.StatusNotFound, Code: "CMN-102",
-			Message: "Resource for parameter [path] is not found: pbxsim does not serve " + r.Method + " " + r.URL.Path,
-			Param:   "path", Value: r.URL.Path})
-	})
+	api.PathPrefix("/").HandlerFunc(noRoute)
+}
+
+// noRoute answers a path pbxsim does not serve, in RingCentral's shape.
+func noRoute(w http.ResponseWriter, r *http.Request) {
+	writeError(w, &apiError{Status: http.StatusNotFound, Code: "CMN-102",
+		Message: "Resource for parameter [path] is not found: pbxsim does not serve " + r.Method + " " + r.URL.Path,
+		Param:   "path", Value: r.URL.Path})
 }
 
 // inAccount authenticates the caller and checks the {accountId} of the

@@ -193,7 +193,7 @@ func (s *wsSession) notify(n notification) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	f := frame(frameMeta{Type: "ServerNotification", MessageID: n.UUID, Status: http.StatusOK,
+	f := notificationFrame(frameMeta{Type: "ServerNotification", MessageID: n.UUID, Status: http.StatusOK,
 		Headers: map[string]string{"RCRequestId": s.d.uuid()},
 		WSC:     &wscInfo{Token: wscToken(s.id, s.seq), Sequence: s.seq}}, n)
 	s.buffer = append(s.buffer, sentFrame{seq: s.seq, frame: f})

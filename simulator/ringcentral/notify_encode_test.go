@@ -1,0 +1,43 @@
+package ringcentral
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// Rule: a notification rendered once per event (its body shared by every
+// subscriber) is byte for byte what encoding/json renders for each
+// subscriber, on a WebSocket frame and in a webhook post. Source: issue 16
+// item 4 (render once per event); the shape is reference/ringcentral.md §2.2.
+func TestPreRenderedNotificationIsWhatEncodingJSONWrites(t *testing.T) {
+	body := eventBody{Sequence: 7, SessionID: "123", TelephonySessionID: "s-abc", ServerID: serverID, EventTime: "2026-01-01T00:00:00.000Z",
+		Parties: []party{{ID: "p-abc-1", Direction: "Inbound", From: partyInfo{Name: `Ann "<&>" Été`, PhoneNumber: "+1"}, Status: statusInfo{Code: "Setup"}}},
+		Origin:  originInfo{Type: "Call"}}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type plain notification // without MarshalJSON: encoding/json's own rendering
+	for _, n := range []notification{
+		{UUID: "1234", Event: "/restapi/v1.0/account/1/telephony/sessions", Timestamp: "t", SubscriptionID: "sub<1>", OwnerID: "62", Body: body, body: raw},
+		{UUID: "1234", Event: "/e", Timestamp: "t", SubscriptionID: "s", Body: body}, // not pre-rendered
+	} {
+		want, _ := json.Marshal(plain(n))
+		if got := n.encode(); string(got) != string(want) {
+			t.Errorf("encode:\n got %s\nwant %s", got, want)
+		}
+		if got, _ := json.Marshal(n); string(got) != string(want) {
+			t.Errorf("json.Marshal (webhook post):\n got %s\nwant %s", got, want)
+		}
+		for _, meta := range []frameMeta{
+			{Type: "ServerNotification", MessageID: n.UUID, Status: 200, Headers: map[string]string{"RCRequestId": "x<\u2028>"}, WSC: &wscInfo{Token: "w", Sequence: 3}},
+			{Type: "ServerNotification", MessageID: "m", Status: 200}, // not the usual header: encoding/json renders it
+			{Type: "ServerNotification", MessageID: "m", Status: 200, Headers: map[string]string{"RCRequestId": "x", "B": "y"}, WSC: &wscInfo{}},
+		} {
+			wantFrame, _ := json.Marshal([]any{meta, plain(n)})
+			if got := notificationFrame(meta, n); string(got) != string(wantFrame) {
+				t.Errorf("frame:\n got %s\nwant %s", got, wantFrame)
+			}
+		}
+	}
+}

@@ -1,0 +1,39 @@
+package ringcentral
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// Rule: the hand-written rendering of a session and its parties is byte
+// for byte what encoding/json writes (with SetEscapeHTML(false), as
+// writeJSON did), for every optional field present or absent and for
+// strings that need escaping. Source: issue 16 item 2 (remove what need
+// not be there, change no answer); shapes: reference/ringcentral.md §1.4.
+func TestHandWrittenSessionJSONIsWhatEncodingJSONWrites(t *testing.T) {
+	missed := true
+	full := party{AccountID: "400", ExtensionID: "62", ID: "p-1-2", Direction: "Outbound",
+		To:     partyInfo{PhoneNumber: "+1", Name: `Bob "<&>" Ünïcode` + "\u2028\t", ExtensionID: "63", DeviceID: "d"},
+		From:   partyInfo{Name: "only name"},
+		Status: statusInfo{Code: "Gone", Reason: "AttendedTransfer", MobilePickupData: &mobilePickupData{CCMailboxes: []string{"1", "<2>"}, SID: "s", To: "+1"}, Rcc: true, PeerID: &peerID{TelephonySessionID: "s-2", SessionID: "9", PartyID: "p-2-1"}, ParkData: "*801"},
+		Park:   parkInfo{ID: "*801"}, MissedCall: &missed, StandAlone: true, Muted: true,
+		Recordings: []recordingJS{{ID: "r1", Active: true}, {ID: "r2"}},
+		Owner:      &ownerInfo{AccountID: "400", ExtensionID: "62"}}
+	for _, s := range []callSession{
+		{ID: "s-1", Origin: originInfo{Type: "Call"}, Parties: []party{full, {ID: "p-1-3", Direction: "Inbound", Status: statusInfo{Code: "Setup"}}}, CreationTime: "2026-01-01T00:00:00Z"},
+		{ID: "s-empty", Parties: []party{}},
+		{ID: "s-nil"},
+	} {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if got := s.appendJSON(nil); !bytes.Equal(got, want) {
+			t.Errorf("session %s:\n got %s\nwant %s", s.ID, got, want)
+		}
+	}
+}
