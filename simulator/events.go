@@ -138,6 +138,7 @@ func (s *Sim) emit(c *call, l *leg, cause string) {
 	if c.Ended.IsZero() && !c.hasLive() {
 		c.Ended = s.clock.Now()
 		ended = true
+		s.unfileCallLocked(c)
 	}
 	e := &Event{
 		Seq:       s.events.seq,

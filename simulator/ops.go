@@ -155,6 +155,7 @@ func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState,
 		}
 		s.userLegs[k][l.ID] = true
 	}
+	s.fileLegLocked(c, l)
 	if len(s.namers) > 0 {
 		cs := c.snapshot()
 		ls := l.snapshot()
@@ -458,6 +459,7 @@ func (s *Sim) scheduleRetention(c *call) {
 }
 
 func (s *Sim) forgetLocked(c *call) {
+	s.unfileCallLocked(c)
 	for _, l := range c.legs {
 		s.unindexAttrs(l.Attrs, l.ID)
 		delete(s.legs, l.ID)

@@ -65,9 +65,11 @@ type Sim struct {
 	legs     map[string]*leg
 	aliases  map[string]string           // "key=value" -> call or leg id
 	userLegs map[userKey]map[string]bool // live legs of a user
-	nextCall uint64
-	nextLeg  uint64
-	gen      uint64 // bumped by Reset so stale timers do nothing
+	// tenantCalls are the active calls by tenant (tenantcalls.go).
+	tenantCalls map[string]map[string]*call
+	nextCall    uint64
+	nextLeg     uint64
+	gen         uint64 // bumped by Reset so stale timers do nothing
 
 	namers  []Namer
 	outside map[string]OutsideNumber // known outside numbers: name and answer policy
@@ -409,6 +411,7 @@ func (s *Sim) resetCallsLocked() {
 	s.legs = map[string]*leg{}
 	s.aliases = map[string]string{}
 	s.userLegs = map[userKey]map[string]bool{}
+	s.tenantCalls = map[string]map[string]*call{}
 	s.gen++
 }
 

@@ -48,7 +48,7 @@ func (d *Dialect) domainCalls(s scope) []simulator.Call {
 		return d.userCalls(s.domain, s.p.user)
 	}
 	var out []simulator.Call
-	for _, c := range d.sim.Calls() {
+	for _, c := range d.sim.ActiveCallsOfTenant(s.domain) {
 		if c.Active() && c.Attrs[AttrSessionID] != "" && inDomain(c, s.domain) {
 			out = append(out, c)
 		}

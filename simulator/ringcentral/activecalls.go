@@ -44,7 +44,7 @@ func (d *Dialect) serveAccountActiveCalls(w http.ResponseWriter, r *http.Request
 	}
 	acc := caller(r).AccountID
 	var recs []callLogRecord
-	for _, c := range d.sim.Calls() {
+	for _, c := range d.sim.ActiveCallsOfTenant(acc) {
 		if c.Active() && isRingCentralCall(c) && concerns(c, acc) {
 			if l, ok := firstLive(c); ok {
 				recs = append(recs, d.callLogRecordOf(r, loggedCall{call: c}, l, nil))

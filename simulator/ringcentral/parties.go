@@ -268,7 +268,7 @@ func (d *Dialect) servePark(w http.ResponseWriter, r *http.Request, _ simulator.
 
 func (d *Dialect) freeOrbit(accountID string) (string, bool) {
 	taken := map[string]bool{}
-	for _, c := range d.sim.Calls() {
+	for _, c := range d.sim.ActiveCallsOfTenant(accountID) {
 		if !c.Active() || !concerns(c, accountID) {
 			continue
 		}
