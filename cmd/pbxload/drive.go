@@ -31,6 +31,7 @@ type config struct {
 	settle       time.Duration // churn: wait before the last sample
 	warmUp       time.Duration // churn: load before the start sample
 	vendor       string        // "ringcentral" or "netsapiens" drives only that one; "" both
+	rcDriver     string        // "lean" (rcLeanWorker) or "client" (rcWorker, the reference client's flow)
 }
 
 type report struct {
@@ -138,7 +139,11 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 	for w := 0; w < cfg.workers; w++ {
 		if cfg.vendor != "netsapiens" {
 			wg.Add(1)
-			go func(w int) { defer wg.Done(); rcWorker(loadCtx, base, w, hc, ctl, rep.st) }(w)
+			worker := rcLeanWorker
+			if cfg.rcDriver == "client" {
+				worker = rcWorker
+			}
+			go func(w int) { defer wg.Done(); worker(loadCtx, base, w, hc, ctl, rep.st) }(w)
 		}
 		if cfg.vendor != "ringcentral" {
 			wg.Add(1)
@@ -284,6 +289,13 @@ func (r *report) markdown() string {
 		where = "pbxsim at " + r.cfg.target + " (another process)"
 	}
 	fmt.Fprintf(&b, "## pbxload: %d workers per vendor for %s, %s\n\n", r.cfg.workers, r.elapsed.Round(time.Millisecond), where)
+	if r.cfg.vendor != "netsapiens" {
+		fmt.Fprintf(&b, "- RingCentral driver: %s", r.cfg.rcDriver)
+		if r.cfg.rcDriver == "lean" {
+			fmt.Fprintf(&b, " (session reads that found a phone still ringing: %d)", r.st.rereads)
+		}
+		b.WriteString("\n")
+	}
 	for k, n := range r.st.transfers {
 		fmt.Fprintf(&b, "- %s: %d completed (%.1f/s)\n", k, n, float64(n)/r.elapsed.Seconds())
 	}

@@ -42,6 +42,10 @@ import (
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 )
 
+// maxWorkers bounds --workers: each worker holds a trio of extensions
+// and a few connections per vendor.
+const maxWorkers = 256
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -51,7 +55,8 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := cli.NewFlags("pbxload", "usage: pbxload [flags]\n\nDrives concurrent warm transfers through an in-process pbxsim (or a running one, --target URL) and prints a Markdown report.")
 	duration := fs.DurationP("duration", "d", 20*time.Second, "how long to drive transfers (at most 10m)")
-	workers := fs.IntP("workers", "w", 4, "concurrent transfers per vendor (at most 64)")
+	workers := fs.IntP("workers", "w", 4, fmt.Sprintf("concurrent transfers per vendor (at most %d)", maxWorkers))
+	rcDriver := fs.String("rc-driver", "lean", `RingCentral transfers: "lean" (the vendor requests only, no sleeping polls) or "client" (the reference client's flow with its WebSocket desk)`)
 	applyDelay := fs.Duration("apply-delay", 20*time.Millisecond, "NetSapiens 202 apply delay in the load world")
 	target := fs.String("target", "", "base URL of a running pbxsim holding the load world (default: start one in-process)")
 	controlToken := fs.String("control-token", os.Getenv("PBXSIM_CONTROL_TOKEN"), "the target's control token (env PBXSIM_CONTROL_TOKEN)")
@@ -67,12 +72,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pbxload: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if *duration <= 0 || *duration > 10*time.Minute || *workers < 1 || *workers > 64 || *settle < 0 || *settle > 30*time.Minute || *warmUp < 0 || *warmUp > 10*time.Minute {
-		fmt.Fprintln(stderr, "pbxload: --duration must be in (0, 10m], --workers in [1, 64] and --settle in [0, 30m]")
+	if *duration <= 0 || *duration > 10*time.Minute || *workers < 1 || *workers > maxWorkers || *settle < 0 || *settle > 30*time.Minute || *warmUp < 0 || *warmUp > 10*time.Minute {
+		fmt.Fprintf(stderr, "pbxload: --duration must be in (0, 10m], --workers in [1, %d] and --settle in [0, 30m]\n", maxWorkers)
 		return 2
 	}
 	if *vendor != "" && *vendor != "ringcentral" && *vendor != "netsapiens" {
 		fmt.Fprintln(stderr, `pbxload: --only must be "ringcentral" or "netsapiens"`)
+		return 2
+	}
+	if *rcDriver != "lean" && *rcDriver != "client" {
+		fmt.Fprintln(stderr, `pbxload: --rc-driver must be "lean" or "client"`)
 		return 2
 	}
 	if *writeScenario != "" {
@@ -82,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	cfg := config{duration: *duration, workers: *workers, applyDelay: *applyDelay, target: *target, controlToken: *controlToken, settle: *settle, warmUp: *warmUp, vendor: *vendor}
+	cfg := config{duration: *duration, workers: *workers, applyDelay: *applyDelay, target: *target, controlToken: *controlToken, settle: *settle, warmUp: *warmUp, vendor: *vendor, rcDriver: *rcDriver}
 	if *churn {
 		rep, err := soak(ctx, cfg)
 		if err != nil {

@@ -35,7 +35,7 @@ func TestShortLoadRunIsClean(t *testing.T) {
 
 // Bad flags are refused before anything starts.
 func TestFlagsAreBounded(t *testing.T) {
-	for _, args := range [][]string{{"--duration", "11m"}, {"--workers", "0"}, {"--workers", "65"}, {"--nope"}} {
+	for _, args := range [][]string{{"--duration", "11m"}, {"--workers", "0"}, {"--workers", "257"}, {"--rc-driver", "desk"}, {"--nope"}} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, &out, &errOut); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)

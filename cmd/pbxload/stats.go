@@ -15,6 +15,9 @@ type stats struct {
 	latencies map[string][]time.Duration
 	errors    []string
 	transfers map[string]int
+	// rereads counts the lean driver's session reads that found a phone
+	// still ringing and had to read again.
+	rereads int
 }
 
 func newStats() *stats {
@@ -29,6 +32,12 @@ func (s *stats) errorf(format string, args ...any) {
 	} else if len(s.errors) == 50 {
 		s.errors = append(s.errors, "… more errors not kept")
 	}
+}
+
+func (s *stats) reread() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rereads++
 }
 
 func (s *stats) transfer(kind string) {
