@@ -246,7 +246,8 @@ func (d *Dialect) randomDigits(n int) string {
 
 func (d *Dialect) uuid() string {
 	h := d.randomHex(32)
-	return fmt.Sprintf("%s-%s-4%s-a%s-%s", h[0:8], h[8:12], h[13:16], h[17:20], h[20:32])
+	// Concatenated, not fmt.Sprintf: a fan-out renders one per subscriber.
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
 // directory is the RingCentral side of the scenario, read-only after New,

@@ -209,7 +209,7 @@ func (s *wsSession) drop(mode string) bool {
 		}
 		s.detachN++ // a detach still to come finds another socket and does nothing
 		s.dead = true
-		s.buffer = nil
+		s.buffer, s.oldest = nil, 0
 		delete(d.subs.wsSessions, s.id)
 		if s.sub != nil {
 			d.removeLocked(s.sub)

@@ -42,8 +42,9 @@ type wsSession struct {
 
 	mu      sync.Mutex // guards the fields below; taken after d.subs.mu, never before
 	conn    *wsConn
-	seq     int64 // wsc sequence of the newest frame
-	buffer  []sentFrame
+	seq     int64       // wsc sequence of the newest frame
+	buffer  []sentFrame // a ring (keep); oldest is its first frame once full
+	oldest  int
 	expiry  simulator.Timer
 	detachN int
 }
@@ -179,7 +180,7 @@ func (s *wsSession) attach(c *wsConn, recovering, recovered bool, resumeAt int64
 	c.push(frame(frameMeta{Type: "ConnectionDetails", MessageID: rid, Status: http.StatusOK,
 		WSC: &wscInfo{Token: wscToken(s.id, pos), Sequence: pos}, Headers: map[string]string{"RCRequestId": rid}}, details))
 	if recovered {
-		for _, f := range s.buffer {
+		for _, f := range s.recent() {
 			if f.seq > resumeAt {
 				c.push(f.frame)
 			}
@@ -196,13 +197,28 @@ func (s *wsSession) notify(n notification) {
 	f := notificationFrame(frameMeta{Type: "ServerNotification", MessageID: n.UUID, Status: http.StatusOK,
 		Headers: map[string]string{"RCRequestId": s.d.uuid()},
 		WSC:     &wscInfo{Token: wscToken(s.id, s.seq), Sequence: s.seq}}, n)
-	s.buffer = append(s.buffer, sentFrame{seq: s.seq, frame: f})
-	if over := len(s.buffer) - s.d.opts.RecoveryBufferSize; over > 0 {
-		s.buffer = append(s.buffer[:0:0], s.buffer[over:]...)
-	}
+	s.keep(sentFrame{seq: s.seq, frame: f})
 	if s.conn != nil {
 		s.conn.push(f)
 	}
+}
+
+// keep adds a sent frame to the recovery buffer, a ring of the last
+// RecoveryBufferSize frames: O(1) per notification, not a copy of the
+// whole buffer once it is full (issue 16). Runs with s.mu held.
+func (s *wsSession) keep(f sentFrame) {
+	if len(s.buffer) < s.d.opts.RecoveryBufferSize {
+		s.buffer = append(s.buffer, f)
+		return
+	}
+	s.buffer[s.oldest] = f
+	s.oldest = (s.oldest + 1) % len(s.buffer)
+}
+
+// recent is what a recovery may replay: the frames kept, oldest first.
+// Runs with s.mu held.
+func (s *wsSession) recent() []sentFrame {
+	return append(append([]sentFrame(nil), s.buffer[s.oldest:]...), s.buffer[:s.oldest]...)
 }
 
 // detach forgets a socket that closed. The session (and its subscription)
@@ -236,7 +252,7 @@ func (s *wsSession) expire(n int) {
 		return
 	}
 	s.dead = true
-	s.buffer = nil
+	s.buffer, s.oldest = nil, 0
 	delete(d.subs.wsSessions, s.id)
 	if s.sub != nil {
 		d.removeLocked(s.sub)
