@@ -213,10 +213,24 @@ func (d *Dialect) publish(e *simulator.Event) {
 		raw  []byte
 	}
 	rendered := map[string]*view{}
+	// A route depends on the filter's account and extension only: with
+	// 1,000 account-level subscribers it is worked out once, not 1,000 times.
+	type routeKey struct{ account, extension string }
+	type routed struct {
+		path string
+		ok   bool
+	}
+	routes := map[routeKey]routed{}
 	timestamp := eventTime(now)
 	for _, t := range targets {
 		for _, f := range t.filters {
-			path, ok := d.route(f, e.Call, e.Leg)
+			k := routeKey{f.AccountID, f.ExtensionID}
+			r, known := routes[k]
+			if !known {
+				r.path, r.ok = d.route(f, e.Call, e.Leg)
+				routes[k] = r
+			}
+			path, ok := r.path, r.ok
 			if !ok {
 				continue
 			}
