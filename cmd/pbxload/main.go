@@ -2,7 +2,9 @@
 // in-process on loopback with a generated world (one customer/operator/
 // consult trio per worker and vendor) and, for a fixed time, drives
 // concurrent RingCentral warm transfers and NetSapiens attended transfers
-// through the vendor APIs with the reference clients, while live
+// through the vendor APIs (RingCentral: by default a lean driver that
+// issues the seed flow's vendor requests without sleeping polls, lean.go;
+// --rc-driver client runs the reference client's flow), while live
 // subscribers listen: every RingCentral worker's own WebSocket, an
 // account-level WebSocket that reads everything, one that never reads (it
 // must be disconnected without slowing anyone), and NetSapiens webhooks
