@@ -184,6 +184,10 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		}
 	}
 	noColor := o.noColor || !cli.Colour(m.Stdout, m.getenv)
+	concurrency := o.concurrencyFor(isTenant(o.target))
+	if isTenant(o.target) && o.concurrency > 1 {
+		fmt.Fprintf(m.Stderr, "xfer-conform: target %s is one real tenant: its scenarios run one at a time (--concurrency %d ignored)\n", o.target, o.concurrency)
+	}
 	worst := ExitPass
 	for i := 0; i < o.repeat && !in.isStopped(); i++ {
 		seed := o.seed
@@ -195,7 +199,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			ScenarioInitializer: steps.Initializer(cfg),
 			Options: &godog.Options{
 				Format: format, FS: sel.FS(base), Paths: []string{"."}, Strict: true,
-				Concurrency: o.concurrency, Randomize: seed, NoColors: noColor,
+				Concurrency: concurrency, Randomize: seed, NoColors: noColor,
 				Output: m.Stdout, DefaultContext: runCtx,
 			},
 		}
