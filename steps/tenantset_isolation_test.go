@@ -177,6 +177,18 @@ func TestTenantSetsDoingTheSameTransferAreIsolated(t *testing.T) {
 	// Each webhook receiver heard only its own domain's calls.
 	for i, s := range sides {
 		n := 0
+		var first []string
+		select { // deliveries are asynchronous: await the first one
+		case p := <-s.posts:
+			first = append(first, p)
+		case <-ctx.Done():
+		}
+		for _, p := range first {
+			n++
+			if strings.Contains(p, sides[1-i].facts.Domain) {
+				t.Errorf("scenario %d's webhook received the other domain's call: %.200s", i, p)
+			}
+		}
 	drain:
 		for {
 			select {
