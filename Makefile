@@ -6,7 +6,7 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ADDR ?= 127.0.0.1:8080
 BIN := bin
 
-.PHONY: help conform run test test-go test-sdk lint fmt bench soak load build image clean
+.PHONY: help conform run test test-go test-sdk lint fmt bench bench-suite soak load build image clean
 
 ## help: list the targets and what each does
 help:
@@ -44,6 +44,10 @@ fmt:
 ## bench: core benchmarks (figures go to docs/performance.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
+
+## bench-suite: wall time of the default embedded xfer-conform run and its ratio to the longest scenario (CONCURRENCY="1 8 32")
+bench-suite:
+	CONCURRENCY="$(or $(CONCURRENCY),0)" sh scripts/bench-suite.sh
 
 ## soak: the long variants: model-based random operations (20,000 steps x 5 seeds) and a 60s load run
 soak:

@@ -124,6 +124,11 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	if code != ExitPass {
 		return code
 	}
+	if o.target == "embedded" && o.embedded == "shared" {
+		var stop func() error
+		newTarget, stop = steps.EmbeddedShared(nil)
+		defer func() { _ = stop() }()
+	}
 	in, runCtx, stopWatching := watch(ctx, m.Signals, m.Stderr, m.hardExit)
 	defer stopWatching()
 	reports := newRunFormats(featurePath(o.featuresDir, o.featuresOnly), in.isAborted)
