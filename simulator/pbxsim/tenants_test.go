@@ -158,3 +158,68 @@ func TestTenantDescriptionErrorsAndCap(t *testing.T) {
 		t.Errorf("past the cap: %d %s, want 429 naming --max-tenants", st, got.Raw)
 	}
 }
+
+// Rule: a tenant set's RingCentral rate-limit profile is set through the
+// control API without a restart, and only that set's requests count
+// against it; {} turns it off. Source: issue 12 item 2.
+func TestTenantRateLimitsWithoutRestart(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	_, a := tdo(t, srv, http.MethodPost, "/sim/v1/tenants", "")
+	_, b := tdo(t, srv, http.MethodPost, "/sim/v1/tenants", "")
+	id := a.Get("id").String()
+	if st, body := tdo(t, srv, http.MethodPut, "/sim/v1/tenants/"+id+"/ratelimits", `{"light":2,"window":"60s","penalty":"60s"}`); st != http.StatusOK {
+		t.Fatalf("PUT ratelimits: %d %s", st, body.Raw)
+	}
+	_, tokA := rcLogin(t, srv, a, 1)
+	_, tokB := rcLogin(t, srv, b, 1)
+	statuses := func(tok string) []int {
+		var out []int
+		for range 3 {
+			st, _ := tdo(t, srv, http.MethodGet, "/restapi/v1.0/account/~/extension/~", "", "Authorization", "Bearer "+tok)
+			out = append(out, st)
+		}
+		return out
+	}
+	if got := statuses(tokA); got[2] != http.StatusTooManyRequests {
+		t.Errorf("set a, light limit 2: statuses %v, want the third refused 429", got)
+	}
+	if got := statuses(tokB); got[2] != http.StatusOK {
+		t.Errorf("set b has no limits: statuses %v", got)
+	}
+	tdo(t, srv, http.MethodPut, "/sim/v1/tenants/"+id+"/ratelimits", `{}`)
+	if got := statuses(tokA); got[0] != http.StatusOK {
+		t.Errorf("after {} the limits are off: statuses %v", got)
+	}
+	if st, body := tdo(t, srv, http.MethodPut, "/sim/v1/tenants/"+id+"/ratelimits", `{"window":"10ms"}`); st != http.StatusBadRequest || body.Get("error.field").String() != "window" {
+		t.Errorf("a bad window: %d %s, want 400 naming window", st, body.Raw)
+	}
+}
+
+// Rule: POST /sim/v1/faults?tenant=<set> scopes the rule to the set's
+// tenant of the rule's dialect; a rule whose dialect is ambiguous is
+// refused, naming match.dialect. Deleting the set deletes its rules.
+// Source: issue 12 item 2.
+func TestTenantScopedFaultRules(t *testing.T) {
+	srv := newTestServer(t, Config{})
+	_, a := tdo(t, srv, http.MethodPost, "/sim/v1/tenants", "")
+	id := a.Get("id").String()
+	st, rule := tdo(t, srv, http.MethodPost, "/sim/v1/faults?tenant="+id, `{"match":{"dialect":"netsapiens"},"action":{"status":503}}`)
+	if st != http.StatusCreated || rule.Get("match.tenant").String() != a.Get("netsapiens.domains.0.name").String() {
+		t.Fatalf("scoped rule: %d %s", st, rule.Raw)
+	}
+	if st, body := tdo(t, srv, http.MethodPost, "/sim/v1/faults?tenant="+id, `{"action":{"status":503}}`); st != http.StatusBadRequest || !strings.Contains(body.Get("error.message").String(), "match.dialect") {
+		t.Errorf("ambiguous rule: %d %s, want 400 naming match.dialect", st, body.Raw)
+	}
+	// The default tenant TEST is not touched by the set's rule.
+	if st, _ := tdo(t, srv, http.MethodGet, "/ns-api/v2/domains/TEST/calls", "", "Authorization", "Bearer nsd_QLTzfB3v6vVySzayxfEo1adY7n4O0zB2I6NKXEf7taE2IYvcb9ea433f"); st != http.StatusOK {
+		t.Errorf("TEST under another set's 503 rule: %d", st)
+	}
+	key := a.Get("netsapiens.domains.0.apiKeys.0.key").String()
+	if st, _ := tdo(t, srv, http.MethodGet, "/ns-api/v2/domains/"+a.Get("netsapiens.domains.0.name").String()+"/calls", "", "Authorization", "Bearer "+key); st != http.StatusServiceUnavailable {
+		t.Errorf("the set's own request: %d, want the rule's 503", st)
+	}
+	tdo(t, srv, http.MethodDelete, "/sim/v1/tenants/"+id, "")
+	if _, list := tdo(t, srv, http.MethodGet, "/sim/v1/faults", ""); len(list.Get("rules").Array()) != 0 {
+		t.Errorf("rules left after the set's delete: %s", list.Raw)
+	}
+}
