@@ -92,6 +92,11 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	if done {
 		return code
 	}
+	// Scenarios run concurrently and each may write a notice (a skip, a
+	// fault seed): one writer at a time.
+	if _, ok := m.Stderr.(*lockedWriter); !ok && m.Stderr != nil {
+		m.Stderr = &lockedWriter{w: m.Stderr}
+	}
 	base := fs.FS(features.FS)
 	if o.featuresDir != "" {
 		if err := dirExists(o.featuresDir); err != nil {
@@ -289,4 +294,17 @@ func (o options) integrationUnderTest() steps.Integration {
 		return steps.HTTPIntegration{URL: o.integrationURL}
 	}
 	return nil
+}
+
+// lockedWriter serialises writes to one writer (stderr) shared by
+// concurrent scenarios.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
