@@ -9,7 +9,7 @@ SOAK_ADDR ?= 127.0.0.1:18089
 LOAD_WORKERS ?= 16
 BIN := bin
 
-.PHONY: help conform run test test-go test-sdk lint fmt bench soak load build image clean
+.PHONY: help conform run test test-go test-sdk lint fmt bench bench-suite soak load build image clean
 
 ## help: list the targets and what each does
 help:
@@ -49,6 +49,10 @@ fmt:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./simulator/...
 	$(GO) run ./cmd/pbxbench $(BENCH_ARGS)
+
+## bench-suite: wall time of the default embedded xfer-conform run and its ratio to the longest scenario (CONCURRENCY="1 8 32")
+bench-suite:
+	CONCURRENCY="$(or $(CONCURRENCY),0)" sh scripts/bench-suite.sh
 
 ## soak: the long variants: model-based random operations (20,000 steps x 5 seeds), a 60s load run, and a
 ## 5-minute churn run against pbxsim in its own process (RSS and goroutines at start, middle, end and after

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,8 +27,10 @@ type JournalEntry struct {
 
 // JournalFilter selects journal entries; zero fields match everything.
 type JournalFilter struct {
-	Dialect    string
-	Tenant     string
+	Dialect string
+	Tenant  string
+	// Tenants, when set, keeps the entries of any of these tenants.
+	Tenants    []string
 	Method     string
 	PathPrefix string
 	PathHas    string
@@ -242,6 +245,7 @@ func (j *Journal) Page(f JournalFilter, maxBytes int64) ([]JournalEntry, bool) {
 		e := &j.ring[(j.head+i)%len(j.ring)]
 		if (f.Dialect != "" && e.Dialect != f.Dialect) ||
 			(f.Tenant != "" && e.Tenant != f.Tenant) ||
+			(len(f.Tenants) > 0 && !slices.Contains(f.Tenants, e.Tenant)) ||
 			(f.Method != "" && !strings.EqualFold(e.Method, f.Method)) ||
 			(f.PathPrefix != "" && !strings.HasPrefix(e.Path, f.PathPrefix)) ||
 			(f.PathHas != "" && !strings.Contains(e.Path, f.PathHas)) {

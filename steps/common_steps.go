@@ -40,7 +40,7 @@ func (w *World) addressCalls(from, to string) error {
 	if err := w.needControl(); err != nil {
 		return err
 	}
-	c, err := w.Ctl.CreateCall(w.Context(), from, to)
+	c, err := w.Ctl.CreateCall(w.Context(), w.Facts.Address(from), w.Facts.Address(to))
 	if err != nil {
 		return fmt.Errorf("placing a call from %q to %q: %w", from, to, err)
 	}
@@ -99,6 +99,10 @@ func legName(l control.Leg) string {
 // id, extension/number or name.
 func matchesParty(l control.Leg, who string) bool {
 	e := l.Endpoint
+	if id, tenant, ok := strings.Cut(who, "@"); ok && tenant != "" && e.TenantID != "" {
+		// "1000@domain", "102@account": a user or extension of one tenant.
+		return e.TenantID == tenant && (e.UserID == id || e.Number == id)
+	}
 	return strings.EqualFold(e.Name, who) || e.Number == who || (e.UserID != "" && e.UserID == who)
 }
 

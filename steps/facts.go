@@ -12,6 +12,18 @@ import (
 type Facts struct {
 	RingCentral *RingCentralFacts
 	NetSapiens  *NetSapiensFacts
+	// Aliases map the pbxsim scenario's addresses (numbers, ext@tenant)
+	// to the scenario's own tenant set's, when it has one.
+	Aliases map[string]string
+}
+
+// Address translates an address a feature names into the scenario's own
+// tenant set.
+func (f Facts) Address(a string) string {
+	if b, ok := f.Aliases[a]; ok {
+		return b
+	}
+	return a
 }
 
 // Person is one party of a transfer scenario.

@@ -92,7 +92,11 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 					return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, w.SkipReason)
 				}
 			}
-			t, err := cfg.NewTarget(ctx, w.HTTP)
+			tags := make([]string, 0, len(s.Tags))
+			for _, tg := range s.Tags {
+				tags = append(tags, tg.Name)
+			}
+			t, err := cfg.NewTarget(withScenarioTags(ctx, tags), w.HTTP)
 			if err != nil {
 				return ctx, fmt.Errorf("%w: starting target: %v", ErrHarness, err)
 			}

@@ -32,7 +32,7 @@ func URLTarget(base, controlToken string) NewTarget {
 		if controlToken != "" {
 			ctl = ctl.WithToken(controlToken)
 		}
-		return newPbxsimTarget(ctx, "pbxsim", base, ctl, nil)
+		return newTenantSetTarget(ctx, "pbxsim", base, ctl, nil)
 	}
 }
 
@@ -41,6 +41,9 @@ type pbxsimTarget struct {
 	facts Facts
 	ctl   *control.Client
 	close func() error
+	// tenantSet is the scenario's own tenant set, when it has one
+	// (target_tenantset.go).
+	tenantSet string
 }
 
 func newPbxsimTarget(ctx context.Context, name, base string, ctl *control.Client, closeFn func() error) (Target, error) {

@@ -24,9 +24,9 @@ func (n *NSWorld) phone(role string) Phone {
 	f := n.facts
 	switch role {
 	case "operator":
-		return Phone{Vendor: "netsapiens", Role: role, Person: f.Operator, Address: f.Operator.ID}
+		return Phone{Vendor: "netsapiens", Role: role, Person: f.Operator, Address: userAt(f.Operator.ID, f.Domain)}
 	case "consult":
-		return Phone{Vendor: "netsapiens", Role: role, Person: f.Consult, Address: f.Consult.ID}
+		return Phone{Vendor: "netsapiens", Role: role, Person: f.Consult, Address: userAt(f.Consult.ID, f.Domain)}
 	case "inbound number":
 		return Phone{Vendor: "netsapiens", Role: role, Person: Person{Name: "the inbound number", Number: f.InboundNumber}, Address: f.InboundNumber}
 	}
@@ -274,4 +274,13 @@ func (n *NSWorld) endCalls() {
 		rest := left()
 		return len(rest) == 0, netsapiens.Summarize(rest), nil
 	})
+}
+
+// userAt names a user of a domain for the control API ("1000@TEST"): a
+// bare user id is ambiguous once a pbxsim holds several domains.
+func userAt(id, domain string) string {
+	if domain == "" {
+		return id
+	}
+	return id + "@" + domain
 }

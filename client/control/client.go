@@ -23,9 +23,10 @@ import (
 
 // Client talks to one pbxsim.
 type Client struct {
-	base  string
-	http  *http.Client
-	token string
+	base   string
+	http   *http.Client
+	token  string
+	tenant string // tenants.go
 }
 
 // New returns a client for the pbxsim at base (e.g. http://127.0.0.1:8080).
@@ -269,7 +270,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+"/sim/v1"+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+"/sim/v1"+c.scoped(path), rd)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/control"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
@@ -67,6 +68,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	headerTimeout := fs.Duration("header-timeout", pbxsim.DefaultReadHeaderTimeout, "time a client has to send a request's headers")
 	bodyTimeout := fs.Duration("body-timeout", pbxsim.DefaultBodyTimeout, "time a client has to send a request's body, once its headers are in")
 	idleTimeout := fs.Duration("idle-timeout", pbxsim.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	maxTenants := fs.Int("max-tenants", control.DefaultMaxTenants, "cap on the tenant sets POST /sim/v1/tenants may hold at once (-1: no cap)")
 	var maxHeader byteSize = pbxsim.DefaultMaxHeaderBytes
 	fs.Var(&maxHeader, "max-header-bytes", "bound on a request's line and headers (e.g. 64KiB)")
 	if code, done := fs.Parse(args, m.Stdout, m.Stderr); done {
@@ -101,6 +103,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		Scenario: sc, ControlToken: *token, NoControl: *noControl,
 		Journal:       simulator.JournalLimits{Entries: *journalEntries, Bytes: int64(journalBytes), FieldBytes: int(journalField)},
 		EventLogBytes: int64(eventLogBytes),
+		MaxTenants:    *maxTenants,
 		Limits: pbxsim.Limits{
 			ReadHeaderTimeout: *headerTimeout, BodyTimeout: *bodyTimeout, IdleTimeout: *idleTimeout,
 			MaxHeaderBytes: int(maxHeader), MaxConns: *maxConns,

@@ -216,7 +216,8 @@ func TestCommandLineConventions(t *testing.T) {
 
 // Issue 17 "Signals": on the first signal no new scenario starts and the
 // running one finishes; reports leave the unstarted ones skipped, and the
-// run exits 130.
+// run exits 130. One at a time (--concurrency 1), so exactly one runs when
+// the signal comes.
 func TestFirstSignalFinishesTheRunningScenario(t *testing.T) {
 	dir := t.TempDir()
 	sigs := make(chan os.Signal, 2)
@@ -226,7 +227,7 @@ func TestFirstSignalFinishesTheRunningScenario(t *testing.T) {
 	m.onScenarioStart = func(_ string, in *interrupt) {
 		once.Do(func() { sigs <- syscall.SIGINT; <-in.stopped })
 	}
-	code := m.Run(context.Background(), []string{"--out", dir, cheapFile})
+	code := m.Run(context.Background(), []string{"--out", dir, "--concurrency", "1", cheapFile})
 	if code != ExitInterrupted {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitInterrupted, out.String(), errOut.String())
 	}

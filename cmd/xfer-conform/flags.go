@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ type options struct {
 	out          string
 	overwrite    bool
 	concurrency  int
+	embedded     string // per-scenario or shared (target.go)
 	timeout      time.Duration
 	seed         int64
 	repeat       int
@@ -58,7 +60,8 @@ func (m *Main) parse(args []string) (options, int, bool) {
 	fs.StringVarP(&o.format, "format", "f", "", `comma-separated formats, each optionally ":FILE": pretty, progress, junit, cucumber (default pretty)`)
 	fs.StringVarP(&o.out, "out", "o", "", "write DIR/junit.xml, DIR/cucumber.json and the results bundle DIR/scenarios/ (whatever --format prints); an earlier run's results there are replaced")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "let --out replace results in a directory that no xfer-conform run marked as its own")
-	fs.IntVarP(&o.concurrency, "concurrency", "c", 1, "scenarios run at once")
+	fs.IntVarP(&o.concurrency, "concurrency", "c", 0, fmt.Sprintf("scenarios run at once; 0 picks %d (16 per CPU, at least 16, at most 256) on a pbxsim, each scenario in its own tenant set, and 1 on a real tenant", defaultConcurrency()))
+	fs.StringVar(&o.embedded, "embedded", "per-scenario", `with --target embedded: "per-scenario" starts a pbxsim for each scenario, "shared" one for the run with a tenant set per scenario (docs/performance.md compares them)`)
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "deadline of each wait inside a step")
 	fs.Int64Var(&o.seed, "seed", 0, "run scenarios in a random order from this seed (0: file order)")
 	fs.IntVar(&o.repeat, "repeat", 1, "run the selection this many times (flake hunting; with --seed, seed+i each time)")
@@ -85,6 +88,9 @@ func (o options) check() error {
 	default:
 		return fmt.Errorf("--vendor must be ringcentral or netsapiens, not %q", o.vendor)
 	}
+	if o.embedded != "per-scenario" && o.embedded != "shared" {
+		return fmt.Errorf("--embedded must be per-scenario or shared, not %q", o.embedded)
+	}
 	if o.featuresOnly && o.featuresDir == "" {
 		return fmt.Errorf("--features-only needs --features DIR")
 	}
@@ -97,8 +103,8 @@ func (o options) check() error {
 	if o.integrationTimeout <= 0 {
 		return fmt.Errorf("--integration-timeout must be positive")
 	}
-	if o.concurrency < 1 || o.repeat < 1 || o.timeout <= 0 {
-		return fmt.Errorf("--concurrency and --repeat must be at least 1 and --timeout positive")
+	if o.concurrency < 0 || o.repeat < 1 || o.timeout <= 0 {
+		return fmt.Errorf("--concurrency must not be negative, --repeat at least 1 and --timeout positive")
 	}
 	return nil
 }
@@ -108,4 +114,24 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// defaultConcurrency is how many scenarios run at once on a pbxsim when
+// --concurrency is not given: the scenarios wait on the network and on
+// timers far more than they compute (issue 12: 52 s of wall time for
+// 2.5 s of CPU), so many per CPU. On 2 CPUs, 8 at once took the built-in
+// suite 2.1x its longest scenario, 32 took 1.1x (docs/performance.md).
+func defaultConcurrency() int { return min(256, max(16, 16*runtime.NumCPU())) }
+
+// concurrencyFor is the run's concurrency on a target: a real tenant has
+// one set of phones, so its scenarios run one at a time whatever was
+// asked.
+func (o options) concurrencyFor(realTenant bool) int {
+	switch {
+	case realTenant:
+		return 1
+	case o.concurrency == 0:
+		return defaultConcurrency()
+	}
+	return o.concurrency
 }

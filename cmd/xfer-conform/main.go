@@ -92,6 +92,11 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	if done {
 		return code
 	}
+	// Scenarios run concurrently and each may write a notice (a skip, a
+	// fault seed): one writer at a time.
+	if _, ok := m.Stderr.(*lockedWriter); !ok && m.Stderr != nil {
+		m.Stderr = &lockedWriter{w: m.Stderr}
+	}
 	base := fs.FS(features.FS)
 	if o.featuresDir != "" {
 		if err := dirExists(o.featuresDir); err != nil {
@@ -123,6 +128,11 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	newTarget, tenant, code := m.selectTarget(ctx, o)
 	if code != ExitPass {
 		return code
+	}
+	if o.target == "embedded" && o.embedded == "shared" {
+		var stop func() error
+		newTarget, stop = steps.EmbeddedShared(nil)
+		defer func() { _ = stop() }()
 	}
 	in, runCtx, stopWatching := watch(ctx, m.Signals, m.Stderr, m.hardExit)
 	defer stopWatching()
@@ -184,6 +194,10 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		}
 	}
 	noColor := o.noColor || !cli.Colour(m.Stdout, m.getenv)
+	concurrency := o.concurrencyFor(isTenant(o.target))
+	if isTenant(o.target) && o.concurrency > 1 {
+		fmt.Fprintf(m.Stderr, "xfer-conform: target %s is one real tenant: its scenarios run one at a time (--concurrency %d ignored)\n", o.target, o.concurrency)
+	}
 	worst := ExitPass
 	for i := 0; i < o.repeat && !in.isStopped(); i++ {
 		seed := o.seed
@@ -195,7 +209,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			ScenarioInitializer: steps.Initializer(cfg),
 			Options: &godog.Options{
 				Format: format, FS: sel.FS(base), Paths: []string{"."}, Strict: true,
-				Concurrency: o.concurrency, Randomize: seed, NoColors: noColor,
+				Concurrency: concurrency, Randomize: seed, NoColors: noColor,
 				Output: m.Stdout, DefaultContext: runCtx,
 			},
 		}
@@ -280,4 +294,17 @@ func (o options) integrationUnderTest() steps.Integration {
 		return steps.HTTPIntegration{URL: o.integrationURL}
 	}
 	return nil
+}
+
+// lockedWriter serialises writes to one writer (stderr) shared by
+// concurrent scenarios.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

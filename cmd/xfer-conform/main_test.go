@@ -84,7 +84,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--format", "pretty,progress"}, ExitUsage, "only one format"},
 		{[]string{"--features", "/does/not/exist"}, ExitUsage, "--features"},
 		{[]string{"--target", "ftp://x"}, ExitUsage, "--target must be"},
-		{[]string{"--concurrency", "0"}, ExitUsage, "at least 1"},
+		{[]string{"--concurrency", "-1"}, ExitUsage, "must not be negative"},
 		{[]string{"stray"}, ExitUsage, "no feature file or directory \"stray\""},
 		{[]string{"--tags", "@no-such-tag"}, ExitNoScenario, "no scenario matches"},
 		{[]string{"--target", "http://127.0.0.1:1"}, ExitUnreachable, "unreachable"},

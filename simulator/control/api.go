@@ -47,16 +47,23 @@ type Options struct {
 	Version string
 	// Faults is the fault engine served under /faults; nil answers 501.
 	Faults *faults.Engine
+	// Tenants adds and removes tenant sets (POST /tenants); nil answers 501.
+	Tenants Provisioner
+	// MaxTenants caps the live tenant sets; 0 means no cap.
+	MaxTenants int
 }
 
 // API serves /sim/v1.
 type API struct {
 	sim  *simulator.Sim
 	opts Options
+	sets tenantSets // tenants.go
 }
 
 // New returns the control API over sim.
-func New(sim *simulator.Sim, opts Options) *API { return &API{sim: sim, opts: opts} }
+func New(sim *simulator.Sim, opts Options) *API {
+	return &API{sim: sim, opts: opts, sets: tenantSets{byID: map[string]*tenantSet{}}}
+}
 
 // Mount adds the routes under Prefix to r.
 func (a *API) Mount(r *mux.Router) {
@@ -75,7 +82,8 @@ func (a *API) Mount(r *mux.Router) {
 	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	s.HandleFunc("/clock", a.clock).Methods(http.MethodGet)
 	s.HandleFunc("/clock/advance", a.advance).Methods(http.MethodPost)
-	a.mountFaults(s) // faults.go
+	a.mountFaults(s)  // faults.go
+	a.mountTenants(s) // tenants.go
 	// Known paths with another method answer 405, not 404.
 	for _, p := range []string{"/health", "/scenario", "/quirks", "/calls", "/calls/{id}", "/calls/{id}/legs/{leg}/{action}", "/journal", "/events", "/reset", "/clock", "/clock/advance"} {
 		s.HandleFunc(p, methodNotAllowed)
@@ -190,28 +198,19 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("state must be active or ended, not %q", state))
 		return
 	}
-	tenant := q.Get("tenant")
+	scope, scoped := a.tenantScope(r)
 	out := []CallView{}
 	for _, c := range a.sim.Calls() {
 		v := viewCall(c)
 		if state != "" && v.State != state {
 			continue
 		}
-		if tenant != "" && !touchesTenant(c, tenant) {
+		if scoped && !callInScope(c, scope) {
 			continue
 		}
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"calls": out})
-}
-
-func touchesTenant(c simulator.Call, tenant string) bool {
-	for _, l := range c.Legs {
-		if l.Endpoint.TenantID == tenant {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *API) getCall(w http.ResponseWriter, r *http.Request) {
@@ -297,8 +296,13 @@ func (a *API) writeCall(w http.ResponseWriter, id string) {
 func (a *API) journal(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := simulator.JournalFilter{
-		Dialect: q.Get("dialect"), Tenant: q.Get("tenant"), Method: q.Get("method"),
+		Dialect: q.Get("dialect"), Method: q.Get("method"),
 		PathPrefix: q.Get("pathPrefix"), PathHas: q.Get("path"),
+	}
+	if scope, scoped := a.tenantScope(r); scoped {
+		for t := range scope {
+			f.Tenants = append(f.Tenants, t)
+		}
 	}
 	var err error
 	if f.After, err = uintParam(q.Get("after")); err != nil {
@@ -341,10 +345,14 @@ func (a *API) events(w http.ResponseWriter, r *http.Request) {
 		limit = eventsMaxLimit
 	}
 	callID := r.URL.Query().Get("call")
+	scope, scoped := a.tenantScope(r)
 	out := []EventView{}
 	more := false
 	for _, e := range a.sim.Events(after) {
 		if callID != "" && e.Call.ID != callID {
+			continue
+		}
+		if scoped && !callInScope(e.Call, scope) {
 			continue
 		}
 		if uint64(len(out)) == limit {

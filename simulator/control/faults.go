@@ -2,6 +2,7 @@ package control
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -49,7 +50,17 @@ func (a *API) listFaults(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"seed": e.Seed(), "rules": e.Rules()})
+	rules := e.Rules()
+	if scope, scoped := a.tenantScope(r); scoped {
+		mine := rules[:0:0]
+		for _, st := range rules {
+			if scope[st.Match.Tenant] {
+				mine = append(mine, st)
+			}
+		}
+		rules = mine
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"seed": e.Seed(), "rules": rules})
 }
 
 func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +70,9 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 	}
 	var rule faults.Rule
 	if !decodeBody(w, r, &rule) {
+		return
+	}
+	if !a.scopeRule(w, r, &rule) {
 		return
 	}
 	added, err := e.Add(rule)
@@ -78,6 +92,15 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 func (a *API) clearFaults(w http.ResponseWriter, r *http.Request) {
 	e, ok := a.engine(w)
 	if !ok {
+		return
+	}
+	if scope, scoped := a.tenantScope(r); scoped {
+		for _, st := range e.Rules() {
+			if scope[st.Match.Tenant] {
+				_ = e.Remove(st.ID)
+			}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"status": "cleared", "seed": e.Seed()})
 		return
 	}
 	e.Clear()
@@ -120,7 +143,17 @@ func (a *API) faultLog(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", "after: "+err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"seed": e.Seed(), "outcomes": e.Log(after)})
+	log := e.Log(after)
+	if scope, scoped := a.tenantScope(r); scoped {
+		mine := log[:0:0]
+		for _, o := range log {
+			if scope[o.Tenant] {
+				mine = append(mine, o)
+			}
+		}
+		log = mine
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"seed": e.Seed(), "outcomes": log})
 }
 
 func (a *API) faultSeed(w http.ResponseWriter, r *http.Request) {
@@ -192,4 +225,54 @@ func writeFaultError(w http.ResponseWriter, err error) {
 		return
 	}
 	writeError(w, http.StatusBadRequest, "invalid", err.Error())
+}
+
+// scopeRule makes a rule posted with ?tenant=<set> act on that set only
+// (issue 12 item 2): match.tenant becomes the set's account or domain of
+// the rule's dialect. It answers 400 itself when the rule cannot be
+// scoped.
+func (a *API) scopeRule(w http.ResponseWriter, r *http.Request, rule *faults.Rule) bool {
+	q := r.URL.Query().Get("tenant")
+	if q == "" {
+		return true
+	}
+	a.sets.mu.Lock()
+	t, ok := a.sets.byID[q]
+	a.sets.mu.Unlock()
+	if !ok {
+		if rule.Match.Tenant != "" && rule.Match.Tenant != q {
+			writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("match.tenant: %q differs from ?tenant=%s", rule.Match.Tenant, q))
+			return false
+		}
+		rule.Match.Tenant = q
+		return true
+	}
+	var rc, ns string
+	if t.RingCentral != nil && len(t.RingCentral.Accounts) > 0 {
+		rc = t.RingCentral.Accounts[0].ID
+	}
+	if t.NetSapiens != nil && len(t.NetSapiens.Domains) > 0 {
+		ns = t.NetSapiens.Domains[0].Name
+	}
+	if rule.Match.Tenant != "" {
+		for _, m := range t.members() {
+			if m == rule.Match.Tenant {
+				return true
+			}
+		}
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("match.tenant: %s is not a tenant of set %s", rule.Match.Tenant, t.ID))
+		return false
+	}
+	switch {
+	case rule.Match.Dialect == faults.DialectRingCentral && rc != "":
+		rule.Match.Tenant = rc
+	case rule.Match.Dialect == faults.DialectNetSapiens && ns != "":
+		rule.Match.Tenant = ns
+	case rule.Match.Dialect == "" && (rc == "") != (ns == ""):
+		rule.Match.Tenant = rc + ns
+	default:
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("match.dialect: name the dialect (ringcentral or netsapiens) whose tenant of set %s the rule is for", t.ID))
+		return false
+	}
+	return true
 }

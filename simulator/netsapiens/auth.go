@@ -121,15 +121,12 @@ func (d *Dialect) domainFor(p principal, raw string) (string, *apiError) {
 
 // domainNamed finds a NetSapiens domain by name; names are case-insensitive.
 func (d *Dialect) domainNamed(name string) (string, bool) {
-	if _, ok := d.profiles[name]; ok {
+	dir := d.dir()
+	if _, ok := dir.profiles[name]; ok {
 		return name, true
 	}
-	for n := range d.profiles {
-		if strings.EqualFold(n, name) {
-			return n, true
-		}
-	}
-	return "", false
+	n, ok := dir.fold[strings.ToLower(name)]
+	return n, ok
 }
 
 // userFor resolves a {user} path value in a domain the caller may see. A

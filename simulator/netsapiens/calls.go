@@ -26,7 +26,7 @@ func (d *Dialect) domainScope(r *http.Request) (scope, *apiError) {
 	if err != nil {
 		return scope{}, err
 	}
-	return scope{p: p, domain: dom, prof: d.profiles[dom]}, nil
+	return scope{p: p, domain: dom, prof: d.dir().profiles[dom]}, nil
 }
 
 // userScope authenticates and resolves {domain} and {user}.

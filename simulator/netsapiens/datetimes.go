@@ -31,7 +31,7 @@ func init() {
 
 // subscriptionTimeFormat is the datetime form of a domain's subscriptions.
 func (d *Dialect) subscriptionTimeFormat(domain string) string {
-	if p, ok := d.profiles[domain]; ok && p.subDatetime != "" {
+	if p, ok := d.dir().profiles[domain]; ok && p.subDatetime != "" {
 		return p.subDatetime
 	}
 	return "sql"

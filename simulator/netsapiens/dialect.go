@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -46,15 +47,18 @@ type Dialect struct {
 	core       string // core-server hostname
 	applyDelay time.Duration
 	tokenTTL   time.Duration
-	profiles   map[string]profile                    // domain -> quirks; also the set of domains
-	users      map[string]map[string]scenario.NSUser // domain -> user -> credentials and scope
-	clients    map[string]string                     // OAuth client id -> secret
-	creds      *credentials
-	egress     egress.Policy // where webhook posts may go
-	client     *http.Client  // posts deliveries; keeps to egress
-	secrets    secretSource  // tokens and the JWT key (secrets.go)
-	handler    http.Handler
-	subs       *subscriptions
+	// dirp holds the domains, users and OAuth clients; replaced whole when
+	// a tenant is added or removed at runtime (tenants.go), so readers
+	// never lock. dirMu orders the writers.
+	dirp    atomic.Pointer[directory]
+	dirMu   sync.Mutex
+	namer   *namer
+	creds   *credentials
+	egress  egress.Policy // where webhook posts may go
+	client  *http.Client  // posts deliveries; keeps to egress
+	secrets secretSource  // tokens and the JWT key (secrets.go)
+	handler http.Handler
+	subs    *subscriptions
 
 	ctx    context.Context // ends at Close; deliveries in flight abort
 	cancel context.CancelFunc
@@ -107,9 +111,6 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		sim:      sim,
 		opts:     opts,
 		core:     "core1-pbxsim.netsapiens.test",
-		profiles: map[string]profile{},
-		users:    map[string]map[string]scenario.NSUser{},
-		clients:  map[string]string{},
 		timers:   map[uint64]simulator.Timer{},
 		reserved: map[string]bool{},
 		egress:   egress.Policy{Hosts: append([]string(nil), sc.WebhookHosts...)},
@@ -118,6 +119,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	// delivered (GUIDE-SUBS), and the policy holds for every post.
 	d.client = d.egress.Client(opts.DeliveryTimeout)
 	d.applyDelay, d.tokenTTL = 300*time.Millisecond, time.Hour
+	dir := newDirectory()
 	if ns := sc.NetSapiens; ns != nil {
 		if ns.CoreServer != "" {
 			d.core = ns.CoreServer
@@ -128,24 +130,17 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		if ns.TokenTTL > 0 {
 			d.tokenTTL = ns.TokenTTL.D()
 		}
-		for _, c := range ns.Clients {
-			d.clients[c.ID] = c.Secret
-		}
-		for _, dom := range ns.Domains {
-			d.profiles[dom.Name] = newProfile(dom.Quirks)
-			d.users[dom.Name] = map[string]scenario.NSUser{}
-			for _, u := range dom.Users {
-				d.users[dom.Name][u.ID] = u
-			}
-		}
+		dir.add(ns)
 	}
+	d.dirp.Store(dir)
 	d.secrets = newSecretSource(sim, sc.ReproducibleSecrets)
 	d.creds = newCredentials(sc, d.secrets.bytes(32))
 	domains := map[string]bool{}
-	for name := range d.profiles {
+	for name := range dir.profiles {
 		domains[name] = true
 	}
-	sim.AddNamer(&namer{domains: domains})
+	d.namer = &namer{domains: domains}
+	sim.AddNamer(d.namer)
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	d.subs = newSubscriptions(d)
 	d.handler = journalhttp.Middleware(sim.Journal(), vendor, sim.Clock())(oneAuthorization(d.routes()))

@@ -3,9 +3,11 @@ package netsapiens
 import (
 	"fmt"
 	"math/rand"
+	"sync"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // Attribute keys this dialect sets on core calls and legs. The core
@@ -28,15 +30,33 @@ const (
 // domain. The Sim calls it one call at a time under its own lock, which
 // also guards seq.
 type namer struct {
-	domains map[string]bool
-	seq     uint64
-	seeded  bool
+	// domainsMu guards domains, which tenants.go changes at runtime; it is
+	// taken under the Sim's lock and never calls back into the Sim.
+	domainsMu sync.Mutex
+	domains   map[string]bool
+	seq       uint64
+	seeded    bool
+}
+
+func (n *namer) setDomains(ds []scenario.NSDomain, on bool) {
+	n.domainsMu.Lock()
+	defer n.domainsMu.Unlock()
+	for _, d := range ds {
+		if on {
+			n.domains[d.Name] = true
+		} else {
+			delete(n.domains, d.Name)
+		}
+	}
 }
 
 var _ simulator.Namer = (*namer)(nil)
 
 func (n *namer) NameCall(c *simulator.Call, from, to simulator.Endpoint, r *rand.Rand) map[string]string {
-	if !n.domains[from.TenantID] && !n.domains[to.TenantID] {
+	n.domainsMu.Lock()
+	ours := n.domains[from.TenantID] || n.domains[to.TenantID]
+	n.domainsMu.Unlock()
+	if !ours {
 		return nil
 	}
 	return map[string]string{AttrSessionID: n.serial(c.Created, r)}

@@ -453,11 +453,11 @@ func (s *subscription) wantsEvent(c simulator.Call, now time.Time) bool {
 // profileFor picks the quirks a delivery renders with: the subscription's
 // domain, or for "*" the first NetSapiens domain in the call.
 func (d *Dialect) profileFor(domain string, c simulator.Call) profile {
-	if p, ok := d.profiles[domain]; ok {
+	if p, ok := d.dir().profiles[domain]; ok {
 		return p
 	}
 	for _, l := range c.Legs {
-		if p, ok := d.profiles[l.Endpoint.TenantID]; ok {
+		if p, ok := d.dir().profiles[l.Endpoint.TenantID]; ok {
 			return p
 		}
 	}

@@ -25,7 +25,7 @@ func (d *Dialect) login(username, password string) (domain, user string, err *ap
 	u, dom, ok := strings.Cut(username, "@")
 	if ok {
 		if canonical, known := d.domainNamed(dom); known {
-			if nu, found := d.users[canonical][u]; found && nu.Password != "" && nu.Password == password {
+			if nu, found := d.dir().users[canonical][u]; found && nu.Password != "" && nu.Password == password {
 				return canonical, u, nil
 			}
 		}
@@ -34,14 +34,14 @@ func (d *Dialect) login(username, password string) (domain, user string, err *ap
 }
 
 func (d *Dialect) checkClient(id, secret string) *apiError {
-	if want, ok := d.clients[id]; ok && want == secret {
+	if want, ok := d.dir().clients[id]; ok && want == secret {
 		return nil
 	}
 	return errorf(http.StatusUnauthorized, "Invalid client_id or client_secret")
 }
 
 func (d *Dialect) userPrincipal(kind, domain, user string) principal {
-	scope := d.users[domain][user].Scope
+	scope := d.dir().users[domain][user].Scope
 	if scope == "" {
 		scope = scopeBasicUser
 	}
@@ -115,7 +115,7 @@ func (d *Dialect) postTokens(w http.ResponseWriter, r *http.Request) {
 	access, refresh := d.secrets.hex(32), d.secrets.hex(32)
 	d.creds.issue(now, access, p, refresh, refreshGrant{domain: domain, user: user, clientID: clientID, expires: now.Add(refreshTTL)})
 	journalhttp.SetTenant(r, domain)
-	nu := d.users[domain][user]
+	nu := d.dir().users[domain][user]
 	uid := user + "@" + domain
 	writeJSON(w, http.StatusOK, object{
 		{"username", uid}, {"user", user}, {"territory", territory}, {"domain", domain},
@@ -207,7 +207,7 @@ func (d *Dialect) issueJWT(domain, user string) (token, refresh string) {
 		Aud: "ns", Iat: now.Unix(), Exp: now.Add(d.tokenTTL).Unix(), Iss: d.core,
 		Jti: d.secrets.hex(40), Sub: user + "@" + domain, TimeOut: d.tokenTTL.Milliseconds(),
 		Domain: domain, Territory: territory, User: user, UserScope: p.scope,
-		DisplayName: d.users[domain][user].Name, APIVersion: apiVersion,
+		DisplayName: d.dir().users[domain][user].Name, APIVersion: apiVersion,
 	}
 	token = d.signJWT(c)
 	c.Jti, c.Refresh = d.secrets.hex(40), true

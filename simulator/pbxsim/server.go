@@ -51,6 +51,9 @@ type Config struct {
 	Journal simulator.JournalLimits
 	// EventLogBytes bounds the core event log; 0 takes the default.
 	EventLogBytes int64
+	// MaxTenants caps the tenant sets POST /sim/v1/tenants may hold at
+	// once; 0 takes control.DefaultMaxTenants, negative means no cap.
+	MaxTenants int
 }
 
 // Server is a running (or ready to run) pbxsim.
@@ -127,7 +130,8 @@ func New(cfg Config) (*Server, error) {
 	r.NotFoundHandler = http.HandlerFunc(notFound)
 	if !cfg.NoControl {
 		s.mountObservability(r, cfg.ControlToken) // observe.go: /sim/v1/metrics, /debug/pprof/
-		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng}).Mount(r)
+		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng,
+			Tenants: newProvisioner(sim, ds), MaxTenants: maxTenants(cfg.MaxTenants)}).Mount(r)
 		b := board.New(sim, board.Options{Token: cfg.ControlToken}) // the call board at /sim/ (docs/board.md)
 		b.Mount(r)
 		s.dialects = append(s.dialects, b) // its streams end when shutdown begins

@@ -21,7 +21,7 @@ func (d *Dialect) extensionParam(r *http.Request) (*extension, error) {
 	if e == "~" {
 		e = id.ExtensionID
 	}
-	x, ok := d.dir.extension(id.AccountID, e)
+	x, ok := d.dir().extension(id.AccountID, e)
 	if !ok {
 		return nil, notFound("extensionId", e, "no such extension")
 	}
@@ -29,7 +29,7 @@ func (d *Dialect) extensionParam(r *http.Request) (*extension, error) {
 }
 
 func (d *Dialect) serveAccount(w http.ResponseWriter, r *http.Request) {
-	a := d.dir.accounts[caller(r).AccountID]
+	a := d.dir().accounts[caller(r).AccountID]
 	writeJSON(w, http.StatusOK, map[string]any{
 		"uri":        httpBase(r) + "/restapi/v1.0/account/" + a.ID,
 		"id":         jsonID(a.ID),
@@ -190,7 +190,7 @@ func (d *Dialect) serveExtensionPresence(w http.ResponseWriter, r *http.Request)
 }
 
 func (d *Dialect) serveAccountPresence(w http.ResponseWriter, r *http.Request) {
-	a := d.dir.accounts[caller(r).AccountID]
+	a := d.dir().accounts[caller(r).AccountID]
 	records := make([]presence, 0, len(a.order))
 	for _, x := range a.order {
 		records = append(records, d.presenceOf(r, x))

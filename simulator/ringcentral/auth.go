@@ -88,14 +88,14 @@ func (d *Dialect) serveToken(w http.ResponseWriter, r *http.Request) {
 	refreshTTL := ttlParam(r.PostForm.Get("refresh_token_ttl"), d.refreshTTL)
 	switch gt := r.PostForm.Get("grant_type"); gt {
 	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
-		x, ok := d.dir.byJWT(r.PostForm.Get("assertion"))
+		x, ok := d.dir().byJWT(r.PostForm.Get("assertion"))
 		if !ok {
 			writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_grant", "OAU-144", "Invalid JWT token: the assertion is not the jwt of any extension"})
 			return
 		}
 		g.AccountID, g.ExtensionID = x.AccountID, x.ID
 	case "password":
-		x, ok := d.dir.byLogin(r.PostForm.Get("username"), r.PostForm.Get("extension"))
+		x, ok := d.dir().byLogin(r.PostForm.Get("username"), r.PostForm.Get("extension"))
 		if !ok || x.Password == "" || x.Password != r.PostForm.Get("password") {
 			writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_grant", "OAU-140", "Invalid resource owner credentials"})
 			return
@@ -165,7 +165,7 @@ func (d *Dialect) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, e)
 		return
 	}
-	if _, _, basic := r.BasicAuth(); !basic && r.PostForm.Get("client_secret") == "" && d.dir.clients[clientID] != "" {
+	if _, _, basic := r.BasicAuth(); !basic && r.PostForm.Get("client_secret") == "" && d.dir().clients[clientID] != "" {
 		writeOAuthError(w, &oauthError{http.StatusUnauthorized, "invalid_client", "OAU-153",
 			"Invalid client: " + clientID + " has a secret; revoking a token needs it (HTTP Basic client_id:client_secret)"})
 		return
@@ -314,7 +314,7 @@ func (d *Dialect) authenticateClient(r *http.Request) (string, *oauthError) {
 		id = r.PostForm.Get("client_id")
 		secret = r.PostForm.Get("client_secret")
 	}
-	want, ok := d.dir.clients[id]
+	want, ok := d.dir().clients[id]
 	if id == "" {
 		return "", &oauthError{http.StatusUnauthorized, "invalid_client", "OAU-153", "Invalid client: no client_id (send HTTP Basic client_id:client_secret or client_id in the form)"}
 	}

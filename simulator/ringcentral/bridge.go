@@ -130,7 +130,7 @@ func (d *Dialect) serveCallOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := caller(r)
-	me, ok := d.dir.extension(id.AccountID, id.ExtensionID)
+	me, ok := d.dir().extension(id.AccountID, id.ExtensionID)
 	if !ok {
 		writeError(w, notAllowed("the token's extension cannot place calls"))
 		return

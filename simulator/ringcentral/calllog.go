@@ -84,7 +84,7 @@ func (d *Dialect) logCall(c simulator.Call) {
 		return
 	}
 	d.calllog.seen[c.ID] = true
-	for _, a := range d.dir.order {
+	for _, a := range d.dir().order {
 		if !concerns(c, a.ID) {
 			continue
 		}
@@ -362,7 +362,7 @@ func (d *Dialect) callLogRecordOf(r *http.Request, lc loggedCall, l simulator.Le
 	if x == nil {
 		// The company's view: inbound unless one of its extensions placed the call.
 		rec.Direction = "Inbound"
-		if o, ok := d.dir.owner(l.Endpoint); ok && o.AccountID == d.viewerAccount(r) {
+		if o, ok := d.dir().owner(l.Endpoint); ok && o.AccountID == d.viewerAccount(r) {
 			rec.Direction = "Outbound"
 		}
 	}
@@ -430,7 +430,7 @@ func (d *Dialect) callLogLegOf(r *http.Request, c simulator.Call, l simulator.Le
 		TelephonySessionID: c.Attrs[attrSession], PartyID: p.ID, Transport: "PSTN",
 		LegType: legType(l),
 	}
-	if x, ok := d.dir.owner(l.Endpoint); ok {
+	if x, ok := d.dir().owner(l.Endpoint); ok {
 		lg.Transport = "VoIP"
 		lg.Extension = &extensionRef{ID: jsonID(x.ID), URI: d.extensionURI(r, x)}
 	}
@@ -449,7 +449,7 @@ func (d *Dialect) callLogLegOf(r *http.Request, c simulator.Call, l simulator.Le
 
 func (d *Dialect) callLogParty(ep simulator.Endpoint) callLogParty {
 	cp := callLogParty{PhoneNumber: ep.Number, Name: ep.Name}
-	if x, ok := d.dir.owner(ep); ok {
+	if x, ok := d.dir().owner(ep); ok {
 		cp.ExtensionID, cp.ExtensionNumber, cp.Name = x.ID, x.Number, x.Name
 		if cp.PhoneNumber == x.Number {
 			cp.PhoneNumber = ""

@@ -101,7 +101,12 @@ type Dialect struct {
 
 	sim  *simulator.Sim
 	opts Options
-	dir  *directory
+	// dirp is the directory, replaced whole (copy on write) when a tenant
+	// is added or removed at runtime (tenants.go), so readers (the Namer
+	// under the sim's lock, every request) never lock; dirMu orders the
+	// writers.
+	dirp  atomic.Pointer[directory]
+	dirMu sync.Mutex
 
 	accessTTL, refreshTTL time.Duration
 
@@ -144,7 +149,6 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d := &Dialect{
 		sim:        sim,
 		opts:       opts,
-		dir:        dir,
 		accessTTL:  sc.RingCentral.AccessTokenTTL.D(),
 		refreshTTL: sc.RingCentral.RefreshTokenTTL.D(),
 		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
@@ -166,8 +170,9 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.subs = newSubscriptions()
 	d.media = newMediaState()
 	d.limits = newRateLimiter(sc.RingCentral, sim.Clock())
+	d.dirp.Store(dir)
 	d.initFaults()
-	sim.AddNamer(namer{dir: dir})
+	sim.AddNamer(namer{dir: d.dir})
 	d.events = sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
 	d.calllog = newCallLog()
 	d.wg.Add(2)
@@ -250,8 +255,12 @@ func (d *Dialect) uuid() string {
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
-// directory is the RingCentral side of the scenario, read-only after New,
-// so the Namer (called under the sim's lock) can use it without locking.
+// dir returns the current directory.
+func (d *Dialect) dir() *directory { return d.dirp.Load() }
+
+// directory is the RingCentral side of the scenario. A directory is never
+// changed once published: tenants.go builds a new one to add or remove an
+// account, so the Namer (called under the sim's lock) reads it unlocked.
 type directory struct {
 	accounts map[string]*account
 	order    []*account

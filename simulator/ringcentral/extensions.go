@@ -24,7 +24,7 @@ type extensionListEntry struct {
 }
 
 func (d *Dialect) serveExtensionList(w http.ResponseWriter, r *http.Request) {
-	a := d.dir.accounts[caller(r).AccountID]
+	a := d.dir().accounts[caller(r).AccountID]
 	pr, err := parsePage(r)
 	if err != nil {
 		writeError(w, err)
@@ -117,7 +117,7 @@ func (d *Dialect) servePhoneNumbers(w http.ResponseWriter, r *http.Request) {
 	for i, n := range x.Numbers {
 		add(n, "DirectNumber", i == 0, ext, []string{"CallerId", "SmsSender"})
 	}
-	if a := d.dir.accounts[x.AccountID]; a != nil {
+	if a := d.dir().accounts[x.AccountID]; a != nil {
 		add(a.MainNumber, "MainCompanyNumber", len(x.Numbers) == 0, nil, []string{"CallerId"})
 	}
 	lp := paginate(r, all, pr)

@@ -25,11 +25,11 @@ const hexLen = 32
 
 // namer names the calls that concern a RingCentral account and their legs.
 // It runs under the sim's lock: it reads only the immutable directory.
-type namer struct{ dir *directory }
+type namer struct{ dir func() *directory }
 
 func (n namer) NameCall(_ *simulator.Call, from, to simulator.Endpoint, r *rand.Rand) map[string]string {
-	if _, ok := n.dir.accounts[from.TenantID]; !ok || !from.IsUser() {
-		if _, ok := n.dir.accounts[to.TenantID]; !ok || !to.IsUser() {
+	if _, ok := n.dir().accounts[from.TenantID]; !ok || !from.IsUser() {
+		if _, ok := n.dir().accounts[to.TenantID]; !ok || !to.IsUser() {
 			return nil
 		}
 	}

@@ -72,7 +72,8 @@ func FuzzEventFilter(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	d := &Dialect{dir: dir}
+	d := &Dialect{}
+	d.dirp.Store(dir)
 	owner := grantInfo{AccountID: "684349005", ExtensionID: "684351005"}
 	f.Fuzz(func(t *testing.T, filter string) {
 		ef, ok, err := d.parseFilter(owner, filter)

@@ -34,7 +34,7 @@ const (
 // captures have it.
 func (d *Dialect) withMobilePickup(p party, e *simulator.Event) party {
 	l := e.Leg
-	x, ok := d.dir.owner(l.Endpoint)
+	x, ok := d.dir().owner(l.Endpoint)
 	if !ok || l.Direction != simulator.Inbound || l.MovedFrom != nil {
 		return p
 	}

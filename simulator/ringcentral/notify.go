@@ -126,7 +126,7 @@ const serverID = "10.99.0.1.TAM"
 // to account-level filters of an account that is in the call (CSN). A
 // party of another account is never delivered (DOCS limitations).
 func (d *Dialect) route(f eventFilter, c simulator.Call, l simulator.Leg) (string, bool) {
-	if x, ok := d.dir.owner(l.Endpoint); ok {
+	if x, ok := d.dir().owner(l.Endpoint); ok {
 		if x.AccountID != f.AccountID || (f.ExtensionID != "" && f.ExtensionID != x.ID) {
 			return "", false
 		}
@@ -238,7 +238,7 @@ func (d *Dialect) publish(e *simulator.Event) {
 			if !done {
 				v = &view{p: d.withMobilePickup(d.renderParty(e.Leg, f.AccountID, false), e)}
 				seq := e.CallSeq
-				if d.dir.quirk(f.AccountID, quirkSequenceStart) == "2" {
+				if d.dir().quirk(f.AccountID, quirkSequenceStart) == "2" {
 					seq++
 				}
 				v.body = eventBody{

@@ -76,7 +76,7 @@ func (d *Dialect) checkDevice(l simulator.Leg, deviceID string) error {
 	if deviceID == "" {
 		return nil
 	}
-	if x, ok := d.dir.owner(l.Endpoint); ok {
+	if x, ok := d.dir().owner(l.Endpoint); ok {
 		for _, dev := range x.Devices {
 			if dev.ID == deviceID {
 				return nil
@@ -182,7 +182,7 @@ func (d *Dialect) endpointOf(accountID string, t target) (simulator.Endpoint, er
 		num, ext, hasExt := strings.Cut(t.PhoneNumber, "*")
 		if hasExt {
 			// "<main number>*<extension>" (DOCS active-call-control).
-			for _, a := range d.dir.order {
+			for _, a := range d.dir().order {
 				if sameNumber(a.MainNumber, num) {
 					if u, ok := d.sim.UserByExtension(a.ID, ext); ok {
 						return userEP(u, t.PhoneNumber), nil
@@ -306,7 +306,7 @@ func (d *Dialect) serveFlip(w http.ResponseWriter, r *http.Request, _ simulator.
 	d.act(w, r, l, http.StatusOK, func() error {
 		var ep simulator.Endpoint
 		if n, err := strconv.Atoi(strings.TrimPrefix(body.CallFlipID, "*")); err == nil && strings.HasPrefix(body.CallFlipID, "*") {
-			x, ok := d.dir.owner(l.Endpoint)
+			x, ok := d.dir().owner(l.Endpoint)
 			if !ok || n < 1 || n > len(x.Devices) {
 				return notFound("callFlipId", body.CallFlipID, "no flip target "+body.CallFlipID+" (flip *N rings the extension's N-th device)")
 			}

@@ -63,8 +63,11 @@ type rateCounter struct {
 // rateLimiter counts requests on the simulator clock, so a manual clock
 // makes windows and penalties exact.
 type rateLimiter struct {
-	clock    simulator.Clock
-	accounts map[string]limits // only accounts that opted in
+	clock simulator.Clock
+	// accounts holds only accounts that opted in; tenants.go changes it
+	// at runtime under accMu.
+	accMu    sync.RWMutex
+	accounts map[string]limits
 
 	mu       sync.Mutex
 	counters map[rateKey]*rateCounter
@@ -76,13 +79,49 @@ func newRateLimiter(rc *scenario.RingCentral, clock simulator.Clock) *rateLimite
 		if a.RateLimits == nil {
 			continue
 		}
-		l := a.RateLimits.Resolved()
-		rl.accounts[a.ID] = limits{
-			perGroup: map[string]int{groupLight: l.Light, groupMedium: l.Medium, groupHeavy: l.Heavy, groupAuth: l.Auth},
-			window:   l.Window.D(), penalty: l.Penalty.D(),
-		}
+		rl.accounts[a.ID] = limitsOf(*a.RateLimits)
 	}
 	return rl
+}
+
+func limitsOf(rl scenario.RCRateLimits) limits {
+	l := rl.Resolved()
+	return limits{
+		perGroup: map[string]int{groupLight: l.Light, groupMedium: l.Medium, groupHeavy: l.Heavy, groupAuth: l.Auth},
+		window:   l.Window.D(), penalty: l.Penalty.D(),
+	}
+}
+
+func (rl *rateLimiter) anyAccount() bool {
+	rl.accMu.RLock()
+	defer rl.accMu.RUnlock()
+	return len(rl.accounts) > 0
+}
+
+func (rl *rateLimiter) forAccount(id string) (limits, bool) {
+	rl.accMu.RLock()
+	defer rl.accMu.RUnlock()
+	l, ok := rl.accounts[id]
+	return l, ok
+}
+
+// setAccount turns an account's rate limits on (profile non-nil) or off,
+// and forgets its counters, so a new profile starts with fresh windows.
+func (rl *rateLimiter) setAccount(id string, profile *scenario.RCRateLimits) {
+	rl.accMu.Lock()
+	if profile == nil {
+		delete(rl.accounts, id)
+	} else {
+		rl.accounts[id] = limitsOf(*profile)
+	}
+	rl.accMu.Unlock()
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	for k := range rl.counters {
+		if k.account == id {
+			delete(rl.counters, k)
+		}
+	}
 }
 
 // verdict is the outcome of counting one request.
@@ -154,7 +193,7 @@ func (d *Dialect) rateLimit(next http.Handler) http.Handler {
 // rateLimits, and requests whose caller is unknown (they will be refused
 // 401 or 400 anyway), are not counted.
 func (d *Dialect) rateKeyOf(r *http.Request) (rateKey, limits, bool) {
-	if len(d.limits.accounts) == 0 {
+	if !d.limits.anyAccount() {
 		return rateKey{}, limits{}, false
 	}
 	op := operationOf(r.Method, r.URL.Path)
@@ -168,7 +207,7 @@ func (d *Dialect) rateKeyOf(r *http.Request) (rateKey, limits, bool) {
 	if !ok {
 		return rateKey{}, limits{}, false
 	}
-	l, limited := d.limits.accounts[g.AccountID]
+	l, limited := d.limits.forAccount(g.AccountID)
 	if !limited {
 		return rateKey{}, limits{}, false
 	}
@@ -189,9 +228,9 @@ func (d *Dialect) tokenRequester(r *http.Request) (grantInfo, bool) {
 	var ok bool
 	switch r.PostForm.Get("grant_type") {
 	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
-		x, ok = d.dir.byJWT(r.PostForm.Get("assertion"))
+		x, ok = d.dir().byJWT(r.PostForm.Get("assertion"))
 	case "password":
-		x, ok = d.dir.byLogin(r.PostForm.Get("username"), r.PostForm.Get("extension"))
+		x, ok = d.dir().byLogin(r.PostForm.Get("username"), r.PostForm.Get("extension"))
 	case "refresh_token":
 		d.auth.mu.Lock()
 		rt, found := d.auth.refresh[r.PostForm.Get("refresh_token")]

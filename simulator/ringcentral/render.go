@@ -126,7 +126,7 @@ func (d *Dialect) renderParty(l simulator.Leg, viewer string, withOwner bool) pa
 	if l.Direction == simulator.Outbound {
 		p.Direction = "Outbound"
 	}
-	if x, ok := d.dir.owner(l.Endpoint); ok {
+	if x, ok := d.dir().owner(l.Endpoint); ok {
 		p.AccountID, p.ExtensionID = x.AccountID, x.ID
 		if withOwner {
 			p.Owner = &ownerInfo{AccountID: x.AccountID, ExtensionID: x.ID}
@@ -166,7 +166,7 @@ func (d *Dialect) renderParty(l simulator.Leg, viewer string, withOwner bool) pa
 // as the seed's sample events do.
 func (d *Dialect) partyInfo(ep simulator.Endpoint, calling bool) partyInfo {
 	pi := partyInfo{PhoneNumber: ep.Number, Name: ep.Name}
-	x, ok := d.dir.owner(ep)
+	x, ok := d.dir().owner(ep)
 	if !ok {
 		return pi
 	}

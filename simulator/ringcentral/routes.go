@@ -134,7 +134,7 @@ func (d *Dialect) session(id identity, sid, param string) (simulator.Call, error
 	if !ok || !concerns(c, id.AccountID) {
 		return simulator.Call{}, notFound(param, sid, "no telephony session "+sid)
 	}
-	if !c.Active() && d.dir.quirk(id.AccountID, quirkEndedSession) == "not-found" {
+	if !c.Active() && d.dir().quirk(id.AccountID, quirkEndedSession) == "not-found" {
 		return simulator.Call{}, notFound(param, sid, "telephony session "+sid+" has ended")
 	}
 	return c, nil
@@ -163,10 +163,10 @@ func (d *Dialect) partyOf(c simulator.Call, pid, param string) (simulator.Leg, e
 
 // ownParty enforces who may act on a party (quirk party-control).
 func (d *Dialect) ownParty(id identity, l simulator.Leg) error {
-	if d.dir.quirk(id.AccountID, quirkPartyControl) == "account" {
+	if d.dir().quirk(id.AccountID, quirkPartyControl) == "account" {
 		return nil
 	}
-	x, ok := d.dir.owner(l.Endpoint)
+	x, ok := d.dir().owner(l.Endpoint)
 	switch {
 	case !ok:
 		return notAllowed("party " + l.Attrs[attrParty] + " is not a party of an extension; only the token's own extension (" + id.ExtensionID + ") can control its parties")
@@ -179,11 +179,11 @@ func (d *Dialect) ownParty(id identity, l simulator.Leg) error {
 // ownSession enforces who may end a whole session: an extension with a
 // party in it (quirk party-control "account": anyone in the account).
 func (d *Dialect) ownSession(id identity, c simulator.Call) error {
-	if d.dir.quirk(id.AccountID, quirkPartyControl) == "account" {
+	if d.dir().quirk(id.AccountID, quirkPartyControl) == "account" {
 		return nil
 	}
 	for _, l := range c.Legs {
-		if x, ok := d.dir.owner(l.Endpoint); ok && x.AccountID == id.AccountID && x.ID == id.ExtensionID {
+		if x, ok := d.dir().owner(l.Endpoint); ok && x.AccountID == id.AccountID && x.ID == id.ExtensionID {
 			return nil
 		}
 	}

@@ -70,12 +70,12 @@ func TestExtensionPhoneNumbers(t *testing.T) {
 	r := w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~/phone-number", tok, nil)
 	expect(t, "phone numbers", r, 200, "records.0.usageType", "DirectNumber", "records.0.primary", "true",
 		"records.0.extension.extensionNumber", "102", "records.0.status", "Normal")
-	x, _ := w.d.dir.extension(acct, extAgentJ)
+	x, _ := w.d.dir().extension(acct, extAgentJ)
 	if got := r.json.Get("records.0.phoneNumber").String(); len(x.Numbers) == 0 || got != x.Numbers[0] {
 		t.Fatalf("first number %q, want the extension's %v: %s", got, x.Numbers, r.raw)
 	}
 	main := w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/~/phone-number?usageType=MainCompanyNumber", tok, nil)
-	expect(t, "main number", main, 200, "records.#", "1", "records.0.phoneNumber", w.d.dir.accounts[acct].MainNumber)
+	expect(t, "main number", main, 200, "records.#", "1", "records.0.phoneNumber", w.d.dir().accounts[acct].MainNumber)
 	expectError(t, "unknown extension", w.call(http.MethodGet, "/restapi/v1.0/account/~/extension/999/phone-number", tok, nil),
 		404, "CMN-102", "extensionId", "extensionId")
 }

@@ -138,7 +138,7 @@ func (d *Dialect) parseFilter(owner grantInfo, raw string) (eventFilter, bool, e
 		if ext == "~" {
 			ext = owner.ExtensionID
 		}
-		if _, ok := d.dir.extension(acc, ext); !ok {
+		if _, ok := d.dir().extension(acc, ext); !ok {
 			return eventFilter{}, false, badFilter(raw, "no extension "+ext+" in account "+acc)
 		}
 		f.ExtensionID = ext

@@ -38,8 +38,11 @@ func Default() *Scenario {
 
 // Error is a scenario that cannot be used, with where and why.
 type Error struct {
-	File   string
-	Line   int
+	File string
+	Line int
+	// Field is the path of the field at fault (e.g.
+	// "ringcentral.accounts[0].extensions[1].number"), when known.
+	Field  string
 	Reason string
 }
 
@@ -81,7 +84,7 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if err := sc.validate(); err != nil {
 		var ve *validationError
 		if errors.As(err, &ve) {
-			return nil, &Error{File: name, Line: lineOf(lines, ve.path), Reason: ve.msg}
+			return nil, &Error{File: name, Line: lineOf(lines, ve.path), Field: ve.path, Reason: ve.msg}
 		}
 		return nil, &Error{File: name, Reason: err.Error()}
 	}

@@ -1,0 +1,343 @@
+package control
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
+
+// Tenants on demand (issue 12 items 1 and 2, docs/control-api.md):
+//
+//	POST   /sim/v1/tenants                  a fresh tenant set from the scenario's template, or from the posted description
+//	GET    /sim/v1/tenants                  the live tenant sets (ids and members)
+//	GET    /sim/v1/tenants/{id}             one set, scenario-shaped, credentials included
+//	DELETE /sim/v1/tenants/{id}             end its calls, sockets, subscriptions and tokens; forget it
+//	PUT    /sim/v1/tenants/{id}/ratelimits  {"profile": "default"} or a full profile; {} turns the limits off
+//
+// The calls, journal, events and faults routes take ?tenant=<set id> to
+// see (or, for POST /faults, to act on) only that set's tenants.
+
+// Provisioner adds and removes tenant sets in the running server: the core
+// directory and each dialect. pbxsim's server provides it, so neither the
+// core nor this package imports a dialect.
+type Provisioner interface {
+	// AddTenants adds every tenant of sc (a tenant set, see
+	// scenario.Fresh). On error nothing stays added.
+	AddTenants(sc *scenario.Scenario) error
+	// RemoveTenants ends and forgets every tenant of sc.
+	RemoveTenants(sc *scenario.Scenario)
+	// SetRateLimits sets (nil: clears) a RingCentral account's rate-limit
+	// profile.
+	SetRateLimits(accountID string, profile *scenario.RCRateLimits) error
+}
+
+// DefaultMaxTenants is the default cap on live tenant sets (pbxsim
+// --max-tenants).
+const DefaultMaxTenants = 1000
+
+// tenantSet is one live set made by POST /tenants.
+type tenantSet struct {
+	ID      string    `json:"id"`
+	Created time.Time `json:"created"`
+	*scenario.Scenario
+}
+
+// members are the core tenant ids of the set.
+func (t *tenantSet) members() []string {
+	var out []string
+	if rc := t.RingCentral; rc != nil {
+		for _, a := range rc.Accounts {
+			out = append(out, a.ID)
+		}
+	}
+	if ns := t.NetSapiens; ns != nil {
+		for _, d := range ns.Domains {
+			out = append(out, d.Name)
+		}
+	}
+	return out
+}
+
+// tenantSets is the registry of live sets.
+type tenantSets struct {
+	mu   sync.Mutex
+	byID map[string]*tenantSet
+}
+
+func (a *API) mountTenants(s *mux.Router) {
+	s.HandleFunc("/tenants", a.createTenants).Methods(http.MethodPost)
+	s.HandleFunc("/tenants", a.listTenants).Methods(http.MethodGet)
+	s.HandleFunc("/tenants/{id}", a.getTenants).Methods(http.MethodGet)
+	s.HandleFunc("/tenants/{id}", a.deleteTenants).Methods(http.MethodDelete)
+	s.HandleFunc("/tenants/{id}/ratelimits", a.setRateLimits).Methods(http.MethodPut)
+	for _, p := range []string{"/tenants", "/tenants/{id}", "/tenants/{id}/ratelimits"} {
+		s.HandleFunc(p, methodNotAllowed)
+	}
+}
+
+func (a *API) provisioner(w http.ResponseWriter) (Provisioner, bool) {
+	if a.opts.Tenants == nil {
+		writeError(w, http.StatusNotImplemented, "not_implemented", "this pbxsim cannot add tenants at runtime")
+		return nil, false
+	}
+	return a.opts.Tenants, true
+}
+
+func (a *API) createTenants(w http.ResponseWriter, r *http.Request) {
+	p, ok := a.provisioner(w)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the description is larger than %d bytes", maxBody))
+		return
+	}
+	var tpl *scenario.Scenario
+	if strings.TrimSpace(string(body)) == "" || strings.TrimSpace(string(body)) == "{}" {
+		if a.opts.Scenario == nil {
+			writeError(w, http.StatusBadRequest, "invalid", "no scenario is loaded to copy; post a tenant description")
+			return
+		}
+		tpl = a.opts.Scenario.TenantTemplate()
+	} else if tpl, err = scenario.ParseTenants(body); err != nil {
+		writeDescriptionError(w, err)
+		return
+	}
+	a.sets.mu.Lock()
+	full := a.opts.MaxTenants > 0 && len(a.sets.byID) >= a.opts.MaxTenants
+	a.sets.mu.Unlock()
+	if full {
+		writeError(w, http.StatusTooManyRequests, "tenant_limit", fmt.Sprintf("this pbxsim already holds %d live tenant sets, its cap (pbxsim --max-tenants); delete some with DELETE %s/tenants/{id}", a.opts.MaxTenants, Prefix))
+		return
+	}
+	var set *scenario.Scenario
+	// A fresh phone number may already be routed (a rare draw): try again.
+	for attempt := 0; ; attempt++ {
+		if set, err = scenario.Fresh(tpl); err != nil {
+			writeDescriptionError(w, err)
+			return
+		}
+		if err = p.AddTenants(set); err == nil {
+			break
+		}
+		if attempt == 4 {
+			writeSimError(w, err)
+			return
+		}
+	}
+	t := &tenantSet{ID: "t-" + randomHex(12), Created: a.sim.Now(), Scenario: set}
+	a.sets.mu.Lock()
+	a.sets.byID[t.ID] = t
+	a.sets.mu.Unlock()
+	w.Header().Set("Location", Prefix+"/tenants/"+t.ID)
+	writeJSON(w, http.StatusCreated, t)
+}
+
+func writeDescriptionError(w http.ResponseWriter, err error) {
+	var se *scenario.Error
+	if errors.As(err, &se) {
+		body := map[string]string{"code": "invalid", "message": se.Reason}
+		if se.Field != "" {
+			body["field"] = se.Field
+			body["message"] = se.Field + ": " + se.Reason
+		} else if se.Line > 0 {
+			body["message"] = fmt.Sprintf("line %d: %s", se.Line, se.Reason)
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": body})
+		return
+	}
+	writeError(w, http.StatusBadRequest, "invalid", err.Error())
+}
+
+// tenantSummary is one line of GET /tenants.
+type tenantSummary struct {
+	ID      string          `json:"id"`
+	Created time.Time       `json:"created"`
+	Tenants []tenantMembers `json:"tenants"`
+}
+
+type tenantMembers struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+}
+
+func (a *API) listTenants(w http.ResponseWriter, r *http.Request) {
+	a.sets.mu.Lock()
+	out := make([]tenantSummary, 0, len(a.sets.byID))
+	for _, t := range a.sets.byID {
+		s := tenantSummary{ID: t.ID, Created: t.Created}
+		if rc := t.RingCentral; rc != nil {
+			for _, acc := range rc.Accounts {
+				s.Tenants = append(s.Tenants, tenantMembers{acc.ID, scenario.KindRingCentral})
+			}
+		}
+		if ns := t.NetSapiens; ns != nil {
+			for _, d := range ns.Domains {
+				s.Tenants = append(s.Tenants, tenantMembers{d.Name, scenario.KindNetSapiens})
+			}
+		}
+		out = append(out, s)
+	}
+	a.sets.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Created.Equal(out[j].Created) {
+			return out[i].Created.Before(out[j].Created)
+		}
+		return out[i].ID < out[j].ID
+	})
+	writeJSON(w, http.StatusOK, map[string]any{"tenants": out, "max": a.opts.MaxTenants})
+}
+
+func (a *API) set(w http.ResponseWriter, r *http.Request) (*tenantSet, bool) {
+	id := mux.Vars(r)["id"]
+	a.sets.mu.Lock()
+	t, ok := a.sets.byID[id]
+	a.sets.mu.Unlock()
+	if !ok {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no tenant set %q (GET %s/tenants lists them)", id, Prefix))
+	}
+	return t, ok
+}
+
+func (a *API) getTenants(w http.ResponseWriter, r *http.Request) {
+	if t, ok := a.set(w, r); ok {
+		writeJSON(w, http.StatusOK, t)
+	}
+}
+
+func (a *API) deleteTenants(w http.ResponseWriter, r *http.Request) {
+	p, ok := a.provisioner(w)
+	if !ok {
+		return
+	}
+	id := mux.Vars(r)["id"]
+	a.sets.mu.Lock()
+	t, found := a.sets.byID[id]
+	delete(a.sets.byID, id)
+	a.sets.mu.Unlock()
+	if !found {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no tenant set %q (GET %s/tenants lists them)", id, Prefix))
+		return
+	}
+	if e := a.opts.Faults; e != nil {
+		// The set's own fault rules go with it.
+		mine := map[string]bool{}
+		for _, m := range t.members() {
+			mine[m] = true
+		}
+		for _, st := range e.Rules() {
+			if mine[st.Match.Tenant] {
+				_ = e.Remove(st.ID)
+			}
+		}
+	}
+	p.RemoveTenants(t.Scenario)
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": true})
+}
+
+// rateLimitsRequest sets a RingCentral account's rate limits: a named
+// profile, or explicit numbers; an empty body turns them off.
+type rateLimitsRequest struct {
+	// Account picks one account of the set; default its first.
+	Account string `json:"account"`
+	scenario.RCRateLimits
+}
+
+func (a *API) setRateLimits(w http.ResponseWriter, r *http.Request) {
+	p, ok := a.provisioner(w)
+	if !ok {
+		return
+	}
+	t, ok := a.set(w, r)
+	if !ok {
+		return
+	}
+	var req rateLimitsRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if t.RingCentral == nil || len(t.RingCentral.Accounts) == 0 {
+		writeError(w, http.StatusConflict, "invalid", "the tenant set has no RingCentral account")
+		return
+	}
+	acc := t.RingCentral.Accounts[0].ID
+	if req.Account != "" {
+		acc = req.Account
+		if !t.hasAccount(acc) {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]string{"code": "invalid", "field": "account", "message": fmt.Sprintf("account: %s is not an account of tenant set %s", acc, t.ID)}})
+			return
+		}
+	}
+	var profile *scenario.RCRateLimits
+	if req.RCRateLimits != (scenario.RCRateLimits{}) {
+		if err := scenario.CheckRateLimits(req.RCRateLimits); err != nil {
+			writeDescriptionError(w, err)
+			return
+		}
+		rl := req.RCRateLimits
+		profile = &rl
+	}
+	if err := p.SetRateLimits(acc, profile); err != nil {
+		writeSimError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"account": acc, "rateLimits": profile})
+}
+
+func (t *tenantSet) hasAccount(id string) bool {
+	for _, a := range t.RingCentral.Accounts {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// tenantScope turns ?tenant= into the core tenant ids it names: a tenant
+// set's members, or the tenant itself. It reports false when no filter is
+// asked for.
+func (a *API) tenantScope(r *http.Request) (map[string]bool, bool) {
+	q := r.URL.Query().Get("tenant")
+	if q == "" {
+		return nil, false
+	}
+	a.sets.mu.Lock()
+	t, ok := a.sets.byID[q]
+	a.sets.mu.Unlock()
+	if !ok {
+		return map[string]bool{q: true}, true
+	}
+	out := map[string]bool{}
+	for _, m := range t.members() {
+		out[m] = true
+	}
+	return out, true
+}
+
+func callInScope(c simulator.Call, scope map[string]bool) bool {
+	for _, l := range c.Legs {
+		if scope[l.Endpoint.TenantID] || scope[l.From.TenantID] || scope[l.To.TenantID] {
+			return true
+		}
+	}
+	return false
+}
+
+func randomHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	_, _ = rand.Read(b) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b)[:n]
+}
