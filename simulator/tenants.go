@@ -40,6 +40,7 @@ func (s *Sim) RemoveTenant(id string) error {
 		delete(s.users, k)
 	}
 	delete(s.byExt, id)
+	delete(s.tenantCalls, id) // emptied by forgetLocked above; the key goes too
 	delete(s.tenants, id)
 	for i, t := range s.tenantIx {
 		if t == id {
