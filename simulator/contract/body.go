@@ -126,8 +126,7 @@ func (c *checker) lexical(raw []byte) {
 		if len(stack) > 0 {
 			top = stack[len(stack)-1]
 		}
-		if top != nil && top.object && top.expect {
-			key, _ := tok.(string)
+		if key, isKey := tok.(string); isKey && top != nil && top.object && top.expect {
 			top.key, top.expect = key, false
 			if top.keys[key] && !reported[top.path+key] {
 				reported[top.path+key] = true

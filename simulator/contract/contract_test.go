@@ -48,6 +48,9 @@ func TestCheckNamesEachViolation(t *testing.T) {
 		{`{"id":"x","to":{"phoneNumber":"1","phoneNumber":"2"}}`, "duplicate-key:to.phoneNumber"},
 		{"{\"id\":\"x\xff\"}", "invalid-utf8:"},
 		{`[1,2]`, ""}, // not an object: the dialect refuses it
+		{`{"id":"x","to":{"phoneNumber":"1"},"mode":"a"}`, ""},
+		{`{"id":"x","to":{"phoneNumber":"1"},"count":1,"hostname":"h"}`, ""}, // a closing brace is not a key
+		{`{"id":"x","to":{"phoneNumber":"1"},"to":{}}`, "duplicate-key:to"},
 	} {
 		if got := names(transfer.Check([]byte(c.body), nil)); got != c.want {
 			t.Errorf("%s: findings %q, want %q", c.body, got, c.want)
