@@ -1,10 +1,12 @@
 package netsapiens
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/contract"
 )
 
 // findings returns the contract findings the journal holds, by rule name.
@@ -100,5 +102,25 @@ func TestContractStrictness(t *testing.T) {
 	w.must(202, "PATCH", "/domains/TEST/users/1000/calls/"+orig+"/hold", key1000, `{"x":1}`)
 	if f := w.findings(); len(f) != 0 {
 		t.Fatalf("lenient: findings %v", f)
+	}
+}
+
+// Rule: docs/contracts.md lists every rule with its source. Source: issue
+// 15 item 4.
+func TestContractRulesAreDocumented(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/contracts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	for _, r := range append(contract.EngineRules(), TrapRules()...) {
+		if !strings.Contains(doc, "| `"+r.Name+"` |") || (r.Source != "" && !strings.Contains(doc, r.Source)) {
+			t.Errorf("docs/contracts.md lacks rule %s with its source %q", r.Name, r.Source)
+		}
+	}
+	for _, o := range nsOperations {
+		if !strings.Contains(doc, strings.SplitN(o.op.Name, " ", 2)[1]) {
+			t.Errorf("docs/contracts.md lacks operation %s", o.op.Name)
+		}
 	}
 }

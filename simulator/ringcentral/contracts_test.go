@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -44,11 +45,17 @@ func TestContractBridgeTrapsAreNamedFindings(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"swapped IDs", func(wc warmCall) map[string]string { return map[string]string{"telephonySessionId": wc.opB, "partyId": wc.sidB} },
+		{"swapped IDs", func(wc warmCall) map[string]string {
+			return map[string]string{"telephonySessionId": wc.opB, "partyId": wc.sidB}
+		},
 			404, "rc-party-id-as-session-id,rc-session-id-as-party-id"},
-		{"the path's party in the body", func(wc warmCall) map[string]string { return map[string]string{"telephonySessionId": wc.sidB, "partyId": wc.opA} },
+		{"the path's party in the body", func(wc warmCall) map[string]string {
+			return map[string]string{"telephonySessionId": wc.sidB, "partyId": wc.opA}
+		},
 			404, "rc-bridge-wrong-party"},
-		{"the consult's party", func(wc warmCall) map[string]string { return map[string]string{"telephonySessionId": wc.sidB, "partyId": wc.consB} },
+		{"the consult's party", func(wc warmCall) map[string]string {
+			return map[string]string{"telephonySessionId": wc.sidB, "partyId": wc.consB}
+		},
 			403, "rc-bridge-wrong-party"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -90,4 +97,19 @@ func TestContractStrictnessRefuse(t *testing.T) {
 	expectError(t, "refused", w.call(http.MethodPost, partyPath(sidA, opA)+"/answer", opTok, `{"colour":"blue"}`),
 		400, codeInvalidParam, "colour", "unknown-field")
 	expect(t, "unchanged", w.call(http.MethodGet, sessionPath(sidA), opTok, nil), 200, "parties.1.status.code", "Proceeding")
+}
+
+// Rule: docs/contracts.md lists every rule with its source. Source: issue
+// 15 item 4.
+func TestContractRulesAreDocumented(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/contracts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	for _, r := range TrapRules() {
+		if !strings.Contains(doc, "| `"+r.Name+"` |") || !strings.Contains(doc, r.Source) {
+			t.Errorf("docs/contracts.md lacks rule %s with its source %q", r.Name, r.Source)
+		}
+	}
 }
