@@ -25,7 +25,7 @@ func (f ContractFinding) String() string {
 	return fmt.Sprintf("contract finding %s on %s (request #%d): %s (source: %s; confidence: %s)", f.Rule, f.Operation, f.Seq, f.Detail, f.Source, f.Confidence)
 }
 
-// findingNote matches one finding in a journal note; the format is
+// findingNote matches a finding of a journal entry; the format is
 // simulator/contract's Finding.Note.
 var findingNote = regexp.MustCompile(`contract finding (\S+) on (.+?): (.*?) \(source: (.*?); confidence: (\w+)\)`)
 
@@ -33,8 +33,10 @@ var findingNote = regexp.MustCompile(`contract finding (\S+) on (.+?): (.*?) \(s
 func ContractFindings(journal []control.JournalEntry) []ContractFinding {
 	var out []ContractFinding
 	for _, e := range journal {
-		for _, m := range findingNote.FindAllStringSubmatch(e.Note, -1) {
-			out = append(out, ContractFinding{Rule: m[1], Operation: m[2], Detail: m[3], Source: m[4], Confidence: m[5], Seq: e.Seq})
+		for _, note := range e.Findings {
+			if m := findingNote.FindStringSubmatch(note); m != nil {
+				out = append(out, ContractFinding{Rule: m[1], Operation: m[2], Detail: m[3], Source: m[4], Confidence: m[5], Seq: e.Seq})
+			}
 		}
 	}
 	return out

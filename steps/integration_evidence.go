@@ -165,6 +165,9 @@ func describeEntry(j control.JournalEntry) string {
 	if j.Note != "" {
 		s += " [" + j.Note + "]"
 	}
+	for _, f := range j.Findings {
+		s += " [" + f + "]"
+	}
 	return Redact(s)
 }
 

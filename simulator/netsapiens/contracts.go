@@ -219,7 +219,7 @@ func (d *Dialect) report(r *http.Request, findings []contract.Finding) *apiError
 		return errorf(http.StatusBadRequest, "Request refused by contract rule %s: %s (%s=refuse)", f.Rule.Name, f.Detail, contract.StrictnessQuirk)
 	}
 	for _, f := range findings {
-		journalhttp.Note(r, f.Note())
+		journalhttp.Finding(r, f.Note())
 	}
 	return nil
 }

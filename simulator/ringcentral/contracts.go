@@ -180,7 +180,7 @@ func checkContract(r *http.Request, raw []byte) error {
 		return invalidParam(f.Field, "", "Request refused by contract rule "+f.Rule.Name+": "+f.Detail+" ("+contract.StrictnessQuirk+"=refuse).")
 	}
 	for _, f := range findings {
-		journalhttp.Note(r, f.Note())
+		journalhttp.Finding(r, f.Note())
 	}
 	return nil
 }

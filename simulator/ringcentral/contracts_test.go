@@ -14,7 +14,7 @@ import (
 func (w *world) findingsOf(part string) []string {
 	var out []string
 	for _, e := range w.sim.Journal().Entries(simulator.JournalFilter{Dialect: dialectName, PathHas: part}) {
-		for _, n := range strings.Split(e.Note, "; ") {
+		for _, n := range e.Findings {
 			if rest, ok := strings.CutPrefix(n, "contract finding "); ok {
 				out = append(out, rest[:strings.IndexByte(rest, ' ')])
 			}

@@ -189,9 +189,6 @@ func (s Snapshot) Diff(after Snapshot, sent ...Sent) string {
 			}
 		}
 		if e.Seq > lastSeq(s.Journal) && mine {
-			// A contract finding describes the request, not a change of
-			// state (docs/contracts.md): a refused request may carry one.
-			e.Note = withoutFindings(e.Note)
 			switch {
 			case r.Note == "" && e.Note != "":
 				out = append(out, fmt.Sprintf("refused request %s %s has a journal note: %s", e.Method, e.Path, e.Note))
@@ -221,12 +218,4 @@ func entries(es []simulator.JournalEntry) string {
 		fmt.Fprintf(&b, "\n  #%d %s %s %s -> %d %s", e.Seq, e.Dialect, e.Method, e.Path, e.Status, e.Note)
 	}
 	return b.String()
-}
-
-// contractFinding matches one contract finding of a journal note
-// (simulator/contract Finding.Note), with the "; " that joins it to the next.
-var contractFinding = regexp.MustCompile(`contract finding \S+ on .+?: .*? \(source: .*?; confidence: \w+\)(; )?`)
-
-func withoutFindings(note string) string {
-	return strings.TrimSuffix(contractFinding.ReplaceAllString(note, ""), "; ")
 }
