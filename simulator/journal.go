@@ -23,7 +23,14 @@ type JournalEntry struct {
 	// Note carries what happened after the response, e.g. the outcome of a
 	// NetSapiens change applied after its 202.
 	Note string `json:"note,omitempty"`
+	// Findings are the request's contract findings (docs/contracts.md):
+	// what the request got wrong, not what happened, so they stay out of
+	// Note. At most MaxFindings, each cut to the field bound.
+	Findings []string `json:"findings,omitempty"`
 }
+
+// MaxFindings bounds the contract findings one entry keeps.
+const MaxFindings = 16
 
 // JournalFilter selects journal entries; zero fields match everything.
 type JournalFilter struct {
@@ -131,6 +138,12 @@ func (j *Journal) Record(e JournalEntry) uint64 {
 	e.Body = truncateField(e.Body, max)
 	e.Response = truncateField(e.Response, max)
 	e.Note = truncateField(e.Note, max)
+	if len(e.Findings) > MaxFindings {
+		e.Findings = e.Findings[:MaxFindings]
+	}
+	for i := range e.Findings {
+		e.Findings[i] = StripURLUserinfo(truncateField(e.Findings[i], max))
+	}
 	e.Path, e.Body, e.Response, e.Note = StripURLUserinfo(e.Path), StripURLUserinfo(e.Body), StripURLUserinfo(e.Response), StripURLUserinfo(e.Note)
 	size := entryBytes(&e)
 
@@ -269,7 +282,11 @@ func (j *Journal) Clear() {
 }
 
 func entryBytes(e *JournalEntry) int64 {
-	return entryOverhead + int64(len(e.Dialect)+len(e.Tenant)+len(e.Method)+len(e.Path)+len(e.Query)+len(e.Body)+len(e.Response)+len(e.Note))
+	n := entryOverhead + int64(len(e.Dialect)+len(e.Tenant)+len(e.Method)+len(e.Path)+len(e.Query)+len(e.Body)+len(e.Response)+len(e.Note))
+	for _, f := range e.Findings {
+		n += int64(len(f))
+	}
+	return n
 }
 
 // truncateField cuts s to at most max bytes (on a UTF-8 boundary) and

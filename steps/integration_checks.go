@@ -33,6 +33,7 @@ var checks = []Check{
 	{Name: "hold by call-term-call-id", Vendor: "netsapiens", Rule: "the original call is held by its call-term-call-id, the operator's own leg (NetSapiens \"Attended Transfer via API\": \"For holding the call: Use call-term-call-id\")", Judge: checkNSHoldByTerm},
 	{Name: "transfer on call-orig-call-id", Vendor: "netsapiens", Rule: "the attended transfer is sent on the original call's call-orig-call-id with the consult call's hostname and call-destination-session-id (guide: \"For the final transfer: Use call-orig-call-id\")", Judge: checkNSTransferOnOrig},
 	{Name: "no call-term-user in the transfer", Vendor: "netsapiens", Rule: "the attended transfer body has no call-term-user (guide: \"Do NOT include call-term-user in your transfer request\")", Judge: checkNSNoTermUser},
+	{Name: "request contracts kept", Rule: "no request breaks the vendor's request contract (docs/contracts.md): each finding pbxsim notes is reported by its rule and source, unless --allow-finding accepts it", Judge: checkContracts},
 	{Name: "no needless requests", Rule: "one sign-in, no write repeated after it was accepted, reads within the budget (see docs/integrations.md)", Judge: checkNoNeedlessRequests},
 	{Name: "Retry-After honoured", Rule: "after a 429 the integration waits the Retry-After (RingCentral: at least 30s when the header is absent) before its next request (RingCentral API rate limits)", Judge: checkRetryAfter},
 }

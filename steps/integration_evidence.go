@@ -26,6 +26,9 @@ type Evidence struct {
 	// ViaHTTP says the integration is an HTTP endpoint (its Code is an
 	// HTTP status, not an exit status).
 	ViaHTTP bool
+	// AllowFindings lists the contract findings the user accepts
+	// ("RULE" or "RULE@OPERATION"; --allow-finding).
+	AllowFindings []string
 }
 
 // gather reads the evidence once the PBX has settled: every NetSapiens
@@ -66,7 +69,7 @@ func (iw *IntegrationWorld) gather() (Evidence, error) {
 	if err != nil {
 		return Evidence{}, err
 	}
-	ev := Evidence{Vendor: iw.vendor, Facts: w.Facts, Calls: calls, Journal: journal, Result: *iw.result}
+	ev := Evidence{Vendor: iw.vendor, Facts: w.Facts, Calls: calls, Journal: journal, Result: *iw.result, AllowFindings: iw.allowFindings}
 	_, ev.ViaHTTP = iw.integration.(HTTPIntegration)
 	ev.Original = iw.original
 	for _, c := range calls {
@@ -161,6 +164,9 @@ func describeEntry(j control.JournalEntry) string {
 	}
 	if j.Note != "" {
 		s += " [" + j.Note + "]"
+	}
+	for _, f := range j.Findings {
+		s += " [" + f + "]"
 	}
 	return Redact(s)
 }

@@ -27,6 +27,8 @@ type IntegrationWorld struct {
 	result      *Result
 	journalMark uint64
 	evidence    *Evidence
+	// allowFindings is Config.AllowFindings.
+	allowFindings []string
 }
 
 // registerIntegration adds the steps of features/integration: the harness
@@ -37,7 +39,7 @@ func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
 	sc.Step(`^the integration under test transfers the customer to the consult$`, w.integRuns)
 	sc.Step(`^the integration's transfer passes these checks:$`, w.integPassesChecks)
 	sc.Step(`^the integration's transfer passes the "([^"]+)" check$`, w.integPassesCheck)
-	w.Integ = &IntegrationWorld{w: w, integration: cfg.Integration, timeout: cfg.IntegrationTimeout}
+	w.Integ = &IntegrationWorld{w: w, integration: cfg.Integration, timeout: cfg.IntegrationTimeout, allowFindings: cfg.AllowFindings}
 	if w.Integ.timeout <= 0 {
 		w.Integ.timeout = time.Minute
 	}
@@ -227,7 +229,16 @@ func (w *World) integJudge(names []string) error {
 	// the outcome checks below them failed.
 	var named, outcome, namedShort, outcomeShort []string
 	for _, c := range checks {
-		if err := c.Judge(ev); err != nil {
+		var findings findingsError
+		if err := c.Judge(ev); errors.As(err, &findings) {
+			// Each finding is a named check of its own, with its source.
+			for _, f := range findings.findings {
+				short := fmt.Sprintf("%s: %s", c.Name, f)
+				named, namedShort = append(named, "✗ "+short), append(namedShort, short)
+				w.Trace.Addf("judge: %s: FAILED: %s", c.Name, f)
+			}
+			continue
+		} else if err != nil {
 			short := fmt.Sprintf("%s: %v", c.Name, err)
 			line := "✗ " + short
 			if c.Vendor != "" {

@@ -29,6 +29,9 @@ type Config struct {
 	Integration Integration
 	// IntegrationTimeout is the integration's deadline; default 1m.
 	IntegrationTimeout time.Duration
+	// AllowFindings lists the contract findings an integration may cause
+	// ("RULE" or "RULE@OPERATION"; docs/contracts.md).
+	AllowFindings []string
 	// Phones does what only a person at a phone can, on a target without
 	// a control API; default PromptPhones on Notices.
 	Phones Phones

@@ -123,6 +123,8 @@ type JournalEntry struct {
 	Status   int       `json:"status"`
 	Response string    `json:"response,omitempty"`
 	Note     string    `json:"note,omitempty"`
+	// Findings are the request's contract findings (docs/contracts.md).
+	Findings []string `json:"findings,omitempty"`
 }
 
 // JournalFilter selects journal entries.

@@ -33,6 +33,7 @@ type options struct {
 	integration        string
 	integrationURL     string
 	integrationTimeout time.Duration
+	allowFindings      []string
 }
 
 const usageText = `usage: xfer-conform [flags] [FILE[:LINE]...]
@@ -71,6 +72,7 @@ func (m *Main) parse(args []string) (options, int, bool) {
 	fs.StringVar(&o.integration, "integration", "", `run the @integration features against your integration: a command run by sh -c with the PBX URL, credentials and facts in its environment (docs/integrations.md)`)
 	fs.StringVar(&o.integrationURL, "integration-url", "", "like --integration, but POST the hand-over as JSON to this URL of your integration")
 	fs.DurationVar(&o.integrationTimeout, "integration-timeout", time.Minute, "deadline of the integration in each scenario")
+	fs.StringSliceVar(&o.allowFindings, "allow-finding", splitList(os.Getenv("XFER_ALLOW_FINDINGS")), `accept a contract finding of the integration: RULE or RULE@OPERATION, repeatable or comma-separated (env XFER_ALLOW_FINDINGS; docs/contracts.md)`)
 	if code, done := fs.Parse(args, m.Stdout, m.Stderr); done {
 		return o, code, true
 	}
@@ -107,6 +109,17 @@ func (o options) check() error {
 		return fmt.Errorf("--concurrency must not be negative, --repeat at least 1 and --timeout positive")
 	}
 	return nil
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func envOr(k, def string) string {

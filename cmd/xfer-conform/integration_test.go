@@ -71,6 +71,13 @@ func TestExampleIntegrations(t *testing.T) {
 		{"netsapiens", "ns-attended-go", "", ExitPass, "1 scenarios (1 passed)"},
 		{"netsapiens", "ns-attended-go", "term-user", ExitFailed, "sent call-term-user in the attended transfer body: NetSapiens then blind-transfers"},
 		{"netsapiens", "ns-attended-go", "hold-orig", ExitFailed, "held by call-orig-call-id instead of call-term-call-id"},
+		// Each transfer trap is also a named contract finding with its
+		// source (issue 15, "Done when").
+		{"ringcentral", "rc-warm-transfer-go", "swap-ids", ExitFailed, "request contracts kept: contract finding rc-party-id-as-session-id on POST .../parties/{partyId}/bridge"},
+		{"ringcentral", "rc-warm-transfer-go", "wrong-party", ExitFailed, "request contracts kept: contract finding rc-bridge-wrong-party"},
+		{"netsapiens", "ns-attended-go", "term-user", ExitFailed, "request contracts kept: contract finding ns-transfer-call-term-user on PATCH .../calls/{call_id}/transfer"},
+		{"netsapiens", "ns-attended-go", "hold-orig", ExitFailed, "request contracts kept: contract finding ns-hold-by-orig-call-id"},
+		{"netsapiens", "ns-attended-go", "transfer-term", ExitFailed, "request contracts kept: contract finding ns-transfer-by-term-call-id"},
 	}
 	for _, c := range cases {
 		t.Run(c.program+"/"+c.bug, func(t *testing.T) {

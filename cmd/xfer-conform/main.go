@@ -148,7 +148,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			return ExitUsage
 		}
 	}
-	cfg := steps.Config{NewTarget: newTarget, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout}
+	cfg := steps.Config{NewTarget: newTarget, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout, AllowFindings: o.allowFindings}
 	cfg = m.withPeople(cfg, tenant)
 	cfg.Admit = func(*godog.Scenario) error { return in.admit() }
 	cfg.Aborted = in.isAborted

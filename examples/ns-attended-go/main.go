@@ -8,8 +8,9 @@
 //
 // -bug plants a classic mistake, to see how xfer-conform reports it:
 //
-//	-bug term-user   send call-term-user in the transfer body (NetSapiens then blind-transfers)
-//	-bug hold-orig   hold by call-orig-call-id instead of call-term-call-id
+//	-bug term-user      send call-term-user in the transfer body (NetSapiens then blind-transfers)
+//	-bug hold-orig      hold by call-orig-call-id instead of call-term-call-id
+//	-bug transfer-term  transfer on call-term-call-id instead of call-orig-call-id
 package main
 
 import (
@@ -29,7 +30,7 @@ import (
 )
 
 func main() {
-	bug := flag.String("bug", "", "plant a mistake: term-user or hold-orig")
+	bug := flag.String("bug", "", "plant a mistake: term-user, hold-orig or transfer-term")
 	flag.Parse()
 	if err := run(*bug); err != nil {
 		fmt.Fprintln(os.Stderr, "ns-attended:", err)
@@ -138,7 +139,11 @@ func run(bug string) error {
 	if bug == "term-user" {
 		body["call-term-user"] = consult
 	}
-	if err := a.do("PATCH", userCalls+"/"+url.PathEscape(original.OrigCallID)+"/transfer", body); err != nil {
+	transferID := original.OrigCallID
+	if bug == "transfer-term" {
+		transferID = original.TermCallID
+	}
+	if err := a.do("PATCH", userCalls+"/"+url.PathEscape(transferID)+"/transfer", body); err != nil {
 		return err
 	}
 	_, err = a.await(time.Now().Add(3*time.Second), "the operator out of both calls", func(calls []activeCall) (activeCall, bool) {

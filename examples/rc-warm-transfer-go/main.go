@@ -10,6 +10,7 @@
 //
 //	-bug swap-ids   bridge with telephonySessionId and partyId swapped in the body
 //	-bug no-hold    call the consult without holding the customer first
+//	-bug wrong-party  bridge with the operator's party of the customer's call in the body
 //	-bug relogin    sign in again before every request
 package main
 
@@ -28,7 +29,7 @@ import (
 )
 
 func main() {
-	bug := flag.String("bug", "", "plant a mistake: swap-ids, no-hold or relogin")
+	bug := flag.String("bug", "", "plant a mistake: swap-ids, wrong-party, no-hold or relogin")
 	flag.Parse()
 	if err := run(*bug); err != nil {
 		fmt.Fprintln(os.Stderr, "rc-warm-transfer:", err)
@@ -126,8 +127,11 @@ func run(bug string) error {
 	// 5. Bridge: the path is the operator's party in the customer's call,
 	// the body the operator's party in the consult call.
 	bridge := map[string]string{"telephonySessionId": consultSession, "partyId": myParty}
-	if bug == "swap-ids" {
+	switch bug {
+	case "swap-ids":
 		bridge = map[string]string{"telephonySessionId": myParty, "partyId": consultSession}
+	case "wrong-party":
+		bridge["partyId"] = party // the operator's party in the customer's call, not in the consult call
 	}
 	return a.do("POST", partyPath(session, party)+"/bridge", bridge, nil)
 }

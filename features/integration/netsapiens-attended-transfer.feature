@@ -23,5 +23,6 @@ Feature: Your integration attended-transfers a NetSapiens call
       | hold by call-term-call-id         |
       | transfer on call-orig-call-id     |
       | no call-term-user in the transfer |
+      | request contracts kept            |
       | no needless requests              |
       | Retry-After honoured              |

@@ -20,5 +20,6 @@ Feature: Your integration warm-transfers a RingCentral call
       | operator left both calls              |
       | customer held before the consult call |
       | bridge IDs not swapped                |
+      | request contracts kept                |
       | no needless requests                  |
       | Retry-After honoured                  |

@@ -32,6 +32,7 @@ type holder struct {
 	mu      sync.Mutex
 	tenant  string
 	notes   []string
+	finds   []string
 	seq     uint64
 	journal *simulator.Journal
 }
@@ -61,6 +62,7 @@ func Middleware(j *simulator.Journal, dialect string, clock simulator.Clock) fun
 				Status:   rec.status,
 				Response: clip(redactResponse(rec.body.Bytes())),
 			}
+			e.Findings = h.finds
 			for i, n := range h.notes {
 				if i > 0 {
 					e.Note += "; "

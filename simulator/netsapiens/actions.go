@@ -38,6 +38,9 @@ func (d *Dialect) checkAction(w http.ResponseWriter, r *http.Request) (actionReq
 	if err == nil {
 		b, err = readBody(r)
 	}
+	if err == nil {
+		err = d.checkCallIDContract(r, uc, b)
+	}
 	if err != nil {
 		writeError(w, err)
 		return actionRequest{}, false

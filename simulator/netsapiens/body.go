@@ -31,7 +31,7 @@ func readBody(r *http.Request) (body, *apiError) {
 		return nil, errorf(http.StatusBadRequest, "Cannot read request body: %v", err)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return body{}, nil
+		return body{}, checkContract(r, nil, nil)
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
 		v, err := url.ParseQuery(string(raw))
@@ -43,13 +43,13 @@ func readBody(r *http.Request) (body, *apiError) {
 			s, _ := json.Marshal(v.Get(k))
 			b[k] = s
 		}
-		return b, nil
+		return b, checkContract(r, nil, b)
 	}
 	var b body
 	if err := json.Unmarshal(raw, &b); err != nil || b == nil {
 		return nil, errorf(http.StatusBadRequest, "Request body must be a JSON object")
 	}
-	return b, nil
+	return b, checkContract(r, raw, nil)
 }
 
 // optional returns a field as text; ok is false when it is absent or null.

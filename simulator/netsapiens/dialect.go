@@ -143,7 +143,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	sim.AddNamer(d.namer)
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 	d.subs = newSubscriptions(d)
-	d.handler = journalhttp.Middleware(sim.Journal(), vendor, sim.Clock())(oneAuthorization(d.routes()))
+	d.handler = journalhttp.Middleware(sim.Journal(), vendor, sim.Clock())(oneAuthorization(d.contracts(d.routes())))
 	return d, nil
 }
 

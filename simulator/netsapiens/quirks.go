@@ -1,6 +1,9 @@
 package netsapiens
 
-import "github.com/xfer-conform/xfer-conform/simulator/scenario"
+import (
+	"github.com/xfer-conform/xfer-conform/simulator/contract"
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+)
 
 // Quirk names a scenario selects per domain under "quirks:". Each one is a
 // behaviour the public NetSapiens sources leave open or get wrong; the
@@ -115,6 +118,7 @@ type profile struct {
 	userFieldType    string
 	datetimeFormat   string
 	subDatetime      string // datetimes.go
+	contracts        string // contracts.go
 }
 
 func newProfile(selected map[string]string) profile {
@@ -129,5 +133,6 @@ func newProfile(selected map[string]string) profile {
 		userFieldType:    v(QuirkUserFieldType),
 		datetimeFormat:   v(QuirkDatetimeFormat),
 		subDatetime:      v(QuirkSubscriptionDatetimeFormat),
+		contracts:        v(contract.StrictnessQuirk),
 	}
 }

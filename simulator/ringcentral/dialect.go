@@ -190,6 +190,7 @@ func (d *Dialect) Mount(r *mux.Router) {
 	api.Use(d.checkRequest)
 	api.Use(limitBody)
 	api.Use(d.rateLimit)
+	api.Use(d.contracts)
 	d.routes(api)
 	d.restapi = api
 	r.Handle(d.opts.WebSocketPath, journal(http.HandlerFunc(d.serveWebSocket)))

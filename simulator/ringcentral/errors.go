@@ -228,6 +228,9 @@ func decodeJSON(r *http.Request, v any) (present bool, err error) {
 		// body null going through).
 		return true, &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. The body must be a JSON object"}
 	}
+	if err := checkContract(r, []byte(text)); err != nil {
+		return true, err
+	}
 	if err := json.Unmarshal([]byte(text), v); err != nil {
 		return true, &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. " + err.Error()}
 	}
