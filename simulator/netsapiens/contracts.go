@@ -186,7 +186,7 @@ func (d *Dialect) strictness(r *http.Request) contract.Strictness {
 	if domain == "" {
 		domain = mux.Vars(r)["domain"]
 	}
-	return contract.ParseStrictness(d.profiles[domain].contracts)
+	return contract.ParseStrictness(d.dir().profiles[domain].contracts)
 }
 
 // checkContract judges a body readBody has read (raw JSON, or the form

@@ -172,7 +172,7 @@ func checkContract(r *http.Request, raw []byte) error {
 	if len(findings) == 0 {
 		return nil
 	}
-	switch contract.ParseStrictness(d.dir.quirk(caller(r).AccountID, contract.StrictnessQuirk)) {
+	switch contract.ParseStrictness(d.dir().quirk(caller(r).AccountID, contract.StrictnessQuirk)) {
 	case contract.Lenient:
 		return nil
 	case contract.Refuse:
