@@ -29,3 +29,28 @@ func ParseStrictness(s string) Strictness {
 	}
 	return Findings
 }
+
+// Apply does with a request's findings what the strictness says: under
+// Lenient nothing; under Refuse it returns the first finding, for the
+// dialect to answer with its vendor's 400; under Findings it notes each
+// one on the request's journal entry through note and returns nil. Every
+// dialect goes through here, so the three settings mean the same for all.
+func Apply(s Strictness, findings []Finding, note func(string)) *Finding {
+	if len(findings) == 0 || s == Lenient {
+		return nil
+	}
+	if s == Refuse {
+		return &findings[0]
+	}
+	for _, f := range findings {
+		note(f.Note())
+	}
+	return nil
+}
+
+// QuirkDoc is the quirk text every dialect registers for the setting;
+// refusal says what its refuse answer is (e.g. "400 CMN-101").
+func QuirkDoc(refusal string) string {
+	return "What pbxsim does with a request that breaks its written contract (docs/contracts.md): findings notes it in the journal " +
+		"and the integration judge reports it; lenient looks for nothing; refuse answers " + refusal + "."
+}

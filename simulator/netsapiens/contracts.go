@@ -25,8 +25,7 @@ import (
 func init() {
 	scenario.RegisterQuirk(scenario.Quirk{
 		Vendor: vendor, Name: contract.StrictnessQuirk, Values: contract.StrictnessValues, Default: string(contract.Findings),
-		Doc: "What pbxsim does with a request that breaks its written contract (docs/contracts.md): findings notes it in the journal " +
-			"and the integration judge reports it; lenient looks for nothing; refuse answers 400.",
+		Doc:    contract.QuirkDoc("400"),
 		Source: "issue 15 items 1 and 2", Confidence: "documented",
 	})
 }
@@ -208,18 +207,8 @@ func checkContract(r *http.Request, raw []byte, form body) *apiError {
 
 // report notes findings in the journal, or refuses the first under refuse.
 func (d *Dialect) report(r *http.Request, findings []contract.Finding) *apiError {
-	if len(findings) == 0 {
-		return nil
-	}
-	switch d.strictness(r) {
-	case contract.Lenient:
-		return nil
-	case contract.Refuse:
-		f := findings[0]
+	if f := contract.Apply(d.strictness(r), findings, func(n string) { journalhttp.Finding(r, n) }); f != nil {
 		return errorf(http.StatusBadRequest, "Request refused by contract rule %s: %s (%s=refuse)", f.Rule.Name, f.Detail, contract.StrictnessQuirk)
-	}
-	for _, f := range findings {
-		journalhttp.Finding(r, f.Note())
 	}
 	return nil
 }

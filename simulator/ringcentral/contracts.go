@@ -26,8 +26,7 @@ import (
 func init() {
 	scenario.RegisterQuirk(scenario.Quirk{
 		Vendor: dialectName, Name: contract.StrictnessQuirk, Values: contract.StrictnessValues, Default: string(contract.Findings),
-		Doc: "What pbxsim does with a request that breaks its written contract (docs/contracts.md): findings notes it in the journal " +
-			"and the integration judge reports it; lenient looks for nothing; refuse answers 400 CMN-101.",
+		Doc:    contract.QuirkDoc("400 CMN-101"),
 		Source: "issue 15 items 1 and 2", Confidence: "documented",
 	})
 }
@@ -169,18 +168,9 @@ func checkContract(r *http.Request, raw []byte) error {
 	if op.Name == rcOperations[0].op.Name && len(findings) == 0 {
 		findings = d.bridgeParty(r, op, raw)
 	}
-	if len(findings) == 0 {
-		return nil
-	}
-	switch contract.ParseStrictness(d.dir().quirk(caller(r).AccountID, contract.StrictnessQuirk)) {
-	case contract.Lenient:
-		return nil
-	case contract.Refuse:
-		f := findings[0]
+	strictness := contract.ParseStrictness(d.dir().quirk(caller(r).AccountID, contract.StrictnessQuirk))
+	if f := contract.Apply(strictness, findings, func(n string) { journalhttp.Finding(r, n) }); f != nil {
 		return invalidParam(f.Field, "", "Request refused by contract rule "+f.Rule.Name+": "+f.Detail+" ("+contract.StrictnessQuirk+"=refuse).")
-	}
-	for _, f := range findings {
-		journalhttp.Finding(r, f.Note())
 	}
 	return nil
 }
