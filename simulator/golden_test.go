@@ -19,7 +19,9 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the golden call-flow transcri
 // TestGoldenCallFlows replays each transcript in testdata/golden: commands
 // in, expected events out. Run with -rewrite to regenerate them, then
 // review the diff. The flows follow the seed documents: basic call,
-// hold/unhold, blind transfer and the attended (warm) transfer.
+// hold/unhold, blind transfer and the attended (warm) transfer; then the
+// ring timers, the party state order, a caller ringing first, forward and
+// park. Each transcript's header names its rule and source.
 func TestGoldenCallFlows(t *testing.T) {
 	files, err := filepath.Glob("../testdata/golden/*.txt")
 	if err != nil || len(files) == 0 {
@@ -55,15 +57,20 @@ func splitGolden(s string) (cmds, want string) {
 }
 
 // runFlow executes a transcript's commands against a Sim loaded with the
-// default scenario on a manual clock and returns the output.
+// default scenario on a manual clock and returns the output. Each line is
+// one command of the core's table (simulator.Commands):
 //
-//	originate FROM TO as NAME   place a call, remembered as NAME
-//	click-to-call FROM TO as NAME  the same, ringing FROM's own phone first
-//	answer|reject|hangup|hold|unhold|mute|unmute NAME.N
-//	blind NAME.N TO             blind-transfer from leg N
-//	attended NAME.N OTHER.M     join the two calls of one user's legs
-//	policy ADDRESS MODE DELAY   set a user's answer policy
-//	advance DURATION            move the clock
+//	VERB ARG... [FLAG...] [name=value...] [as NAME]
+//
+// The arguments but the flags come in the table's order; a leg is written
+// NAME.N (leg N of the call named NAME), a call NAME; a flag is its name
+// alone; "as NAME" names the call the command placed.
+//
+//	originate 101 102 as A
+//	originate 1000 1010 caller-rings-first as B
+//	answer A.2
+//	blind-transfer A.2 103
+//	advance 30s
 func runFlow(t *testing.T, cmds string) string {
 	t.Helper()
 	clk := simulator.NewManualClock(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
@@ -74,22 +81,6 @@ func runFlow(t *testing.T, cmds string) string {
 	sub := sim.Subscribe(simulator.SubscribeOptions{Buffer: 1000})
 	defer sub.Close()
 	calls := map[string]string{}
-	leg := func(ref string) (string, error) {
-		name, idx, ok := strings.Cut(ref, ".")
-		if !ok {
-			return "", fmt.Errorf("leg reference %q: want NAME.N", ref)
-		}
-		c, err := sim.Call(calls[name])
-		if err != nil {
-			return "", err
-		}
-		for _, l := range c.Legs {
-			if fmt.Sprint(l.Index) == idx {
-				return l.ID, nil
-			}
-		}
-		return "", fmt.Errorf("call %s has no leg %s", name, idx)
-	}
 	var out strings.Builder
 	drain := func() {
 		for {
@@ -108,60 +99,13 @@ func runFlow(t *testing.T, cmds string) string {
 			continue
 		}
 		out.WriteString("> " + line + "\n")
-		f := strings.Fields(line)
-		var err error
-		switch f[0] {
-		case "originate", "click-to-call":
-			var from, to simulator.Endpoint
-			if from, err = sim.Resolve(f[1], ""); err == nil {
-				if to, err = sim.Resolve(f[2], from.TenantID); err == nil {
-					var c simulator.Call
-					req := simulator.OriginateRequest{From: from, To: to, CallerRingsFirst: f[0] == "click-to-call"}
-					if c, err = sim.Originate(req); err == nil {
-						calls[f[4]] = c.ID
-					}
-				}
-			}
-		case "answer", "reject", "hangup", "hold", "unhold", "mute", "unmute":
-			var id string
-			if id, err = leg(f[1]); err == nil {
-				err = map[string]func(string) error{
-					"answer": sim.Answer, "reject": sim.Reject, "hangup": sim.Hangup,
-					"hold": sim.Hold, "unhold": sim.Unhold,
-					"mute":   func(id string) error { return sim.Mute(id, true) },
-					"unmute": func(id string) error { return sim.Mute(id, false) },
-				}[f[0]](id)
-			}
-		case "blind":
-			var id string
-			var to simulator.Endpoint
-			if id, err = leg(f[1]); err == nil {
-				if to, err = sim.Resolve(f[2], ""); err == nil {
-					_, err = sim.BlindTransfer(id, to, nil, "")
-				}
-			}
-		case "attended":
-			var a, b string
-			if a, err = leg(f[1]); err == nil {
-				if b, err = leg(f[2]); err == nil {
-					err = sim.AttendedTransfer(a, b)
-				}
-			}
-		case "policy":
-			var ep simulator.Endpoint
-			if ep, err = sim.Resolve(f[1], ""); err == nil {
-				var d time.Duration
-				if d, err = time.ParseDuration(f[3]); err == nil {
-					err = sim.SetAnswerPolicy(ep.TenantID, ep.UserID, simulator.AnswerPolicy{Mode: simulator.AnswerMode(f[2]), Delay: d})
-				}
-			}
-		case "advance":
-			var d time.Duration
-			if d, err = time.ParseDuration(f[1]); err == nil {
-				clk.Advance(d)
-			}
-		default:
-			t.Fatalf("unknown command %q", line)
+		cmd, args, name, err := parseLine(sim, calls, line)
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		var res simulator.Result
+		if res, err = cmd.Run(sim, args); err == nil && name != "" {
+			calls[name] = res.Call.ID
 		}
 		drain()
 		if err != nil {
@@ -169,6 +113,84 @@ func runFlow(t *testing.T, cmds string) string {
 		}
 	}
 	return out.String()
+}
+
+// parseLine turns a transcript line into a table command and its
+// arguments; name is the NAME of "as NAME". A line the table does not
+// know fails the test: a transcript only speaks the core's commands.
+func parseLine(sim *simulator.Sim, calls map[string]string, line string) (cmd simulator.Command, args simulator.Args, name string, err error) {
+	f := strings.Fields(line)
+	cmd, ok := simulator.LookupCommand(f[0])
+	if !ok {
+		return cmd, nil, "", fmt.Errorf("unknown command %q (the table has %s)", f[0], commandNames())
+	}
+	f = f[1:]
+	if n := len(f); n >= 2 && f[n-2] == "as" {
+		name, f = f[n-1], f[:n-2]
+	}
+	args = simulator.Args{}
+	byName := map[string]simulator.Arg{}
+	var positional []simulator.Arg // every argument but the flags, in the table's order
+	for _, a := range cmd.Args {
+		byName[a.Name] = a
+		if a.Kind != simulator.ArgFlag {
+			positional = append(positional, a)
+		}
+	}
+	for _, w := range f {
+		var a simulator.Arg
+		var v string
+		if k, val, ok := strings.Cut(w, "="); ok && byName[k].Name != "" {
+			a, v = byName[k], val
+		} else if fa := byName[w]; fa.Kind == simulator.ArgFlag {
+			a, v = fa, "true"
+		} else if len(positional) > 0 {
+			a, v, positional = positional[0], w, positional[1:]
+		} else {
+			return cmd, nil, "", fmt.Errorf("%s: too many arguments at %q", cmd.Name, w)
+		}
+		if v, err = transcriptValue(sim, calls, a, v); err != nil {
+			return cmd, nil, "", err
+		}
+		args[a.Name] = v
+	}
+	return cmd, args, name, nil
+}
+
+// transcriptValue turns a transcript's call and leg names into the core's
+// ids; other arguments pass as written.
+func transcriptValue(sim *simulator.Sim, calls map[string]string, a simulator.Arg, v string) (string, error) {
+	switch a.Kind {
+	case simulator.ArgCall:
+		if id, ok := calls[v]; ok {
+			return id, nil
+		}
+		return "", fmt.Errorf("%s: no call named %q", a.Name, v)
+	case simulator.ArgLeg:
+		name, idx, ok := strings.Cut(v, ".")
+		if !ok {
+			return "", fmt.Errorf("leg reference %q: want NAME.N", v)
+		}
+		c, err := sim.Call(calls[name])
+		if err != nil {
+			return "", err
+		}
+		for _, l := range c.Legs {
+			if fmt.Sprint(l.Index) == idx {
+				return l.ID, nil
+			}
+		}
+		return "", fmt.Errorf("call %s has no leg %s", name, idx)
+	}
+	return v, nil
+}
+
+func commandNames() string {
+	var names []string
+	for _, c := range simulator.Commands() {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func formatEvent(e *simulator.Event, names map[string]string) string {
@@ -192,6 +214,9 @@ func formatEvent(e *simulator.Event, names map[string]string) string {
 	}
 	if l.MovedFrom != nil {
 		s += " movedFrom=" + refName(*l.MovedFrom, e, names)
+	}
+	if l.ParkOrbit != "" {
+		s += " orbit=" + l.ParkOrbit
 	}
 	if l.Muted {
 		s += " muted"
