@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -75,11 +74,9 @@ type Result struct {
 	Leg Leg
 }
 
-// Commands returns the table of core commands, sorted by name.
+// Commands returns the table of core commands, in the table's order.
 func Commands() []Command {
-	out := append([]Command(nil), commands...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	return append([]Command(nil), commands...)
 }
 
 // LookupCommand returns the command with the given name.

@@ -72,16 +72,16 @@ func (a *API) Mount(r *mux.Router) {
 	s.HandleFunc("/health", a.health).Methods(http.MethodGet)
 	s.HandleFunc("/scenario", a.scenario).Methods(http.MethodGet)
 	s.HandleFunc("/quirks", a.quirks).Methods(http.MethodGet)
-	s.HandleFunc("/calls", a.createCall).Methods(http.MethodPost)
+	for _, rt := range worldRoutes {
+		serve := rt.serve
+		s.HandleFunc(rt.Path, func(w http.ResponseWriter, r *http.Request) { serve(a, w, r) }).Methods(rt.Method)
+	}
 	s.HandleFunc("/calls", a.listCalls).Methods(http.MethodGet)
 	s.HandleFunc("/calls/{id}", a.getCall).Methods(http.MethodGet)
-	s.HandleFunc("/calls/{id}", a.hangupCall).Methods(http.MethodDelete)
-	s.HandleFunc("/calls/{id}/legs/{leg}/{action}", a.legAction).Methods(http.MethodPost)
 	s.HandleFunc("/journal", a.journal).Methods(http.MethodGet)
 	s.HandleFunc("/events", a.events).Methods(http.MethodGet)
 	s.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	s.HandleFunc("/clock", a.clock).Methods(http.MethodGet)
-	s.HandleFunc("/clock/advance", a.advance).Methods(http.MethodPost)
 	a.mountFaults(s)  // faults.go
 	a.mountTenants(s) // tenants.go
 	// Known paths with another method answer 405, not 404.
@@ -91,6 +91,73 @@ func (a *API) Mount(r *mux.Router) {
 	s.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no control route %s %s", r.Method, r.URL.Path))
 	})
+}
+
+// WorldRoute is a control route that plays the world: it runs commands of
+// the core's table (simulator.Commands) and nothing else, so the control
+// API, the golden transcripts and the model test name the same operations.
+type WorldRoute struct {
+	Method string
+	Path   string // under Prefix, with its mux variables
+	// Commands are the table commands the route runs: one, or for the leg
+	// actions route every command whose one argument is a leg ({action}
+	// names it).
+	Commands []string
+	serve    func(a *API, w http.ResponseWriter, r *http.Request)
+}
+
+// worldRoutes is every world route of the control API; Mount serves them.
+var worldRoutes = []WorldRoute{
+	{Method: http.MethodPost, Path: "/calls", Commands: []string{"originate"}, serve: (*API).createCall},
+	{Method: http.MethodDelete, Path: "/calls/{id}", Commands: []string{"hangup-call"}, serve: (*API).hangupCall},
+	{Method: http.MethodPost, Path: "/calls/{id}/legs/{leg}/{action}", Commands: legActions(), serve: (*API).legAction},
+	{Method: http.MethodPost, Path: "/clock/advance", Commands: []string{"advance"}, serve: (*API).advance},
+}
+
+// WorldRoutes returns the control routes that run core commands, with the
+// commands each runs.
+func WorldRoutes() []WorldRoute {
+	out := make([]WorldRoute, len(worldRoutes))
+	for i, rt := range worldRoutes {
+		out[i] = WorldRoute{Method: rt.Method, Path: rt.Path, Commands: append([]string(nil), rt.Commands...)}
+	}
+	return out
+}
+
+// legActions are the table's commands that act on one leg: the actions of
+// POST /calls/{id}/legs/{leg}/{action}.
+func legActions() []string {
+	var out []string
+	for _, c := range simulator.Commands() {
+		if c.LegOnly() {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// orList writes "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// run runs a command of the core's table; on a refusal it answers the
+// error itself and returns false.
+func (a *API) run(w http.ResponseWriter, name string, args simulator.Args) (simulator.Result, bool) {
+	cmd, ok := simulator.LookupCommand(name)
+	if !ok {
+		writeError(w, http.StatusInternalServerError, "internal", fmt.Sprintf("the core has no command %q", name))
+		return simulator.Result{}, false
+	}
+	res, err := cmd.Run(a.sim, args)
+	if err != nil {
+		writeSimError(w, err)
+		return simulator.Result{}, false
+	}
+	return res, true
 }
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
@@ -182,13 +249,12 @@ func (a *API) createCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "invalid", fmt.Sprintf("neither %q nor %q is a user or number of any tenant; the simulator only places calls that touch a tenant", req.From, req.To))
 		return
 	}
-	c, err := a.sim.Originate(simulator.OriginateRequest{From: from, To: to, Origin: "call"})
-	if err != nil {
-		writeSimError(w, err)
+	res, ok := a.run(w, "originate", simulator.Args{"from": req.From, "to": req.To, "tenant": req.Tenant})
+	if !ok {
 		return
 	}
-	w.Header().Set("Location", Prefix+"/calls/"+c.ID)
-	writeJSON(w, http.StatusCreated, viewCall(c))
+	w.Header().Set("Location", Prefix+"/calls/"+res.Call.ID)
+	writeJSON(w, http.StatusCreated, viewCall(res.Call))
 }
 
 func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
@@ -223,16 +289,14 @@ func (a *API) getCall(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) hangupCall(w http.ResponseWriter, r *http.Request) {
-	id := mux.Vars(r)["id"]
-	if err := a.sim.HangupCall(id); err != nil {
-		writeSimError(w, err)
-		return
+	if res, ok := a.run(w, "hangup-call", simulator.Args{"call": mux.Vars(r)["id"]}); ok {
+		writeJSON(w, http.StatusOK, viewCall(res.Call))
 	}
-	a.writeCall(w, id)
 }
 
-// legAction runs answer, reject, hangup, hold, unhold, mute or unmute on a
-// leg named by its id ("L3") or its index in the call ("2").
+// legAction runs a command of the core's table whose one argument is a leg
+// (answer, reject, hangup, hold, unhold, mute, unmute) on a leg named by
+// its id ("L3") or its index in the call ("2").
 func (a *API) legAction(w http.ResponseWriter, r *http.Request) {
 	vars := mux.Vars(r)
 	c, err := a.sim.Call(vars["id"])
@@ -245,30 +309,14 @@ func (a *API) legAction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("call %s has no leg %q (use a leg id like %s or an index 1..%d)", c.ID, vars["leg"], c.Legs[0].ID, len(c.Legs)))
 		return
 	}
-	switch vars["action"] {
-	case "answer":
-		err = a.sim.Answer(legID)
-	case "reject":
-		err = a.sim.Reject(legID)
-	case "hangup":
-		err = a.sim.Hangup(legID)
-	case "hold":
-		err = a.sim.Hold(legID)
-	case "unhold":
-		err = a.sim.Unhold(legID)
-	case "mute":
-		err = a.sim.Mute(legID, true)
-	case "unmute":
-		err = a.sim.Mute(legID, false)
-	default:
-		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("unknown leg action %q (want answer, reject, hangup, hold, unhold, mute or unmute)", vars["action"]))
+	cmd, ok := simulator.LookupCommand(vars["action"])
+	if !ok || !cmd.LegOnly() {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("unknown leg action %q (want %s)", vars["action"], orList(legActions())))
 		return
 	}
-	if err != nil {
-		writeSimError(w, err)
-		return
+	if res, ok := a.run(w, cmd.Name, simulator.Args{"leg": legID}); ok {
+		writeJSON(w, http.StatusOK, viewCall(res.Call))
 	}
-	a.writeCall(w, c.ID)
 }
 
 func findLeg(c simulator.Call, ref string) (string, bool) {
@@ -282,15 +330,6 @@ func findLeg(c simulator.Call, ref string) (string, bool) {
 	}
 	_, ok := c.Leg(ref)
 	return ref, ok
-}
-
-func (a *API) writeCall(w http.ResponseWriter, id string) {
-	c, err := a.sim.Call(id)
-	if err != nil {
-		writeSimError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, viewCall(c))
 }
 
 func (a *API) journal(w http.ResponseWriter, r *http.Request) {
@@ -399,7 +438,9 @@ func (a *API) advance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf(`"by" may move the clock at most 24h at once, not %s`, d))
 		return
 	}
-	a.opts.Manual.Advance(d)
+	if _, ok := a.run(w, "advance", simulator.Args{"by": d.String()}); !ok {
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"now": a.sim.Now(), "clock": "manual"})
 }
 
