@@ -231,6 +231,8 @@ func (a *API) createCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no tenant %q (an RC account id or NS domain of the scenario)", req.Tenant))
 		return
 	}
+	// The control API's own rule (a call touches a tenant) needs both ends
+	// resolved before the core's originate runs (and resolves them again).
 	from, err := a.sim.Resolve(req.From, req.Tenant)
 	if err != nil {
 		writeSimError(w, fmt.Errorf("from: %w", err))
