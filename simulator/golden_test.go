@@ -22,6 +22,9 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the golden call-flow transcri
 // hold/unhold, blind transfer and the attended (warm) transfer; then the
 // ring timers, the party state order, a caller ringing first, forward and
 // park. Each transcript's header names its rule and source.
+//
+// Rule: the core's call flows, written in the core's command table.
+// Source: each transcript's header; issue 11 item 5 (one table).
 func TestGoldenCallFlows(t *testing.T) {
 	files, err := filepath.Glob("../testdata/golden/*.txt")
 	if err != nil || len(files) == 0 {

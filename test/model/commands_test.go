@@ -253,8 +253,9 @@ func TestEveryTableCommandIsGenerated(t *testing.T) {
 // TestGoldenTranscriptsSpeakTheTable: the golden transcripts use every
 // command of the core's table, and only those.
 //
-// Rule: one table of core commands, shared by the golden runner (Source:
-// issue 11 item 5); simulator/golden_test.go replays the transcripts.
+// Rule: one table of core commands, shared by the golden runner
+// (simulator/golden_test.go replays the transcripts).
+// Source: issue 11 item 5.
 func TestGoldenTranscriptsSpeakTheTable(t *testing.T) {
 	used := map[string]bool{}
 	files, _ := filepath.Glob("../../testdata/golden/*.txt")
