@@ -65,7 +65,7 @@ func splitGolden(s string) (cmds, want string) {
 //
 //	VERB ARG... [FLAG...] [name=value...] [as NAME]
 //
-// The arguments but the flags come in the table's order; a leg is written
+// Arguments other than flags come in the table's order; a leg is written
 // NAME.N (leg N of the call named NAME), a call NAME; a flag is its name
 // alone; "as NAME" names the call the command placed.
 //
