@@ -10,6 +10,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // Event delivery: one goroutine takes the core's events and renders them
@@ -27,45 +28,20 @@ import (
 
 func newSubscriptions(d *Dialect) *subscriptions {
 	s := &subscriptions{d: d, byID: map[string]*subscription{}, outbox: faults.NewOutbox(d.sim.Clock())}
-	s.events = s.subscribe()
-	d.wg.Add(1)
-	go s.dispatch()
-	return s
-}
-
-func (s *subscriptions) subscribe() *simulator.Subscription {
-	return s.d.sim.Subscribe(simulator.SubscribeOptions{
-		Buffer: s.d.opts.EventBuffer,
+	// The dialect's fan-out of core events (package notify): if the core
+	// drops it for falling behind, the pipeline journals the gap (method
+	// EVENT, path /subscriptions) and subscribes again; a panic while
+	// rendering loses that event's posts, is journaled, and delivery
+	// carries on.
+	s.pipeline = notify.New(d.sim, notify.Options{Dialect: vendor, OnPanic: d.journalPanic})
+	s.pipeline.Subscribe(notify.SubscriberOptions{
+		Name: "event delivery", PanicWhere: "rendering event deliveries", Path: "/subscriptions",
+		Buffer: d.opts.EventBuffer,
 		Filter: func(e *simulator.Event) bool { return e.Call.Attrs[AttrSessionID] != "" },
+		Handle: s.fanOut,
+		Lost:   "call changes in the gap were not posted",
 	})
-}
-
-func (s *subscriptions) dispatch() {
-	defer s.d.wg.Done()
-	for {
-		s.mu.Lock()
-		events := s.events
-		s.mu.Unlock()
-		for e := range events.C {
-			s.fanOutRecovered(e)
-		}
-		// The core dropped us for falling behind (or Close ended us):
-		// carry on with new events unless the dialect is closing.
-		if s.d.ctx.Err() != nil || !events.Overflowed() {
-			return
-		}
-		s.journalOverflow()
-		s.mu.Lock()
-		s.events = s.subscribe()
-		s.mu.Unlock()
-	}
-}
-
-// fanOutRecovered renders one event; a panic loses that event's posts,
-// is journaled, and delivery carries on.
-func (s *subscriptions) fanOutRecovered(e *simulator.Event) {
-	defer s.d.recoverPanic("rendering event deliveries")
-	s.fanOut(e)
+	return s
 }
 
 // fanOut renders one change for every subscription that wants it: one
@@ -233,10 +209,10 @@ func (s *subscriptions) post(target string, payload []byte) (failure string) {
 // close ends delivery: the core subscription and every queue.
 func (s *subscriptions) close() {
 	s.outbox.Close()
+	s.pipeline.Close() // before the lock: a fan-out in progress takes it
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.events.Close()
 	for _, sub := range s.byID {
 		s.remove(sub)
 	}

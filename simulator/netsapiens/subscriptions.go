@@ -11,6 +11,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // Subscription models SPEC45 accepts. pbxsim posts only "call" and
@@ -63,8 +64,8 @@ func (s *subscription) visibleTo(p principal) bool {
 
 // subscriptions holds the dialect's event subscriptions and delivers to them.
 type subscriptions struct {
-	d      *Dialect
-	events *simulator.Subscription
+	d        *Dialect
+	pipeline *notify.Pipeline // delivery.go
 
 	mu     sync.Mutex
 	byID   map[string]*subscription
