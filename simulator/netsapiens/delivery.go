@@ -40,6 +40,14 @@ func newSubscriptions(d *Dialect) *subscriptions {
 		Filter: func(e *simulator.Event) bool { return e.Call.Attrs[AttrSessionID] != "" },
 		Handle: s.fanOut,
 		Lost:   "call changes in the gap were not posted",
+		OnResync: func(lost int) {
+			s.mu.Lock()
+			after := s.afterResync
+			s.mu.Unlock()
+			if after != nil {
+				after(lost)
+			}
+		},
 	})
 	return s
 }

@@ -77,6 +77,9 @@ type subscriptions struct {
 	// afterPost, when set (by tests), runs after each delivery attempt has
 	// been counted.
 	afterPost func(id string)
+	// afterResync, when set (by tests), runs after an event overflow was
+	// journaled and delivery subscribed again (delivery.go).
+	afterResync func(lost int)
 }
 
 // listSubscriptions is GET /subscriptions and GET /domains/{domain}/subscriptions.
