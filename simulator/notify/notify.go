@@ -1,9 +1,9 @@
 // Package notify is the notification pipeline every vendor dialect uses to
 // fan the core's events out to its clients (issue 11 item 3).
 //
-// A Pipeline belongs to one dialect. Each of its subscribers (RingCentral's
-// notification dispatcher and call-log recorder, NetSapiens' webhook
-// delivery) has its own core subscription, a bounded queue of events, and
+// A Pipeline belongs to one dialect. Each of its subscribers (a dialect's
+// notification dispatcher, its call-log recorder, its webhook delivery)
+// has its own core subscription, a bounded queue of events, and
 // one goroutine that hands the events to the subscriber's handler in
 // order. Nothing here ever blocks the PBX: the core never waits for a
 // subscriber; a subscriber whose queue is full is dropped by the core.
@@ -63,7 +63,7 @@ const DefaultBuffer = 256
 // Options configure a Pipeline.
 type Options struct {
 	// Dialect names the pipeline: the Dialect field of its journal entries
-	// ("ringcentral", "netsapiens").
+	// (the dialect's name).
 	Dialect string
 	// OnPanic journals a panic recovered in a handler, in the dialect's
 	// own shape; it runs in the deferred recovery, so debug.Stack still
