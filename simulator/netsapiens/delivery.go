@@ -107,8 +107,9 @@ func (s *subscriptions) add(sub *subscription) bool {
 	return true
 }
 
-// remove forgets a subscription and its queued posts; subs.mu is held. A
-// worker posting for it stops after the post in flight.
+// remove forgets a subscription and its queued posts (a nil queue: the
+// next post, if any, starts a new one); subs.mu is held. A worker posting
+// for it stops after the post in flight.
 func (s *subscriptions) remove(sub *subscription) {
 	delete(s.byID, sub.id)
 	sub.pending = nil
@@ -120,12 +121,14 @@ func (s *subscriptions) enqueue(sub *subscription, post []byte) {
 	if s.closed || s.byID[sub.id] != sub || sub.disabled {
 		return // removed meanwhile, or disabled: nothing to post to
 	}
-	if len(sub.pending) >= s.d.opts.QueueSize {
+	if sub.pending == nil {
+		sub.pending = notify.NewQueue[[]byte](s.d.opts.QueueSize)
+	}
+	if !sub.pending.Push(post) {
 		sub.errorCount++
 		sub.status = "error"
 		return
 	}
-	sub.pending = append(sub.pending, post)
 	if !sub.posting {
 		sub.posting = true
 		s.d.wg.Add(1)
@@ -139,15 +142,20 @@ func (s *subscriptions) deliver(sub *subscription) {
 	defer s.d.wg.Done()
 	for {
 		s.mu.Lock()
-		if s.closed || s.d.ctx.Err() != nil || s.byID[sub.id] != sub || sub.disabled || len(sub.pending) == 0 {
+		var post []byte
+		ok := !s.closed && s.d.ctx.Err() == nil && s.byID[sub.id] == sub && !sub.disabled
+		if ok {
+			select {
+			case post = <-sub.pending: // a nil queue (dropped) is never ready
+			default:
+				ok = false
+			}
+		}
+		if !ok {
 			sub.posting = false
-			sub.pending = nil
 			s.mu.Unlock()
 			return
 		}
-		post := sub.pending[0]
-		sub.pending[0] = nil
-		sub.pending = sub.pending[1:]
 		target := sub.postURL
 		s.mu.Unlock()
 		s.deliverOne(sub, target, post)

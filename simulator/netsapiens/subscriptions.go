@@ -30,12 +30,13 @@ type subscription struct {
 	timeFormat                                                                         string // datetimes.go
 
 	owner     string            // the credential that created it, "domain/user" (limits.go)
-	pending   [][]byte          // rendered posts waiting for the worker
 	posting   bool              // a worker is running for it
 	failures  int               // posts failed in a row
 	disabled  bool              // failed FailureLimit posts in a row: nothing is posted
 	lastPost  map[string]string // call ID -> last body posted (visible.go)
 	unchanged int               // changes not posted: they read the same (visible.go)
+
+	pending notify.Queue[[]byte] // rendered posts waiting for the worker (delivery.go)
 }
 
 func (s *subscription) view() object {
