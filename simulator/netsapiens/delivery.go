@@ -10,6 +10,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // Event delivery: one goroutine takes the core's events and renders them
@@ -27,45 +28,28 @@ import (
 
 func newSubscriptions(d *Dialect) *subscriptions {
 	s := &subscriptions{d: d, byID: map[string]*subscription{}, outbox: faults.NewOutbox(d.sim.Clock())}
-	s.events = s.subscribe()
-	d.wg.Add(1)
-	go s.dispatch()
-	return s
-}
-
-func (s *subscriptions) subscribe() *simulator.Subscription {
-	return s.d.sim.Subscribe(simulator.SubscribeOptions{
-		Buffer: s.d.opts.EventBuffer,
+	// The dialect's fan-out of core events (package notify): if the core
+	// drops it for falling behind, the pipeline journals the gap (method
+	// EVENT, path /subscriptions) and subscribes again; a panic while
+	// rendering loses that event's posts, is journaled, and delivery
+	// carries on.
+	s.pipeline = notify.New(d.sim, notify.Options{Dialect: vendor, OnPanic: d.journalPanic})
+	s.pipeline.Subscribe(notify.SubscriberOptions{
+		Name: "event delivery", PanicWhere: "rendering event deliveries", Path: "/subscriptions",
+		Buffer: d.opts.EventBuffer,
 		Filter: func(e *simulator.Event) bool { return e.Call.Attrs[AttrSessionID] != "" },
+		Handle: s.fanOut,
+		Lost:   "call changes in the gap were not posted",
+		OnResync: func(lost int) {
+			s.mu.Lock()
+			after := s.afterResync
+			s.mu.Unlock()
+			if after != nil {
+				after(lost)
+			}
+		},
 	})
-}
-
-func (s *subscriptions) dispatch() {
-	defer s.d.wg.Done()
-	for {
-		s.mu.Lock()
-		events := s.events
-		s.mu.Unlock()
-		for e := range events.C {
-			s.fanOutRecovered(e)
-		}
-		// The core dropped us for falling behind (or Close ended us):
-		// carry on with new events unless the dialect is closing.
-		if s.d.ctx.Err() != nil || !events.Overflowed() {
-			return
-		}
-		s.journalOverflow()
-		s.mu.Lock()
-		s.events = s.subscribe()
-		s.mu.Unlock()
-	}
-}
-
-// fanOutRecovered renders one event; a panic loses that event's posts,
-// is journaled, and delivery carries on.
-func (s *subscriptions) fanOutRecovered(e *simulator.Event) {
-	defer s.d.recoverPanic("rendering event deliveries")
-	s.fanOut(e)
+	return s
 }
 
 // fanOut renders one change for every subscription that wants it: one
@@ -123,8 +107,9 @@ func (s *subscriptions) add(sub *subscription) bool {
 	return true
 }
 
-// remove forgets a subscription and its queued posts; subs.mu is held. A
-// worker posting for it stops after the post in flight.
+// remove forgets a subscription and its queued posts (a nil queue: the
+// next post, if any, starts a new one); subs.mu is held. A worker posting
+// for it stops after the post in flight.
 func (s *subscriptions) remove(sub *subscription) {
 	delete(s.byID, sub.id)
 	sub.pending = nil
@@ -136,12 +121,14 @@ func (s *subscriptions) enqueue(sub *subscription, post []byte) {
 	if s.closed || s.byID[sub.id] != sub || sub.disabled {
 		return // removed meanwhile, or disabled: nothing to post to
 	}
-	if len(sub.pending) >= s.d.opts.QueueSize {
+	if sub.pending == nil {
+		sub.pending = notify.NewQueue[[]byte](s.d.opts.QueueSize)
+	}
+	if !sub.pending.Push(post) {
 		sub.errorCount++
 		sub.status = "error"
 		return
 	}
-	sub.pending = append(sub.pending, post)
 	if !sub.posting {
 		sub.posting = true
 		s.d.wg.Add(1)
@@ -155,15 +142,20 @@ func (s *subscriptions) deliver(sub *subscription) {
 	defer s.d.wg.Done()
 	for {
 		s.mu.Lock()
-		if s.closed || s.d.ctx.Err() != nil || s.byID[sub.id] != sub || sub.disabled || len(sub.pending) == 0 {
+		var post []byte
+		ok := !s.closed && s.d.ctx.Err() == nil && s.byID[sub.id] == sub && !sub.disabled
+		if ok {
+			select {
+			case post = <-sub.pending: // a nil queue (dropped) is never ready
+			default:
+				ok = false
+			}
+		}
+		if !ok {
 			sub.posting = false
-			sub.pending = nil
 			s.mu.Unlock()
 			return
 		}
-		post := sub.pending[0]
-		sub.pending[0] = nil
-		sub.pending = sub.pending[1:]
 		target := sub.postURL
 		s.mu.Unlock()
 		s.deliverOne(sub, target, post)
@@ -233,10 +225,10 @@ func (s *subscriptions) post(target string, payload []byte) (failure string) {
 // close ends delivery: the core subscription and every queue.
 func (s *subscriptions) close() {
 	s.outbox.Close()
+	s.pipeline.Close() // before the lock: a fan-out in progress takes it
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.events.Close()
 	for _, sub := range s.byID {
 		s.remove(sub)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // Subscription models SPEC45 accepts. pbxsim posts only "call" and
@@ -29,12 +30,13 @@ type subscription struct {
 	timeFormat                                                                         string // datetimes.go
 
 	owner     string            // the credential that created it, "domain/user" (limits.go)
-	pending   [][]byte          // rendered posts waiting for the worker
 	posting   bool              // a worker is running for it
 	failures  int               // posts failed in a row
 	disabled  bool              // failed FailureLimit posts in a row: nothing is posted
 	lastPost  map[string]string // call ID -> last body posted (visible.go)
 	unchanged int               // changes not posted: they read the same (visible.go)
+
+	pending notify.Queue[[]byte] // rendered posts waiting for the worker (delivery.go)
 }
 
 func (s *subscription) view() object {
@@ -63,8 +65,8 @@ func (s *subscription) visibleTo(p principal) bool {
 
 // subscriptions holds the dialect's event subscriptions and delivers to them.
 type subscriptions struct {
-	d      *Dialect
-	events *simulator.Subscription
+	d        *Dialect
+	pipeline *notify.Pipeline // delivery.go
 
 	mu     sync.Mutex
 	byID   map[string]*subscription
@@ -76,6 +78,9 @@ type subscriptions struct {
 	// afterPost, when set (by tests), runs after each delivery attempt has
 	// been counted.
 	afterPost func(id string)
+	// afterResync, when set (by tests), runs after an event overflow was
+	// journaled and delivery subscribed again (delivery.go).
+	afterResync func(lost int)
 }
 
 // listSubscriptions is GET /subscriptions and GET /domains/{domain}/subscriptions.

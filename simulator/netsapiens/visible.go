@@ -1,9 +1,5 @@
 package netsapiens
 
-import (
-	"github.com/xfer-conform/xfer-conform/simulator"
-)
-
 // Posts carry only visible changes (issue 13 item 9). The core emits an
 // event for every leg change, but a NetSapiens post shows a call's two
 // sides in the legacy fields; a change NetSapiens does not show (the core
@@ -31,14 +27,4 @@ func (sub *subscription) visibleChange(callID string, body []byte, ended bool) b
 	}
 	sub.lastPost[callID] = string(body)
 	return true
-}
-
-// journalOverflow records that the core dropped the dialect's event
-// subscription for falling behind: changes in that gap were never posted
-// (the RingCentral dialect journals its own gap the same way).
-func (s *subscriptions) journalOverflow() {
-	s.d.sim.Journal().Record(simulator.JournalEntry{
-		Time: s.d.sim.Clock().Now(), Dialect: vendor, Method: "EVENT", Path: "/subscriptions",
-		Note: "event delivery fell behind the simulator and was dropped; call changes in the gap were not posted; resubscribed",
-	})
 }

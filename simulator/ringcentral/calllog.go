@@ -47,35 +47,8 @@ func newCallLog() *callLog {
 	return &callLog{byAccount: map[string][]loggedCall{}, seen: map[string]bool{}}
 }
 
-// runCallLog records every ended RingCentral call. It owns its own core
-// subscription, so a slow REST reader never delays notifications; if the
-// core drops it, it journals the loss and subscribes again.
-func (d *Dialect) runCallLog() {
-	defer d.wg.Done()
-	filter := func(e *simulator.Event) bool { return e.CallEnded && isRingCentralEvent(e) }
-	sub := d.sim.Subscribe(simulator.SubscribeOptions{Buffer: 1024, Filter: filter})
-	for {
-		select {
-		case <-d.stop:
-			sub.Close()
-			return
-		case e, ok := <-sub.C:
-			if !ok {
-				select {
-				case <-d.stop:
-					return
-				default:
-				}
-				d.sim.Journal().Record(simulator.JournalEntry{Time: d.now(), Dialect: dialectName, Method: "EVENT", Path: "/call-log",
-					Note: "call log recorder fell behind the simulator and was dropped; ended calls may be missing from the call log; resubscribed"})
-				sub = d.sim.Subscribe(simulator.SubscribeOptions{Buffer: 1024, Filter: filter})
-				continue
-			}
-			d.logCall(e.Call)
-		}
-	}
-}
-
+// logCall records an ended RingCentral call; the pipeline's call log
+// recorder calls it for every ended call (notify.go, startPipeline).
 func (d *Dialect) logCall(c simulator.Call) {
 	lc := d.resolvePeers(c)
 	d.calllog.mu.Lock()

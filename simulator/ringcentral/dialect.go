@@ -17,6 +17,7 @@ import (
 	"github.com/xfer-conform/xfer-conform/simulator/egress"
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -125,8 +126,9 @@ type Dialect struct {
 	outbox  *faults.Outbox // faults.go
 	calllog *callLog       // calllog.go
 
-	events  *simulator.Subscription // handed to dispatch, which owns it
-	restapi http.Handler            // the mounted /restapi routes, for REST over WebSocket
+	pipeline *notify.Pipeline // the fan-out of core events (notify.go)
+
+	restapi http.Handler // the mounted /restapi routes, for REST over WebSocket
 	stop    chan struct{}
 	wg      sync.WaitGroup
 	once    sync.Once
@@ -173,11 +175,8 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.dirp.Store(dir)
 	d.initFaults()
 	sim.AddNamer(namer{dir: d.dir})
-	d.events = sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
 	d.calllog = newCallLog()
-	d.wg.Add(2)
-	go d.dispatch()
-	go d.runCallLog()
+	d.startPipeline()
 	return d, nil
 }
 
@@ -210,6 +209,7 @@ func (d *Dialect) Close() {
 		close(d.stop)
 		d.outbox.Close()
 		d.subs.closeAll()
+		d.pipeline.Close()
 	})
 	d.wg.Wait()
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // eventFilter is one resolved telephony-sessions event filter
@@ -155,32 +156,26 @@ func (f eventFilter) accepts(p party) bool {
 	return true
 }
 
-// dispatch turns core events into notifications for every subscription
-// that wants them. It owns the dialect's core subscription: if the core
-// drops it for falling behind, it subscribes again and journals the gap.
-func (d *Dialect) dispatch() {
-	defer d.wg.Done()
-	sub := d.events
-	for {
-		select {
-		case <-d.stop:
-			sub.Close()
-			return
-		case e, ok := <-sub.C:
-			if !ok {
-				select {
-				case <-d.stop:
-					return
-				default:
-				}
-				d.sim.Journal().Record(simulator.JournalEntry{Time: d.now(), Dialect: dialectName, Method: "EVENT", Path: "/notifications",
-					Note: "notification dispatcher fell behind the simulator and was dropped; notifications were lost; resubscribed"})
-				sub = d.sim.Subscribe(simulator.SubscribeOptions{Buffer: 4096, Filter: isRingCentralEvent})
-				continue
-			}
-			d.guard("notification dispatch", "", func() { d.publish(e) }, nil)
-		}
-	}
+// startPipeline starts the dialect's fan-out of core events (package
+// notify): the notification dispatcher, which turns events into
+// notifications for every subscription that wants them, and the call-log
+// recorder, each with its own bounded queue, so a slow REST reader never
+// delays notifications. If the core drops one for falling behind, the
+// pipeline journals the gap and subscribes it again.
+func (d *Dialect) startPipeline() {
+	d.pipeline = notify.New(d.sim, notify.Options{Dialect: dialectName,
+		OnPanic: func(where string, v any) { d.journalPanic(where, "", v) }})
+	d.pipeline.Subscribe(notify.SubscriberOptions{
+		Name: "notification dispatcher", PanicWhere: "notification dispatch", Path: "/notifications",
+		Buffer: 4096, Filter: isRingCentralEvent, Handle: d.publish,
+		Lost: "notifications were lost",
+	})
+	d.pipeline.Subscribe(notify.SubscriberOptions{
+		Name: "call log recorder", Path: "/call-log",
+		Buffer: 1024, Filter: func(e *simulator.Event) bool { return e.CallEnded && isRingCentralEvent(e) },
+		Handle: func(e *simulator.Event) { d.logCall(e.Call) },
+		Lost:   "ended calls may be missing from the call log",
+	})
 }
 
 // subTarget is one subscription as it stood when an event was published.

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // webhookUserAgent is what RingCentral's webhook requests carry
@@ -22,13 +23,13 @@ const webhookUserAgent = "RingCentral-Webhook/8.3"
 type webhook struct {
 	d     *Dialect
 	s     *subscription
-	queue chan notification
+	queue notify.Queue[notification]
 	done  chan struct{}
 	once  sync.Once
 }
 
 func (d *Dialect) attachWebhook(s *subscription) {
-	s.hook = &webhook{d: d, s: s, queue: make(chan notification, d.opts.WebhookQueue), done: make(chan struct{})}
+	s.hook = &webhook{d: d, s: s, queue: notify.NewQueue[notification](d.opts.WebhookQueue), done: make(chan struct{})}
 }
 
 // startWebhook starts delivery; register has already counted the
@@ -42,8 +43,10 @@ func (h *webhook) stop() { h.once.Do(func() { close(h.done) }) }
 func (h *webhook) enqueue(n notification) {
 	select {
 	case <-h.done:
-	case h.queue <- n:
+		return
 	default:
+	}
+	if !h.queue.Push(n) {
 		h.journal(n, 0, "dropped: the webhook queue is full (the receiver is too slow)")
 	}
 }

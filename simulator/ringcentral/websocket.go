@@ -18,6 +18,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
+	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // The notification WebSocket as @ringcentral/subscriptions (RCEX) speaks
@@ -117,7 +118,7 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	journalhttp.SetTenant(r, grant.AccountID)
-	c := &wsConn{d: d, ws: ws, send: make(chan []byte, d.opts.SocketQueue), closed: make(chan struct{})}
+	c := &wsConn{d: d, ws: ws, send: notify.NewQueue[[]byte](d.opts.SocketQueue), closed: make(chan struct{})}
 
 	wscParam := q.Get("wsc")
 	var sess *wsSession
@@ -264,7 +265,7 @@ func (s *wsSession) expire(n int) {
 type wsConn struct {
 	d      *Dialect
 	ws     *websocket.Conn
-	send   chan []byte
+	send   notify.Queue[[]byte]
 	closed chan struct{}
 	once   sync.Once
 }
@@ -272,8 +273,10 @@ type wsConn struct {
 func (c *wsConn) push(f []byte) {
 	select {
 	case <-c.closed:
-	case c.send <- f:
+		return
 	default:
+	}
+	if !c.send.Push(f) {
 		if c.d != nil {
 			c.d.slowSocketsClosed.Add(1)
 		}
