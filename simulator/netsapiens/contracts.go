@@ -203,7 +203,7 @@ func checkContract(r *http.Request, raw []byte, form body) *apiError {
 // report notes findings in the journal, or refuses the first under refuse.
 func (d *Dialect) report(r *http.Request, findings []contract.Finding) *apiError {
 	if f := contract.Apply(d.strictness(r), findings, func(n string) { journalhttp.Finding(r, n) }); f != nil {
-		return errorf(http.StatusBadRequest, "Request refused by contract rule %s: %s (%s=refuse)", f.Rule.Name, f.Detail, contract.StrictnessQuirk)
+		return refuse(errInvalidRequest, "Request refused by contract rule %s: %s (%s=refuse)", f.Rule.Name, f.Detail, contract.StrictnessQuirk)
 	}
 	return nil
 }

@@ -205,7 +205,7 @@ func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
 func oneAuthorization(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n := len(r.Header.Values("Authorization")); n > 1 {
-			writeError(w, errorf(http.StatusBadRequest, "Send one Authorization header, not %d", n))
+			writeError(w, refuse(errInvalidRequest, "Send one Authorization header, not %d", n))
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -32,7 +32,7 @@ func (d *Dialect) WriteFault(w http.ResponseWriter, status int, retryAfter time.
 	if retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((retryAfter+time.Second-1)/time.Second), 10))
 	}
-	writeError(w, &apiError{Status: status, Message: message})
+	writeError(w, injectedFault(status, message))
 }
 
 // applyFault asks the engine about a change answered 202: the delay until

@@ -69,10 +69,10 @@ func (d *Dialect) routes() http.Handler {
 		r.HandleFunc(apiPrefix+rt.path, func(w http.ResponseWriter, r *http.Request) { serve(d, w, r) }).Methods(rt.method)
 	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		writeError(w, errorf(http.StatusNotFound, "No such endpoint: %s %s (pbxsim serves the NS API v2 calls, tokens, jwt and subscriptions endpoints)", req.Method, req.URL.Path))
+		writeError(w, refuse(errNoSuchResource, "No such endpoint: %s %s (pbxsim serves the NS API v2 calls, tokens, jwt and subscriptions endpoints)", req.Method, req.URL.Path))
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		writeError(w, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed on %s", req.Method, req.URL.Path))
+		writeError(w, refuse(errMethodNotAllowed, "Method %s is not allowed on %s", req.Method, req.URL.Path))
 	})
 	return r
 }

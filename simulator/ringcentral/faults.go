@@ -83,30 +83,14 @@ func (d *Dialect) peekGrant(r *http.Request) (grantInfo, bool) {
 	return grantInfo{}, false
 }
 
-// Error codes of injected faults. CMN-301 is documented for 429 (P-429);
-// RingCentral's catalog has no public code per 5xx, so the 5xx codes are
-// inferred (docs/faults.md).
-const (
-	codeRateExceeded = "CMN-301"
-	codeServerError  = "CMN-211"
-	codeUnavailable  = "CMN-201"
-)
-
-// WriteFault implements faults.Vendor: RingCentral's error body.
+// WriteFault implements faults.Vendor: RingCentral's error body. CMN-301
+// is documented for 429 (P-429); RingCentral's catalog has no public code
+// per 5xx, so the 5xx codes are inferred (docs/faults.md).
 func (d *Dialect) WriteFault(w http.ResponseWriter, status int, retryAfter time.Duration, message string) {
-	code := codeServerError
-	switch {
-	case status == http.StatusTooManyRequests:
-		code, message = codeRateExceeded, "Request rate exceeded: "+message
-	case status == http.StatusServiceUnavailable || status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
-		code = codeUnavailable
-	case status < 500:
-		code = codeInvalidParam
-	}
 	if retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((retryAfter+time.Second-1)/time.Second), 10))
 	}
-	writeJSON(w, status, (&apiError{Status: status, Code: code, Message: message}).body())
+	writeJSON(w, status, injectedFault(status, message).body())
 }
 
 // deliverFaulty passes a notification through the fault engine before it

@@ -187,7 +187,7 @@ func (d *Dialect) rateLimit(next http.Handler) http.Handler {
 		if v.retryAfter > 0 {
 			h.Set("Retry-After", strconv.FormatInt(int64(v.retryAfter/time.Second), 10))
 			journalhttp.Note(r, "rate limit: group "+v.group+" of extension "+key.extension+" exceeded; penalty "+v.retryAfter.String())
-			writeError(w, &apiError{Status: http.StatusTooManyRequests, Code: codeRateExceeded, Message: "Request rate exceeded"})
+			writeError(w, refuse(errRateExceeded, ""))
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -223,9 +223,7 @@ func (d *Dialect) handlerOf(rt route) http.HandlerFunc {
 
 // noRoute answers a path pbxsim does not serve, in RingCentral's shape.
 func noRoute(w http.ResponseWriter, r *http.Request) {
-	writeError(w, &apiError{Status: http.StatusNotFound, Code: "CMN-102",
-		Message: "Resource for parameter [path] is not found: pbxsim does not serve " + r.Method + " " + r.URL.Path,
-		Param:   "path", Value: r.URL.Path})
+	writeError(w, notFound("path", r.URL.Path, "pbxsim does not serve "+r.Method+" "+r.URL.Path))
 }
 
 // inAccount authenticates the caller and checks the {accountId} of the
