@@ -7,7 +7,7 @@ import (
 )
 
 type judgeA struct{ name string }
-type judgeB struct{ name string }
+type judgeB struct{}
 
 // Rule: a handler behind Middleware finds its judge; a judge of another
 // type (another dialect) is not found, and a request outside the
