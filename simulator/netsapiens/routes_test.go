@@ -80,3 +80,19 @@ func TestDocsRouteList(t *testing.T) {
 	}
 	t.Errorf("%s route list differs from the route table; want:\n%s", file, list)
 }
+
+// Rule: every request contract names a route of the table by its
+// template's end, so a contract cannot outlive its route.
+// Source: issue 11 (one named route table; every list is built from it
+// or tested against it).
+func TestEveryContractHasARoute(t *testing.T) {
+	for _, o := range nsOperations {
+		found := false
+		for _, rt := range routeTable {
+			found = found || rt.method == o.method && strings.HasSuffix(rt.path, o.suffix)
+		}
+		if !found {
+			t.Errorf("contract %q (%s ...%s) has no route", o.op.Name, o.method, o.suffix)
+		}
+	}
+}

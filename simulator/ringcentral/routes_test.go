@@ -117,3 +117,25 @@ func checkDocsRouteList(t *testing.T, file, list string) {
 	}
 	t.Errorf("%s route list differs from the route table; want:\n%s", file, list)
 }
+
+// Rule: every request contract names a route of the table (a party action
+// by its last segment, anything else by its template's end), so a
+// contract cannot outlive its route.
+// Source: issue 11 (one named route table; every list is built from it
+// or tested against it).
+func TestEveryContractHasARoute(t *testing.T) {
+	for _, o := range rcOperations {
+		found := false
+		for _, rt := range routeTable {
+			if rt.method != o.method {
+				continue
+			}
+			if rt.action && rt.path == "/"+o.route || !rt.action && strings.Contains(o.route, "/") && strings.HasSuffix(rt.fullPath(), o.route) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("contract %q (%s %s) has no route", o.op.Name, o.method, o.route)
+		}
+	}
+}
