@@ -34,7 +34,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-
 // limitBody caps request bodies at 1 MiB; readers see an error past it,
 // which decodeJSON reports as 413.
 func limitBody(next http.Handler) http.Handler {

@@ -7,18 +7,18 @@ import "github.com/xfer-conform/xfer-conform/simulator/scenario"
 // (DOCS errors.md, community threads) has a code we use it; the rest are
 // marked inferred in docs/quirks.md and the quirk below.
 const (
-	codeNotFound        = "CMN-102" // "Resource for parameter [x] is not found"
-	codeInvalidParam    = "CMN-101" // "Parameter [x] value is invalid."
-	codeBadJSON         = "CMN-103" // "JSON can't be parsed."
-	codeTooLarge        = "CMN-104" // inferred
-	codeMediaType       = "CMN-415" // inferred
-	codeMethodNotAllowed= "CMN-405" // inferred: a ClientRequest's method the subscription API does not take
-	codeNotSupported    = "CMN-202" // "Operation is not supported"
-	codeUnavailable     = "CMN-201" // inferred: injected 502, 503, 504 (docs/faults.md)
-	codeServerError     = "CMN-211" // inferred: 500s and shutting down (RingCentral's catalog has no public code per 5xx)
-	codeRateExceeded    = "CMN-301" // "Request rate exceeded" (P-429)
-	codeNotAllowed      = "TAS-106" // "Operation is not allowed" (P-TAS106)
-	codeIncorrectState  = "TAS-102" // inferred; the message carries "Incorrect State" (WIDGETS)
+	codeNotFound         = "CMN-102" // "Resource for parameter [x] is not found"
+	codeInvalidParam     = "CMN-101" // "Parameter [x] value is invalid."
+	codeBadJSON          = "CMN-103" // "JSON can't be parsed."
+	codeTooLarge         = "CMN-104" // inferred
+	codeMediaType        = "CMN-415" // inferred
+	codeMethodNotAllowed = "CMN-405" // inferred: a ClientRequest's method the subscription API does not take
+	codeNotSupported     = "CMN-202" // "Operation is not supported"
+	codeUnavailable      = "CMN-201" // inferred: injected 502, 503, 504 (docs/faults.md)
+	codeServerError      = "CMN-211" // inferred: 500s and shutting down (RingCentral's catalog has no public code per 5xx)
+	codeRateExceeded     = "CMN-301" // "Request rate exceeded" (P-429)
+	codeNotAllowed       = "TAS-106" // "Operation is not allowed" (P-TAS106)
+	codeIncorrectState   = "TAS-102" // inferred; the message carries "Incorrect State" (WIDGETS)
 
 	// OAuth (reference §3.1, P-OAUTH).
 	codeOAuthBadRequest    = "OAU-101" // a parameter missing or a body that does not parse
