@@ -191,7 +191,7 @@ func (d *Dialect) makeCall(w http.ResponseWriter, r *http.Request) {
 	dup := d.reserved[key]
 	d.mu.Unlock()
 	if dup || d.callIDInUse(s, callID) {
-		writeError(w, errorf(http.StatusConflict, "call-id %s is already in use by a call of user %s", callID, s.user))
+		writeError(w, refuse(errConflict, "call-id %s is already in use by a call of user %s", callID, s.user))
 		return
 	}
 	if sync {
@@ -238,7 +238,7 @@ func (d *Dialect) callRequest(s scope, b body) (simulator.OriginateRequest, stri
 		return none, "", false, err
 	}
 	if syncVal != "" && syncVal != "yes" && syncVal != "no" {
-		return none, "", false, errorf(http.StatusBadRequest, "synchronous must be yes or no, not %q", syncVal)
+		return none, "", false, refuse(errInvalidRequest, "synchronous must be yes or no, not %q", syncVal)
 	}
 	callID, err := b.required("call-id")
 	if err == nil {
@@ -255,7 +255,7 @@ func (d *Dialect) callRequest(s scope, b body) (simulator.OriginateRequest, stri
 		return none, "", false, err
 	}
 	if dest == "" {
-		return none, "", false, errorf(http.StatusBadRequest, "Missing required field call-term-user")
+		return none, "", false, refuse(errInvalidRequest, "Missing required field call-term-user")
 	}
 	for _, f := range []string{"dial-rule-application", "caller-id-number", "callback-caller-id-number", "call-term-added-sip-header"} {
 		if _, err := b.optional(f); err != nil {
@@ -264,7 +264,7 @@ func (d *Dialect) callRequest(s scope, b body) (simulator.OriginateRequest, stri
 	}
 	autoAnswer, err := b.optional("auto-answer-enabled")
 	if err != nil || (autoAnswer != "" && autoAnswer != "yes" && autoAnswer != "no") {
-		return none, "", false, errorf(http.StatusBadRequest, "auto-answer-enabled must be yes or no")
+		return none, "", false, refuse(errInvalidRequest, "auto-answer-enabled must be yes or no")
 	}
 	from, err := d.userEndpoint(s.domain, s.user)
 	if err != nil {
@@ -300,11 +300,11 @@ func (d *Dialect) callRequest(s scope, b body) (simulator.OriginateRequest, stri
 func (d *Dialect) callOrigUser(s scope, raw string) (simulator.Endpoint, *apiError) {
 	u, host, _ := strings.Cut(strings.TrimPrefix(raw, "sip:"), "@")
 	if host != "" && !strings.EqualFold(host, s.domain) && !isPhoneNumber(u) {
-		return simulator.Endpoint{}, errorf(http.StatusForbidden, msgDomainDenied)
+		return simulator.Endpoint{}, refuse(errDenied, msgDomainDenied)
 	}
 	if _, ok := d.sim.User(s.domain, u); ok {
 		if s.p.level == levelUser && u != s.p.user {
-			return simulator.Endpoint{}, errorf(http.StatusForbidden, msgPermissionDenied)
+			return simulator.Endpoint{}, refuse(errDenied, msgPermissionDenied)
 		}
 		return d.userEndpoint(s.domain, u)
 	}
@@ -314,7 +314,7 @@ func (d *Dialect) callOrigUser(s scope, raw string) (simulator.Endpoint, *apiErr
 func (d *Dialect) userEndpoint(domain, user string) (simulator.Endpoint, *apiError) {
 	ep, err := d.sim.Resolve("user:"+domain+"/"+user, "")
 	if err != nil {
-		return simulator.Endpoint{}, errorf(http.StatusNotFound, "User %s does not exist in domain %s", user, domain)
+		return simulator.Endpoint{}, refuse(errNoSuchResource, "User %s does not exist in domain %s", user, domain)
 	}
 	ep.Number = user
 	return ep, nil
@@ -328,7 +328,7 @@ func (d *Dialect) resolveDestination(domain, raw string) (simulator.Endpoint, *a
 	s := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(raw), "sip:"), "tel:")
 	u, host, hasHost := strings.Cut(s, "@")
 	if u == "" {
-		return simulator.Endpoint{}, errorf(http.StatusBadRequest, "Destination %q names no user or number", raw)
+		return simulator.Endpoint{}, refuse(errInvalidRequest, "Destination %q names no user or number", raw)
 	}
 	if !hasHost || strings.EqualFold(host, domain) {
 		if _, ok := d.sim.User(domain, u); ok {
@@ -344,14 +344,14 @@ func (d *Dialect) resolveDestination(domain, raw string) (simulator.Endpoint, *a
 		}
 		ep, err := d.sim.Resolve("+"+num, "")
 		if err != nil {
-			return simulator.Endpoint{}, errorf(http.StatusBadRequest, "Destination %q is not a valid number", raw)
+			return simulator.Endpoint{}, refuse(errInvalidRequest, "Destination %q is not a valid number", raw)
 		}
 		return ep, nil
 	}
 	if hasHost && !strings.EqualFold(host, domain) {
 		domain = host
 	}
-	return simulator.Endpoint{}, errorf(http.StatusNotFound, "User %s does not exist in domain %s", u, domain)
+	return simulator.Endpoint{}, refuse(errNoSuchResource, "User %s does not exist in domain %s", u, domain)
 }
 
 func isPhoneNumber(s string) bool {

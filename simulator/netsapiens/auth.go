@@ -68,7 +68,7 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 	scheme, cred, _ := strings.Cut(strings.TrimSpace(h), " ")
 	cred = strings.TrimSpace(cred)
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || cred == "" {
-		return principal{}, errorf(http.StatusUnauthorized, "Authentication required: send Authorization: Bearer <API key, access token or JWT>")
+		return principal{}, refuse(errUnauthenticated, "Authentication required: send Authorization: Bearer <API key, access token or JWT>")
 	}
 	now := d.sim.Clock().Now()
 	var p principal
@@ -76,7 +76,7 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 	case len(cred) > 4 && keyScope[cred[:4]] != "":
 		k, ok := d.creds.key(cred)
 		if !ok {
-			return principal{}, errorf(http.StatusUnauthorized, "Invalid API key")
+			return principal{}, refuse(errUnauthenticated, "Invalid API key")
 		}
 		p = k
 	case strings.Count(cred, ".") == 2:
@@ -87,10 +87,10 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 	default:
 		t, ok := d.creds.accessToken(cred)
 		if !ok {
-			return principal{}, errorf(http.StatusUnauthorized, "Invalid access token")
+			return principal{}, refuse(errUnauthenticated, "Invalid access token")
 		}
 		if !now.Before(t.expires) {
-			return principal{}, errorf(http.StatusUnauthorized, "Access token has expired")
+			return principal{}, refuse(errUnauthenticated, "Access token has expired")
 		}
 		p = t
 	}
@@ -109,12 +109,12 @@ func (d *Dialect) domainFor(p principal, raw string) (string, *apiError) {
 	canonical, known := d.domainNamed(name)
 	if p.level < levelReseller {
 		if !known || canonical != p.domain {
-			return "", errorf(http.StatusForbidden, msgDomainDenied)
+			return "", refuse(errDenied, msgDomainDenied)
 		}
 		return canonical, nil
 	}
 	if !known {
-		return "", errorf(http.StatusNotFound, "Domain %s does not exist", name)
+		return "", refuse(errNoSuchResource, "Domain %s does not exist", name)
 	}
 	return canonical, nil
 }
@@ -135,15 +135,15 @@ func (d *Dialect) userFor(p principal, domain, raw string) (string, *apiError) {
 	user := raw
 	if raw == "~" {
 		if p.user == "" || domain != p.domain {
-			return "", errorf(http.StatusBadRequest, "~ names no user here: this credential is not bound to a user of domain %s", domain)
+			return "", refuse(errInvalidRequest, "~ names no user here: this credential is not bound to a user of domain %s", domain)
 		}
 		user = p.user
 	}
 	if p.level == levelUser && (user != p.user || domain != p.domain) {
-		return "", errorf(http.StatusForbidden, msgPermissionDenied)
+		return "", refuse(errDenied, msgPermissionDenied)
 	}
 	if _, ok := d.sim.User(domain, user); !ok {
-		return "", errorf(http.StatusNotFound, "User %s does not exist in domain %s", user, domain)
+		return "", refuse(errNoSuchResource, "User %s does not exist in domain %s", user, domain)
 	}
 	return user, nil
 }
@@ -152,7 +152,7 @@ func (d *Dialect) userFor(p principal, domain, raw string) (string, *apiError) {
 // that is not read, list or count).
 func mayWrite(p principal) *apiError {
 	if p.readOnly {
-		return errorf(http.StatusForbidden, "This API key is read-only: %s", msgPermissionDenied)
+		return refuse(errDenied, "This API key is read-only: %s", msgPermissionDenied)
 	}
 	return nil
 }

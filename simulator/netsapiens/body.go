@@ -26,9 +26,9 @@ func readBody(r *http.Request) (body, *apiError) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, errorf(http.StatusBadRequest, "Request body is larger than %d bytes", maxBody)
+			return nil, refuse(errInvalidRequest, "Request body is larger than %d bytes", maxBody)
 		}
-		return nil, errorf(http.StatusBadRequest, "Cannot read request body: %v", err)
+		return nil, refuse(errInvalidRequest, "Cannot read request body: %v", err)
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return body{}, checkContract(r, nil, nil)
@@ -36,7 +36,7 @@ func readBody(r *http.Request) (body, *apiError) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
 		v, err := url.ParseQuery(string(raw))
 		if err != nil {
-			return nil, errorf(http.StatusBadRequest, "Malformed form body: %v", err)
+			return nil, refuse(errInvalidRequest, "Malformed form body: %v", err)
 		}
 		b := body{}
 		for k := range v {
@@ -47,7 +47,7 @@ func readBody(r *http.Request) (body, *apiError) {
 	}
 	var b body
 	if err := json.Unmarshal(raw, &b); err != nil || b == nil {
-		return nil, errorf(http.StatusBadRequest, "Request body must be a JSON object")
+		return nil, refuse(errInvalidRequest, "Request body must be a JSON object")
 	}
 	return b, checkContract(r, raw, nil)
 }
@@ -66,7 +66,7 @@ func (b body) optional(key string) (string, *apiError) {
 	if err := json.Unmarshal(raw, &n); err == nil {
 		return n.String(), nil
 	}
-	return "", errorf(http.StatusBadRequest, "%s must be a string", key)
+	return "", refuse(errInvalidRequest, "%s must be a string", key)
 }
 
 // required returns a field that must be present and not empty.
@@ -76,7 +76,7 @@ func (b body) required(key string) (string, *apiError) {
 		return "", err
 	}
 	if s == "" {
-		return "", errorf(http.StatusBadRequest, "Missing required field %s", key)
+		return "", refuse(errInvalidRequest, "Missing required field %s", key)
 	}
 	return s, nil
 }

@@ -1,7 +1,6 @@
 package netsapiens
 
 import (
-	"net/http"
 	"strings"
 )
 
@@ -29,18 +28,18 @@ const callIDRule = "a call-id holds 1 to 128 letters, digits and - . _ ~ ! * + '
 // checkCallID refuses a call-id that could not be addressed again.
 func checkCallID(id string) *apiError {
 	if len(id) == 0 || len(id) > maxCallIDLength {
-		return errorf(http.StatusBadRequest, "call-id has %d bytes: %s", len(id), callIDRule)
+		return refuse(errInvalidRequest, "call-id has %d bytes: %s", len(id), callIDRule)
 	}
 	if id == "." || id == ".." {
-		return errorf(http.StatusBadRequest, "call-id %q is a path dot segment: %s", id, callIDRule)
+		return refuse(errInvalidRequest, "call-id %q is a path dot segment: %s", id, callIDRule)
 	}
 	local, host, hasHost := strings.Cut(id, "@")
 	if hasHost && (local == "" || host == "" || strings.Contains(host, "@")) {
-		return errorf(http.StatusBadRequest, "call-id %q: %s", id, callIDRule)
+		return refuse(errInvalidRequest, "call-id %q: %s", id, callIDRule)
 	}
 	for i := 0; i < len(id); i++ {
 		if c := id[i]; !callIDByte(c) && c != '@' {
-			return errorf(http.StatusBadRequest, "call-id has %q at byte %d: %s", id[i:i+1], i, callIDRule)
+			return refuse(errInvalidRequest, "call-id has %q at byte %d: %s", id[i:i+1], i, callIDRule)
 		}
 	}
 	return nil

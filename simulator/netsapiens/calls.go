@@ -168,5 +168,5 @@ func (d *Dialect) findUserCall(s scope, callID string) (userCall, *apiError) {
 			return uc, nil
 		}
 	}
-	return userCall{}, errorf(http.StatusNotFound, "Call %s does not exist for user %s in domain %s", callID, s.user, s.domain)
+	return userCall{}, refuse(errNoSuchResource, "Call %s does not exist for user %s in domain %s", callID, s.user, s.domain)
 }

@@ -1,7 +1,6 @@
 package netsapiens
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -155,13 +154,9 @@ func quoteValue(s string) string {
 	return `"` + s + `"`
 }
 
-type contractKey struct{}
-
-// contracts lets readBody find the dialect (for the domain's strictness).
+// contracts lets readBody find the dialect (for the tenant's strictness).
 func (d *Dialect) contracts(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), contractKey{}, d)))
-	})
+	return contract.Middleware(d)(next)
 }
 
 // operationOf finds the contract of the request's route.
@@ -191,7 +186,7 @@ func (d *Dialect) strictness(r *http.Request) contract.Strictness {
 // checkContract judges a body readBody has read (raw JSON, or the form
 // it decoded) against its operation's contract.
 func checkContract(r *http.Request, raw []byte, form body) *apiError {
-	d, ok := r.Context().Value(contractKey{}).(*Dialect)
+	d, ok := contract.JudgeOf[*Dialect](r)
 	if !ok {
 		return nil
 	}
@@ -208,7 +203,7 @@ func checkContract(r *http.Request, raw []byte, form body) *apiError {
 // report notes findings in the journal, or refuses the first under refuse.
 func (d *Dialect) report(r *http.Request, findings []contract.Finding) *apiError {
 	if f := contract.Apply(d.strictness(r), findings, func(n string) { journalhttp.Finding(r, n) }); f != nil {
-		return errorf(http.StatusBadRequest, "Request refused by contract rule %s: %s (%s=refuse)", f.Rule.Name, f.Detail, contract.StrictnessQuirk)
+		return refuse(errInvalidRequest, "Request refused by contract rule %s: %s (%s=refuse)", f.Rule.Name, f.Detail, contract.StrictnessQuirk)
 	}
 	return nil
 }

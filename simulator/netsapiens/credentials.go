@@ -1,7 +1,6 @@
 package netsapiens
 
 import (
-	"net/http"
 	"sync"
 	"time"
 
@@ -90,10 +89,10 @@ func (c *credentials) spendRefresh(tok, clientID string, now time.Time) (refresh
 	defer c.mu.Unlock()
 	g, ok := c.refresh[tok]
 	if !ok || g.clientID != clientID {
-		return refreshGrant{}, errorf(http.StatusUnauthorized, "Invalid refresh token")
+		return refreshGrant{}, refuse(errUnauthenticated, "Invalid refresh token")
 	}
 	if !now.Before(g.expires) {
-		return refreshGrant{}, errorf(http.StatusUnauthorized, "Refresh token has expired")
+		return refreshGrant{}, refuse(errUnauthenticated, "Refresh token has expired")
 	}
 	delete(c.refresh, tok) // a refresh token is good once
 	return g, nil

@@ -199,69 +199,17 @@ func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
 	})
 }
 
-func (d *Dialect) routes() http.Handler {
-	// One router with full paths (no subrouter), so a known path with the
-	// wrong method reaches MethodNotAllowedHandler.
-	// SkipClean: a // or dot-dot path gets the NS 404, not a 301 (test/hostile).
-	r := mux.NewRouter().SkipClean(true)
-	api := prefixed{r, "/ns-api/v2"}
-	api.HandleFunc("/version", d.getVersion).Methods(http.MethodGet)
-	api.HandleFunc("/tokens", d.postTokens).Methods(http.MethodPost)
-	api.HandleFunc("/jwt", d.postJWT).Methods(http.MethodPost)
-	api.HandleFunc("/jwt", d.getJWT).Methods(http.MethodGet)
-	api.HandleFunc("/jwt", d.deleteJWT).Methods(http.MethodDelete)
-
-	api.HandleFunc("/domains/{domain}/calls", d.listDomainCalls).Methods(http.MethodGet)
-	api.HandleFunc("/domains/{domain}/calls/count", d.countDomainCalls).Methods(http.MethodGet)
-	user := "/domains/{domain}/users/{user}/calls"
-	api.HandleFunc(user, d.listUserCalls).Methods(http.MethodGet)
-	api.HandleFunc(user, d.makeCall).Methods(http.MethodPost)
-	api.HandleFunc(user+"/count", d.countUserCalls).Methods(http.MethodGet)
-	api.HandleFunc(user+"/{callid}", d.readCall).Methods(http.MethodGet)
-	api.HandleFunc(user+"/{callid}", d.disconnect).Methods(http.MethodDelete)
-	api.HandleFunc(user+"/{callid}/hold", d.hold).Methods(http.MethodPatch)
-	api.HandleFunc(user+"/{callid}/unhold", d.unhold).Methods(http.MethodPatch)
-	api.HandleFunc(user+"/{callid}/answer", d.answer).Methods(http.MethodPatch)
-	api.HandleFunc(user+"/{callid}/transfer", d.transfer).Methods(http.MethodPatch)
-	api.HandleFunc(user+"/{callid}/reject", d.reject).Methods(http.MethodDelete)
-
-	for _, prefix := range []string{"", "/domains/{domain}"} {
-		api.HandleFunc(prefix+"/subscriptions", d.listSubscriptions).Methods(http.MethodGet)
-		api.HandleFunc(prefix+"/subscriptions", d.createSubscription).Methods(http.MethodPost)
-		api.HandleFunc(prefix+"/subscriptions/{id}", d.readSubscription).Methods(http.MethodGet)
-		api.HandleFunc(prefix+"/subscriptions/{id}", d.updateSubscription).Methods(http.MethodPut)
-		api.HandleFunc(prefix+"/subscriptions/{id}", d.deleteSubscription).Methods(http.MethodDelete)
-	}
-
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		writeError(w, errorf(http.StatusNotFound, "No such endpoint: %s %s (pbxsim serves the NS API v2 calls, tokens, jwt and subscriptions endpoints)", req.Method, req.URL.Path))
-	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		writeError(w, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed on %s", req.Method, req.URL.Path))
-	})
-	return r
-}
-
 // oneAuthorization refuses a request with more than one Authorization
 // header: which one counts is ambiguous, and a proxy and pbxsim could each
 // pick a different one (issue 10 item 7).
 func oneAuthorization(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n := len(r.Header.Values("Authorization")); n > 1 {
-			writeError(w, errorf(http.StatusBadRequest, "Send one Authorization header, not %d", n))
+			writeError(w, refuse(errInvalidRequest, "Send one Authorization header, not %d", n))
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-type prefixed struct {
-	r      *mux.Router
-	prefix string
-}
-
-func (p prefixed) HandleFunc(path string, f http.HandlerFunc) *mux.Route {
-	return p.r.HandleFunc(p.prefix+path, f)
 }
 
 func (d *Dialect) getVersion(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,12 @@
 //	defer d.Close()
 //	d.Mount(router) // GET /ns-api/v2/domains/TEST/calls, ...
 //
+// Where to look: routes.go holds the one route table (operation name,
+// method, path, handler); the router, the fault operations
+// (OperationNames) and the route list of docs/netsapiens.md are built from
+// it. errors.go is the error vocabulary: a refusal names its kind
+// (refuse(errDenied, ...)) and the kind carries the status.
+//
 // The core knows nothing of NetSapiens: the dialect names calls through a
 // simulator.Namer (attributes netsapiens.call-session-id on calls,
 // netsapiens.call-id on legs) and renders core events for subscribers.

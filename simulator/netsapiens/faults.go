@@ -17,33 +17,6 @@ import (
 // documented error shape {"code", "message"} and are an invention of the
 // simulator, for testing client resilience only.
 
-// operations names the NS API requests for fault rules. Apply rules use
-// the same names for the change a request asked for.
-var operations = faults.Operations{
-	{Method: http.MethodGet, Path: "/ns-api/v2/version", Name: "version"},
-	{Method: http.MethodPost, Path: "/ns-api/v2/tokens", Name: "token"},
-	{Method: http.MethodPost, Path: "/ns-api/v2/jwt", Name: "jwt-create"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/jwt", Name: "jwt-read"},
-	{Method: http.MethodDelete, Path: "/ns-api/v2/jwt", Name: "jwt-delete"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/calls", Name: "list-domain-calls"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/calls/count", Name: "count-domain-calls"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/users/*/calls", Name: "list-calls"},
-	{Method: http.MethodPost, Path: "/ns-api/v2/domains/*/users/*/calls", Name: "make-call"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/users/*/calls/count", Name: "count-calls"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/domains/*/users/*/calls/*", Name: "read-call"},
-	{Method: http.MethodDelete, Path: "/ns-api/v2/domains/*/users/*/calls/*", Name: "disconnect"},
-	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/hold", Name: "hold"},
-	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/unhold", Name: "unhold"},
-	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/answer", Name: "answer"},
-	{Method: http.MethodPatch, Path: "/ns-api/v2/domains/*/users/*/calls/*/transfer", Name: "transfer"},
-	{Method: http.MethodDelete, Path: "/ns-api/v2/domains/*/users/*/calls/*/reject", Name: "reject"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/**subscriptions", Name: "list-subscriptions"},
-	{Method: http.MethodPost, Path: "/ns-api/v2/**subscriptions", Name: "create-subscription"},
-	{Method: http.MethodGet, Path: "/ns-api/v2/**subscriptions/*", Name: "read-subscription"},
-	{Method: http.MethodPut, Path: "/ns-api/v2/**subscriptions/*", Name: "update-subscription"},
-	{Method: http.MethodDelete, Path: "/ns-api/v2/**subscriptions/*", Name: "delete-subscription"},
-}.Compile()
-
 // Classify implements faults.Vendor: the tenant is the {domain} of the
 // path (requests without one have no tenant to match).
 func (d *Dialect) Classify(r *http.Request) (tenant, operation string) {
@@ -59,7 +32,7 @@ func (d *Dialect) WriteFault(w http.ResponseWriter, status int, retryAfter time.
 	if retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((retryAfter+time.Second-1)/time.Second), 10))
 	}
-	writeError(w, &apiError{Status: status, Message: message})
+	writeError(w, injectedFault(status, message))
 }
 
 // applyFault asks the engine about a change answered 202: the delay until

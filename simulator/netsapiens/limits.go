@@ -1,7 +1,6 @@
 package netsapiens
 
 import (
-	"net/http"
 	"time"
 )
 
@@ -43,10 +42,10 @@ func (s *subscriptions) checkLimits(n *subscription, now time.Time) *apiError {
 		}
 	}
 	if max := s.d.opts.SubscriptionsPerUser; byOwner >= max {
-		return errorf(http.StatusBadRequest, "Subscription limit reached: this credential has %d subscriptions, the most pbxsim allows (delete one first)", max)
+		return refuse(errInvalidRequest, "Subscription limit reached: this credential has %d subscriptions, the most pbxsim allows (delete one first)", max)
 	}
 	if max := s.d.opts.SubscriptionsPerDomain; byDomain >= max {
-		return errorf(http.StatusBadRequest, "Subscription limit reached: domain %s has %d subscriptions, the most pbxsim allows (delete one first)", n.domain, max)
+		return refuse(errInvalidRequest, "Subscription limit reached: domain %s has %d subscriptions, the most pbxsim allows (delete one first)", n.domain, max)
 	}
 	return nil
 }
@@ -56,7 +55,7 @@ func (s *subscriptions) checkLimits(n *subscription, now time.Time) *apiError {
 // webhookHosts or pbxsim's --webhook-host.
 func (d *Dialect) checkDeliveryAddress(postURL string) *apiError {
 	if err := d.egress.Check(postURL); err != nil {
-		return errorf(http.StatusBadRequest, "post-url refused: %v", err)
+		return refuse(errInvalidRequest, "post-url refused: %v", err)
 	}
 	return nil
 }

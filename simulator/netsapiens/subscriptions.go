@@ -130,7 +130,7 @@ func (d *Dialect) subscriptionScope(r *http.Request) (principal, string, *apiErr
 func (d *Dialect) lookupSubscription(p principal, domain, id string) (*subscription, *apiError) {
 	s, ok := d.subs.byID[id]
 	if !ok || !s.visibleTo(p) || (domain != "" && s.domain != domain) {
-		return nil, errorf(http.StatusNotFound, "Subscription %s does not exist", id)
+		return nil, refuse(errNoSuchResource, "Subscription %s does not exist", id)
 	}
 	return s, nil
 }
@@ -178,7 +178,7 @@ func (d *Dialect) createSubscription(w http.ResponseWriter, r *http.Request) {
 		if o.model == s.model && o.postURL == s.postURL && o.domain == s.domain && o.user == s.user && o.reseller == s.reseller {
 			d.subs.mu.Unlock()
 			// SPEC45: the 409 body has a message and no code.
-			writeJSON(w, http.StatusConflict, object{{"message", msgDuplicateSubscription}})
+			writeDuplicateSubscription(w)
 			return
 		}
 	}
@@ -189,7 +189,7 @@ func (d *Dialect) createSubscription(w http.ResponseWriter, r *http.Request) {
 	}
 	if !d.subs.add(s) {
 		d.subs.mu.Unlock()
-		writeError(w, errorf(http.StatusServiceUnavailable, "pbxsim is shutting down"))
+		writeError(w, refuse(errShuttingDown, "pbxsim is shutting down"))
 		return
 	}
 	v := s.view()
@@ -204,7 +204,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 		return nil, err
 	}
 	if !subscriptionModels[model] {
-		return nil, errorf(http.StatusBadRequest, "Unknown model %q", model)
+		return nil, refuse(errInvalidRequest, "Unknown model %q", model)
 	}
 	postURL, err := b.required("post-url")
 	if err != nil {
@@ -229,7 +229,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 			domain = p.domain
 		}
 		if domain == "*" && p.level < levelSuper {
-			return nil, errorf(http.StatusForbidden, "domain * needs a Super User: %s", msgDomainDenied)
+			return nil, refuse(errDenied, "domain * needs a Super User: %s", msgDomainDenied)
 		}
 		if domain != "*" {
 			if domain, err = d.domainFor(p, domain); err != nil {
@@ -249,7 +249,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 	}
 	if user != "*" {
 		if domain == "*" {
-			return nil, errorf(http.StatusBadRequest, "user %s needs a domain", user)
+			return nil, refuse(errInvalidRequest, "user %s needs a domain", user)
 		}
 		if user, err = d.userFor(p, domain, user); err != nil {
 			return nil, err
@@ -265,7 +265,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 	} else if raw != "" {
 		t, ok := parseSubscriptionTime(raw, d.subscriptionTimeFormat(domain))
 		if !ok {
-			return nil, errorf(http.StatusBadRequest, "subscription-expires-datetime must be YYYY-MM-DD HH:MM:SS, not %q", raw)
+			return nil, refuse(errInvalidRequest, "subscription-expires-datetime must be YYYY-MM-DD HH:MM:SS, not %q", raw)
 		}
 		expires = t
 	}
@@ -291,7 +291,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 func checkPostURL(raw string) *apiError {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errorf(http.StatusBadRequest, "post-url must be an http:// or https:// URL, not %q", raw)
+		return refuse(errInvalidRequest, "post-url must be an http:// or https:// URL, not %q", raw)
 	}
 	return nil
 }
@@ -305,7 +305,7 @@ func yesNo(b body, key, def string) (string, *apiError) {
 		return def, nil
 	}
 	if v != "yes" && v != "no" {
-		return "", errorf(http.StatusBadRequest, "%s must be yes or no, not %q", key, v)
+		return "", refuse(errInvalidRequest, "%s must be yes or no, not %q", key, v)
 	}
 	return v, nil
 }
@@ -345,14 +345,14 @@ func (d *Dialect) updateSubscription(w http.ResponseWriter, r *http.Request) {
 		}},
 		{"model", func(s *subscription, v string) *apiError {
 			if !subscriptionModels[v] {
-				return errorf(http.StatusBadRequest, "Unknown model %q", v)
+				return refuse(errInvalidRequest, "Unknown model %q", v)
 			}
 			s.model = v
 			return nil
 		}},
 		{"subscription-geo-support", func(s *subscription, v string) *apiError {
 			if v != "yes" && v != "no" {
-				return errorf(http.StatusBadRequest, "subscription-geo-support must be yes or no, not %q", v)
+				return refuse(errInvalidRequest, "subscription-geo-support must be yes or no, not %q", v)
 			}
 			s.geo = v
 			return nil
@@ -360,7 +360,7 @@ func (d *Dialect) updateSubscription(w http.ResponseWriter, r *http.Request) {
 		{"subscription-expires-datetime", func(s *subscription, v string) *apiError {
 			t, ok := parseSubscriptionTime(v, s.timeFormat)
 			if !ok {
-				return errorf(http.StatusBadRequest, "subscription-expires-datetime must be YYYY-MM-DD HH:MM:SS, not %q", v)
+				return refuse(errInvalidRequest, "subscription-expires-datetime must be YYYY-MM-DD HH:MM:SS, not %q", v)
 			}
 			s.expires = t
 			return nil
@@ -368,7 +368,7 @@ func (d *Dialect) updateSubscription(w http.ResponseWriter, r *http.Request) {
 		{"preferred-server", func(s *subscription, v string) *apiError { s.preferred = v; return nil }},
 		{"error-count", func(s *subscription, v string) *apiError {
 			if v != "0" {
-				return errorf(http.StatusBadRequest, "error-count can only be reset to 0")
+				return refuse(errInvalidRequest, "error-count can only be reset to 0")
 			}
 			s.errorCount = 0
 			s.enable()
@@ -376,7 +376,7 @@ func (d *Dialect) updateSubscription(w http.ResponseWriter, r *http.Request) {
 		}},
 		{"posts-count", func(s *subscription, v string) *apiError {
 			if v != "0" {
-				return errorf(http.StatusBadRequest, "posts-count can only be reset to 0")
+				return refuse(errInvalidRequest, "posts-count can only be reset to 0")
 			}
 			s.postsCount = 0
 			return nil

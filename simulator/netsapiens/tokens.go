@@ -30,14 +30,14 @@ func (d *Dialect) login(username, password string) (domain, user string, err *ap
 			}
 		}
 	}
-	return "", "", errorf(http.StatusUnauthorized, "Invalid username or password")
+	return "", "", refuse(errUnauthenticated, "Invalid username or password")
 }
 
 func (d *Dialect) checkClient(id, secret string) *apiError {
 	if want, ok := d.dir().clients[id]; ok && want == secret {
 		return nil
 	}
-	return errorf(http.StatusUnauthorized, "Invalid client_id or client_secret")
+	return refuse(errUnauthenticated, "Invalid client_id or client_secret")
 }
 
 func (d *Dialect) userPrincipal(kind, domain, user string) principal {
@@ -103,10 +103,10 @@ func (d *Dialect) postTokens(w http.ResponseWriter, r *http.Request) {
 		}
 		domain, user, clientID = g.domain, g.user, g.clientID
 	case "mfa":
-		writeError(w, errorf(http.StatusBadRequest, "MFA is not enabled for any pbxsim user; use grant_type password"))
+		writeError(w, refuse(errInvalidRequest, "MFA is not enabled for any pbxsim user; use grant_type password"))
 		return
 	default:
-		writeError(w, errorf(http.StatusBadRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
+		writeError(w, refuse(errInvalidRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
 		return
 	}
 	now := d.sim.Clock().Now()
@@ -162,7 +162,7 @@ func (d *Dialect) signJWT(c jwtClaims) string {
 
 // parseJWT checks a JWT's signature, expiry and revocation.
 func (d *Dialect) parseJWT(tok string, now time.Time) (jwtClaims, *apiError) {
-	bad := errorf(http.StatusUnauthorized, "Invalid JWT")
+	bad := refuse(errUnauthenticated, "Invalid JWT")
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
 		return jwtClaims{}, bad
@@ -179,10 +179,10 @@ func (d *Dialect) parseJWT(tok string, now time.Time) (jwtClaims, *apiError) {
 		return jwtClaims{}, bad
 	}
 	if now.Unix() >= c.Exp {
-		return jwtClaims{}, errorf(http.StatusUnauthorized, "JWT has expired")
+		return jwtClaims{}, refuse(errUnauthenticated, "JWT has expired")
 	}
 	if d.creds.isRevoked(c.Jti) {
-		return jwtClaims{}, errorf(http.StatusUnauthorized, "JWT has been revoked")
+		return jwtClaims{}, refuse(errUnauthenticated, "JWT has been revoked")
 	}
 	return c, nil
 }
@@ -193,7 +193,7 @@ func (d *Dialect) verifyJWT(tok string, now time.Time) (principal, *apiError) {
 		return principal{}, err
 	}
 	if c.Refresh {
-		return principal{}, errorf(http.StatusUnauthorized, "A refresh JWT is good only for POST /ns-api/v2/jwt")
+		return principal{}, refuse(errUnauthenticated, "A refresh JWT is good only for POST /ns-api/v2/jwt")
 	}
 	p := principal{kind: "jwt", domain: c.Domain, user: c.User, scope: c.UserScope,
 		level: levelOfScope(c.UserScope), expires: time.Unix(c.Exp, 0), jti: c.Jti, claims: c}
@@ -254,7 +254,7 @@ func (d *Dialect) postJWT(w http.ResponseWriter, r *http.Request) {
 		}
 		c, aerr := d.parseJWT(tok, d.sim.Clock().Now())
 		if aerr == nil && !c.Refresh {
-			aerr = errorf(http.StatusUnauthorized, "refresh_token is not a refresh JWT")
+			aerr = refuse(errUnauthenticated, "refresh_token is not a refresh JWT")
 		}
 		if aerr != nil {
 			writeError(w, aerr)
@@ -262,12 +262,12 @@ func (d *Dialect) postJWT(w http.ResponseWriter, r *http.Request) {
 		}
 		// A refresh JWT is good once: of two requests racing with it, one wins.
 		if !d.creds.revoke(c.Jti, time.Unix(c.Exp, 0), d.sim.Clock().Now()) {
-			writeError(w, errorf(http.StatusUnauthorized, "JWT has been revoked"))
+			writeError(w, refuse(errUnauthenticated, "JWT has been revoked"))
 			return
 		}
 		domain, user = c.Domain, c.User
 	default:
-		writeError(w, errorf(http.StatusBadRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
+		writeError(w, refuse(errInvalidRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
 		return
 	}
 	journalhttp.SetTenant(r, domain)
@@ -283,7 +283,7 @@ func (d *Dialect) getJWT(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.kind != "jwt" {
-		writeError(w, errorf(http.StatusBadRequest, "GET /jwt reads the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
+		writeError(w, refuse(errInvalidRequest, "GET /jwt reads the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
 		return
 	}
 	writeJSON(w, http.StatusOK, p.claims)
@@ -297,7 +297,7 @@ func (d *Dialect) deleteJWT(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.kind != "jwt" {
-		writeError(w, errorf(http.StatusBadRequest, "DELETE /jwt revokes the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
+		writeError(w, refuse(errInvalidRequest, "DELETE /jwt revokes the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
 		return
 	}
 	d.creds.revoke(p.jti, p.expires, d.sim.Clock().Now())

@@ -41,11 +41,11 @@ func (d *Dialect) transfer(w http.ResponseWriter, r *http.Request) {
 	attended := session != ""
 	switch {
 	case dest == "" && !attended && host != "":
-		err = errorf(http.StatusBadRequest, "hostname needs call-destination-session-id: an attended transfer names the consult call's session")
+		err = refuse(errInvalidRequest, "hostname needs call-destination-session-id: an attended transfer names the consult call's session")
 	case dest == "" && !attended:
-		err = errorf(http.StatusBadRequest, "A transfer needs call-term-user (blind transfer) or hostname and call-destination-session-id (attended transfer)")
+		err = refuse(errInvalidRequest, "A transfer needs call-term-user (blind transfer) or hostname and call-destination-session-id (attended transfer)")
 	case dest != "" && attended && a.prof.callTermUser == "refused":
-		err = errorf(http.StatusBadRequest, "Do not set call-term-user in an attended transfer: send only hostname and call-destination-session-id (quirk %s=refused)", QuirkCallTermUser)
+		err = refuse(errInvalidRequest, "Do not set call-term-user in an attended transfer: send only hostname and call-destination-session-id (quirk %s=refused)", QuirkCallTermUser)
 	}
 	if err != nil {
 		writeError(w, err)

@@ -90,14 +90,14 @@ func (d *Dialect) serveToken(w http.ResponseWriter, r *http.Request) {
 	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
 		x, ok := d.dir().byJWT(r.PostForm.Get("assertion"))
 		if !ok {
-			writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_grant", "OAU-144", "Invalid JWT token: the assertion is not the jwt of any extension"})
+			writeOAuthError(w, refuseOAuth(oauthInvalidJWT, "the assertion is not the jwt of any extension"))
 			return
 		}
 		g.AccountID, g.ExtensionID = x.AccountID, x.ID
 	case "password":
 		x, ok := d.dir().byLogin(r.PostForm.Get("username"), r.PostForm.Get("extension"))
 		if !ok || x.Password == "" || x.Password != r.PostForm.Get("password") {
-			writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_grant", "OAU-140", "Invalid resource owner credentials"})
+			writeOAuthError(w, refuseOAuth(oauthInvalidCredentials, ""))
 			return
 		}
 		g.AccountID, g.ExtensionID = x.AccountID, x.ID
@@ -115,10 +115,10 @@ func (d *Dialect) serveToken(w http.ResponseWriter, r *http.Request) {
 		journalhttp.SetTenant(r, g.AccountID)
 		return
 	case "":
-		writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_request", "OAU-250", "Unsupported grant type: grant_type is missing"})
+		writeOAuthError(w, refuseOAuth(oauthUnsupportedGrant, "grant_type is missing"))
 		return
 	default:
-		writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_request", "OAU-250", "Unsupported grant type: " + gt})
+		writeOAuthError(w, refuseOAuth(oauthUnsupportedGrant, gt))
 		return
 	}
 	g.SessionID = d.randomDigits(12)
@@ -138,11 +138,11 @@ func (d *Dialect) takeRefreshToken(rt, clientID string) (*refreshToken, *oauthEr
 	old, ok := d.auth.refresh[rt]
 	if !ok || old.ClientID != clientID {
 		// A token of another app answers like an unknown one.
-		return nil, &oauthError{http.StatusBadRequest, "invalid_grant", codeTokenNotFound, "Token not found"}
+		return nil, refuseOAuth(oauthTokenNotFound, "")
 	}
 	if !d.now().Before(old.expires) {
 		delete(d.auth.refresh, rt)
-		return nil, &oauthError{http.StatusBadRequest, "invalid_grant", "OAU-210", "Token expired"}
+		return nil, refuseOAuth(oauthTokenExpired, "")
 	}
 	delete(d.auth.refresh, rt)
 	delete(d.auth.access, old.access)
@@ -166,13 +166,12 @@ func (d *Dialect) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, _, basic := r.BasicAuth(); !basic && r.PostForm.Get("client_secret") == "" && d.dir().clients[clientID] != "" {
-		writeOAuthError(w, &oauthError{http.StatusUnauthorized, "invalid_client", "OAU-153",
-			"Invalid client: " + clientID + " has a secret; revoking a token needs it (HTTP Basic client_id:client_secret)"})
+		writeOAuthError(w, refuseOAuth(oauthInvalidClient, clientID+" has a secret; revoking a token needs it (HTTP Basic client_id:client_secret)"))
 		return
 	}
 	tok := r.Form.Get("token")
 	if tok == "" {
-		writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_request", "OAU-101", "Parameter [token] is missing"})
+		writeOAuthError(w, refuseOAuth(oauthBadRequest, "Parameter [token] is missing"))
 		return
 	}
 	d.auth.mu.Lock()
@@ -184,8 +183,7 @@ func (d *Dialect) serveRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	if known && owner != clientID {
 		d.auth.mu.Unlock()
-		writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_grant", codeTokenNotFound,
-			"Token not found: the token was not issued to " + clientID})
+		writeOAuthError(w, refuseOAuth(oauthTokenNotFound, "the token was not issued to "+clientID))
 		return
 	}
 	if at, ok := d.auth.access[tok]; ok {
@@ -255,7 +253,7 @@ func (d *Dialect) bearer(r *http.Request) (identity, error) {
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
-		return identity{}, unauthorized(codeTokenNotFound, "TokenInvalid", "Token not found: the request has no Authorization: Bearer <access_token> header")
+		return identity{}, refuse(errTokenNotFound, "the request has no Authorization: Bearer <access_token> header")
 	}
 	tok = strings.TrimSpace(tok)
 	now := d.now()
@@ -271,16 +269,12 @@ func (d *Dialect) bearer(r *http.Request) (identity, error) {
 	d.auth.mu.Unlock()
 	switch {
 	case !found:
-		return identity{}, unauthorized(codeTokenNotFound, "TokenInvalid", "Token not found")
+		return identity{}, refuse(errTokenNotFound, "")
 	case expired:
-		return identity{}, unauthorized(codeTokenExpired, "TokenExpired", "Access token expired")
+		return identity{}, refuse(errTokenExpired, "")
 	}
 	journalhttp.SetTenant(r, g.AccountID)
 	return identity{grantInfo: g}, nil
-}
-
-func unauthorized(code, top, msg string) *apiError {
-	return &apiError{Status: http.StatusUnauthorized, Code: code, TopCode: top, Message: msg}
 }
 
 // authenticated wraps a REST handler: the caller must present a valid
@@ -316,10 +310,10 @@ func (d *Dialect) authenticateClient(r *http.Request) (string, *oauthError) {
 	}
 	want, ok := d.dir().clients[id]
 	if id == "" {
-		return "", &oauthError{http.StatusUnauthorized, "invalid_client", "OAU-153", "Invalid client: no client_id (send HTTP Basic client_id:client_secret or client_id in the form)"}
+		return "", refuseOAuth(oauthInvalidClient, "no client_id (send HTTP Basic client_id:client_secret or client_id in the form)")
 	}
 	if !ok || ((basic || secret != "") && secret != want) {
-		return "", &oauthError{http.StatusUnauthorized, "invalid_client", "OAU-153", "Invalid client: " + id}
+		return "", refuseOAuth(oauthInvalidClient, id)
 	}
 	return id, nil
 }
@@ -328,12 +322,11 @@ func parseForm(r *http.Request) *oauthError {
 	if r.Method == http.MethodPost && r.ContentLength != 0 {
 		ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
 		if ct != "application/x-www-form-urlencoded" {
-			return &oauthError{http.StatusUnsupportedMediaType, "invalid_request", codeMediaType,
-				"Unsupported Media Type: send the form as application/x-www-form-urlencoded, not " + quoteOrNone(ct)}
+			return refuseOAuth(oauthMediaType, "send the form as application/x-www-form-urlencoded, not "+quoteOrNone(ct))
 		}
 	}
 	if err := r.ParseForm(); err != nil {
-		return &oauthError{http.StatusBadRequest, "invalid_request", "OAU-101", "Request body can't be parsed: " + err.Error()}
+		return refuseOAuth(oauthBadRequest, "Request body can't be parsed: "+err.Error())
 	}
 	return nil
 }

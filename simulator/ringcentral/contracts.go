@@ -1,7 +1,6 @@
 package ringcentral
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -126,13 +125,9 @@ func subscriptionContract(name string, create bool) contract.Operation {
 		}}
 }
 
-type contractKey struct{}
-
-// contracts lets decodeJSON find the dialect (for the account's strictness).
+// contracts lets decodeJSON find the dialect (for the tenant's strictness).
 func (d *Dialect) contracts(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), contractKey{}, d)))
-	})
+	return contract.Middleware(d)(next)
 }
 
 func contractOf(r *http.Request) (contract.Operation, bool) {
@@ -156,7 +151,7 @@ func contractOf(r *http.Request) (contract.Operation, bool) {
 // checkContract judges a JSON body decodeJSON has read against its
 // operation's contract.
 func checkContract(r *http.Request, raw []byte) error {
-	d, ok := r.Context().Value(contractKey{}).(*Dialect)
+	d, ok := contract.JudgeOf[*Dialect](r)
 	if !ok {
 		return nil
 	}

@@ -16,6 +16,13 @@
 //	r := mux.NewRouter()
 //	d.Mount(r) // /restapi/... and the WebSocket path (/ws by default)
 //
+// Where to look: routes.go holds the one route table (operation name,
+// method, path, guard, handler, rate-limit group); the router, the fault
+// operations (OperationNames), the rate-limit groups and the route list of
+// docs/ringcentral.md are built from it. errors.go is the error vocabulary
+// (refuse(errName, detail), refuseOAuth) and errorcodes.go every code;
+// no other file builds an error body.
+//
 // Facts come from ../shared/reference/ringcentral.md; where they run out the
 // behaviour is a named quirk (see quirks.go and docs/quirks.md).
 package ringcentral

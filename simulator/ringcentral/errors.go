@@ -1,15 +1,18 @@
 package ringcentral
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"strings"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 )
+
+// The dialect's error vocabulary (STYLE: benbjohnson/wtf): every refusal
+// is a named error, and one table gives each name its status, codes and
+// the fixed head of its message. Handlers say refuse(errName, detail);
+// only this file builds an apiError or oauthError (errors_vocab_test.go
+// scans the package).
 
 // apiError is a refusal in RingCentral's REST error shape: top-level
 // errorCode and message, repeated in errors[] with the parameter involved
@@ -27,33 +30,92 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.Message }
 
-// Error codes and texts used by this dialect. Where RingCentral's catalog
-// (DOCS errors.md, community threads) has a code we use it; the rest are
-// marked inferred in docs/quirks.md.
+// errName names one REST refusal of the vocabulary.
+type errName int
+
 const (
-	codeNotFound       = "CMN-102" // "Resource for parameter [x] is not found"
-	codeInvalidParam   = "CMN-101" // "Parameter [x] value is invalid."
-	codeBadJSON        = "CMN-103" // "JSON can't be parsed."
-	codeNotSupported   = "CMN-202" // "Operation is not supported"
-	codeNotAllowed     = "TAS-106" // "Operation is not allowed" (P-TAS106)
-	codeIncorrectState = "TAS-102" // inferred; the message carries "Incorrect State" (WIDGETS)
-	codeMediaType      = "CMN-415" // inferred
-	codeTooLarge       = "CMN-104" // inferred
-	codeTokenNotFound  = "OAU-213" // "Token not found"
-	codeTokenExpired   = "OAU-128" // "Access token expired"
-	codeSubExpired     = "SUB-507"
-	codeSubFilters     = "SUB-508"
-	codeSubLimit       = "SUB-505"
-	codeSubWebhook     = "SUB-525"
-	codeSubOtherAcct   = "SUB-406"
+	errResourceNotFound errName = iota // use notFound: the head names the parameter
+	errInvalidParam                    // use invalidParam: the head names the parameter
+	errBadJSON
+	errTooLarge
+	errMediaType
+	errMethodNotAllowed
+	errNotSupported
+	errNotAllowed
+	errIncorrectState
+	errTokenNotFound
+	errTokenExpired
+	errRateExceeded
+	errInternal
+	errShuttingDown
+	errSubFilters
+	errSubOtherAccount
+	errSubLimit
+	errSubExpired
+	errSubWebhook
 )
+
+// errorSpec is what a name answers: status, codes, and the message's fixed
+// head (a detail follows after sep; no head: the detail is the message).
+type errorSpec struct {
+	status int
+	code   string
+	top    string // top-level errorCode when it differs from code
+	head   string
+	sep    string
+}
+
+var vocabulary = [...]errorSpec{
+	errResourceNotFound: {status: http.StatusNotFound, code: codeNotFound},
+	errInvalidParam:     {status: http.StatusBadRequest, code: codeInvalidParam},
+	errBadJSON:          {status: http.StatusBadRequest, code: codeBadJSON, head: "JSON can't be parsed.", sep: " "},
+	errTooLarge:         {status: http.StatusRequestEntityTooLarge, code: codeTooLarge, head: "Request entity is too large", sep: ": "},
+	errMediaType:        {status: http.StatusUnsupportedMediaType, code: codeMediaType, head: "Unsupported Media Type", sep: ": "},
+	errMethodNotAllowed: {status: http.StatusMethodNotAllowed, code: codeMethodNotAllowed},
+	errNotSupported:     {status: http.StatusNotImplemented, code: codeNotSupported, head: "Operation is not supported", sep: ": "},
+	errNotAllowed:       {status: http.StatusForbidden, code: codeNotAllowed, head: "Operation is not allowed", sep: ": "},
+	errIncorrectState:   {status: http.StatusConflict, code: codeIncorrectState, head: "Incorrect State", sep: ": "},
+	errTokenNotFound:    {status: http.StatusUnauthorized, code: codeTokenNotFound, top: topTokenInvalid, head: "Token not found", sep: ": "},
+	errTokenExpired:     {status: http.StatusUnauthorized, code: codeTokenExpired, top: topTokenExpired, head: "Access token expired", sep: ": "},
+	errRateExceeded:     {status: http.StatusTooManyRequests, code: codeRateExceeded, head: "Request rate exceeded", sep: ": "},
+	errInternal:         {status: http.StatusInternalServerError, code: codeServerError, head: "Internal Server Error", sep: ": "},
+	errShuttingDown:     {status: http.StatusServiceUnavailable, code: codeServerError, head: "Service is shutting down", sep: ": "},
+	errSubFilters:       {status: http.StatusBadRequest, code: codeSubFilters, head: "Invalid event filters", sep: ": "},
+	errSubOtherAccount:  {status: http.StatusForbidden, code: codeSubOtherAcct, head: "Subscription to events of another account is not allowed", sep: ": "},
+	errSubLimit:         {status: http.StatusForbidden, code: codeSubLimit, head: "Subscriptions limit exceeded", sep: ": "},
+	errSubExpired:       {status: http.StatusNotFound, code: codeSubExpired},
+	errSubWebhook:       {status: http.StatusBadRequest, code: codeSubWebhook, head: "WebHook server response is invalid", sep: ": "},
+}
+
+// message is the head and the detail, either of which may be empty.
+func (s errorSpec) message(detail string) string {
+	switch {
+	case s.head == "":
+		return detail
+	case detail == "":
+		return s.head
+	}
+	return s.head + s.sep + detail
+}
+
+// refuse builds the named refusal with a detail after its head.
+func refuse(n errName, detail string) *apiError {
+	s := vocabulary[n]
+	return &apiError{Status: s.status, Code: s.code, TopCode: s.top, Message: s.message(detail)}
+}
+
+// about names the parameter (and its value) a refusal is about.
+func (e *apiError) about(param, value string) *apiError {
+	e.Param, e.Value = param, value
+	return e
+}
 
 func notFound(param, value, detail string) *apiError {
 	msg := "Resource for parameter [" + param + "] is not found"
 	if detail != "" {
 		msg += ": " + detail
 	}
-	return &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: msg, Param: param, Value: value}
+	return refuse(errResourceNotFound, msg).about(param, value)
 }
 
 func invalidParam(param, value, detail string) *apiError {
@@ -61,28 +123,40 @@ func invalidParam(param, value, detail string) *apiError {
 	if detail != "" {
 		msg += " " + detail
 	}
-	return &apiError{Status: http.StatusBadRequest, Code: codeInvalidParam, Message: msg, Param: param, Value: value}
+	return refuse(errInvalidParam, msg).about(param, value)
 }
 
-func incorrectState(detail string) *apiError {
-	return &apiError{Status: http.StatusConflict, Code: codeIncorrectState, Message: "Incorrect State: " + detail}
+func incorrectState(detail string) *apiError { return refuse(errIncorrectState, detail) }
+
+func notAllowed(detail string) *apiError { return refuse(errNotAllowed, detail) }
+
+// injectedFault is the body of a fault rule's status (docs/faults.md):
+// the status is the rule's, the code the vocabulary's for its class.
+func injectedFault(status int, message string) *apiError {
+	n := errInternal
+	switch {
+	case status == http.StatusTooManyRequests:
+		s := vocabulary[errRateExceeded]
+		message = s.head + s.sep + message // even an empty message keeps the separator
+		n = errRateExceeded
+	case status == http.StatusServiceUnavailable || status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
+		return &apiError{Status: status, Code: codeUnavailable, Message: message}
+	case status < 500:
+		n = errInvalidParam
+	}
+	return &apiError{Status: status, Code: vocabulary[n].code, Message: message}
 }
 
-func notAllowed(detail string) *apiError {
-	return &apiError{Status: http.StatusForbidden, Code: codeNotAllowed, Message: "Operation is not allowed: " + detail}
-}
-
-// coreErrors maps the core's error vocabulary to RingCentral's status and
-// code: the one table of this dialect (STYLE: benbjohnson/wtf).
+// coreErrors maps the core's error vocabulary to this one; a core error
+// keeps its message behind the head.
 var coreErrors = map[simulator.ErrorCode]struct {
-	status int
-	code   string
-	prefix string
+	name errName
+	head string
 }{
-	simulator.ErrNotFound:   {http.StatusNotFound, codeNotFound, "Resource is not found: "},
-	simulator.ErrWrongState: {http.StatusConflict, codeIncorrectState, "Incorrect State: "},
-	simulator.ErrNotAllowed: {http.StatusForbidden, codeNotAllowed, "Operation is not allowed: "},
-	simulator.ErrInvalid:    {http.StatusBadRequest, codeInvalidParam, "Parameter value is invalid: "},
+	simulator.ErrNotFound:   {errResourceNotFound, "Resource is not found: "},
+	simulator.ErrWrongState: {errIncorrectState, "Incorrect State: "},
+	simulator.ErrNotAllowed: {errNotAllowed, "Operation is not allowed: "},
+	simulator.ErrInvalid:    {errInvalidParam, "Parameter value is invalid: "},
 }
 
 // asAPIError turns any error into the vendor's shape. A core error keeps
@@ -94,12 +168,13 @@ func asAPIError(err error) *apiError {
 	}
 	var ce *simulator.Error
 	if errors.As(err, &ce) {
-		m, ok := coreErrors[ce.Code]
-		if ok {
-			return &apiError{Status: m.status, Code: m.code, Message: m.prefix + ce.Message}
+		if m, ok := coreErrors[ce.Code]; ok {
+			s := vocabulary[m.name]
+			return &apiError{Status: s.status, Code: s.code, Message: m.head + ce.Message}
 		}
 	}
-	return &apiError{Status: http.StatusInternalServerError, Code: "CMN-211", Message: "Internal Server Error: " + err.Error()}
+	s := vocabulary[errInternal]
+	return &apiError{Status: s.status, Code: s.code, Message: s.head + s.sep + err.Error()}
 }
 
 type errorItem struct {
@@ -130,6 +205,13 @@ func (e *apiError) body() errorBody {
 	}
 }
 
+// renderFailure is the body writeJSON answers when a response cannot be
+// rendered.
+var renderFailure = func() []byte {
+	b, _ := json.Marshal(refuse(errInternal, "cannot render response").body())
+	return b
+}()
+
 func writeError(w http.ResponseWriter, err error) {
 	ae := asAPIError(err)
 	if ae.Status == http.StatusUnauthorized {
@@ -147,6 +229,41 @@ type oauthError struct {
 	Description string
 }
 
+// oauthName names one refusal of the OAuth endpoints.
+type oauthName int
+
+const (
+	oauthBadRequest oauthName = iota // no head: the detail is the description
+	oauthMediaType
+	oauthInvalidClient
+	oauthInvalidJWT
+	oauthInvalidCredentials
+	oauthTokenNotFound
+	oauthTokenExpired
+	oauthUnsupportedGrant
+)
+
+var oauthVocabulary = [...]struct {
+	status      int
+	error, code string
+	spec        errorSpec // head and sep of the description
+}{
+	oauthBadRequest:         {http.StatusBadRequest, "invalid_request", codeOAuthBadRequest, errorSpec{}},
+	oauthMediaType:          {http.StatusUnsupportedMediaType, "invalid_request", codeMediaType, errorSpec{head: "Unsupported Media Type", sep: ": "}},
+	oauthInvalidClient:      {http.StatusUnauthorized, "invalid_client", codeOAuthBadClient, errorSpec{head: "Invalid client", sep: ": "}},
+	oauthInvalidJWT:         {http.StatusBadRequest, "invalid_grant", codeOAuthBadJWT, errorSpec{head: "Invalid JWT token", sep: ": "}},
+	oauthInvalidCredentials: {http.StatusBadRequest, "invalid_grant", codeOAuthBadCreds, errorSpec{head: "Invalid resource owner credentials", sep: ": "}},
+	oauthTokenNotFound:      {http.StatusBadRequest, "invalid_grant", codeTokenNotFound, errorSpec{head: "Token not found", sep: ": "}},
+	oauthTokenExpired:       {http.StatusBadRequest, "invalid_grant", codeOAuthRefreshExpiry, errorSpec{head: "Token expired", sep: ": "}},
+	oauthUnsupportedGrant:   {http.StatusBadRequest, "invalid_request", codeOAuthGrantType, errorSpec{head: "Unsupported grant type", sep: ": "}},
+}
+
+// refuseOAuth builds the named OAuth refusal with a detail after its head.
+func refuseOAuth(n oauthName, detail string) *oauthError {
+	v := oauthVocabulary[n]
+	return &oauthError{Status: v.status, Error: v.error, Code: v.code, Description: v.spec.message(detail)}
+}
+
 type oauthErrorBody struct {
 	Error            string      `json:"error"`
 	ErrorDescription string      `json:"error_description"`
@@ -161,85 +278,4 @@ func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 		Error: e.Error, ErrorDescription: e.Description,
 		Errors: []errorItem{{ErrorCode: e.Code, Message: e.Description}},
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	if a, ok := v.(jsonAppender); ok { // render_json.go: the hot shapes, without reflection
-		b := a.appendJSON(make([]byte, 0, 2048))
-		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		w.WriteHeader(status)
-		_, _ = w.Write(b)
-		return
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // "<access_token>" reads better than "\u003caccess_token\u003e"
-	err := enc.Encode(v)
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if err != nil {
-		status = http.StatusInternalServerError
-		b = []byte(`{"errorCode":"CMN-211","message":"Internal Server Error: cannot render response","errors":[{"errorCode":"CMN-211","message":"Internal Server Error: cannot render response"}]}`)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
-}
-
-// limitBody caps request bodies at 1 MiB; readers see an error past it,
-// which decodeJSON reports as 413.
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-const maxBody = 1 << 20
-
-// decodeJSON reads an optional JSON body into v. An empty body leaves v
-// untouched; a body must be JSON (415 otherwise) and parse (400 CMN-103).
-func decodeJSON(r *http.Request, v any) (present bool, err error) {
-	var raw []byte
-	if r.Body != nil {
-		var err error
-		if raw, err = io.ReadAll(r.Body); err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return false, &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
-					Message: "Request entity is too large: the body exceeds 1048576 bytes"}
-			}
-			return false, &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. " + err.Error()}
-		}
-	}
-	text := strings.TrimSpace(string(raw))
-	if text == "" {
-		return false, nil
-	}
-	ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
-	if ct != "application/json" && !strings.HasSuffix(ct, "+json") {
-		return false, &apiError{Status: http.StatusUnsupportedMediaType, Code: codeMediaType,
-			Message: "Unsupported Media Type: the body must be sent as Content-Type: application/json, not " + quoteOrNone(ct)}
-	}
-	if text[0] != '{' {
-		// Every request body of the API is an object; json.Unmarshal would
-		// take null as "no fields" and act (test/hostile found a hold with
-		// body null going through).
-		return true, &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. The body must be a JSON object"}
-	}
-	if err := checkContract(r, []byte(text)); err != nil {
-		return true, err
-	}
-	if err := json.Unmarshal([]byte(text), v); err != nil {
-		return true, &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. " + err.Error()}
-	}
-	return true, nil
-}
-
-func quoteOrNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return `"` + s + `"`
 }

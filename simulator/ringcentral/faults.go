@@ -16,53 +16,42 @@ import (
 // and closes notification sockets on demand.
 
 // operations names the dialect's requests for fault rules and rate-limit
-// groups. The names are the endpoint's action, as RingCentral's docs and
-// the JS SDKs call them.
-var operations = faults.Operations{
-	{Method: http.MethodPost, Path: "/restapi/oauth/token", Name: "token"},
-	{Method: http.MethodPost, Path: "/restapi/oauth/revoke", Name: "revoke"},
-	{Method: http.MethodPost, Path: "/restapi/oauth/wstoken", Name: "wstoken"},
-	{Method: http.MethodGet, Path: "/ws", Name: "websocket"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*", Name: "account"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/presence", Name: "account-presence"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*", Name: "extension"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*/device", Name: "devices"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*/presence", Name: "extension-presence"},
-	{Method: http.MethodGet, Path: "/restapi", Name: "api-versions"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0", Name: "api-version"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension", Name: "extension-list"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*/phone-number", Name: "phone-numbers"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*/active-calls", Name: "extension-active-calls"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/active-calls", Name: "account-active-calls"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/extension/*/call-log", Name: "extension-call-log"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/call-log", Name: "account-call-log"},
-	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/call-out", Name: "call-out"},
-	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/conference", Name: "conference"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/telephony/sessions/*", Name: "get-session"},
-	{Method: http.MethodDelete, Path: "/restapi/v1.0/account/*/telephony/sessions/*", Name: "delete-session"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*", Name: "get-party"},
-	{Method: http.MethodPatch, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*", Name: "patch-party"},
-	{Method: http.MethodDelete, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*", Name: "delete-party"},
-	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*/recordings", Name: "start-recording"},
-	{Method: http.MethodPatch, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*/recordings/*", Name: "patch-recording"},
-	{Method: http.MethodPost, Path: "/restapi/v1.0/account/*/telephony/sessions/*/parties/*/*", Name: "party-action"}, // named by its last segment below
-	{Method: http.MethodGet, Path: "/restapi/v1.0/subscription", Name: "list-subscriptions"},
-	{Method: http.MethodPost, Path: "/restapi/v1.0/subscription", Name: "create-subscription"},
-	{Method: http.MethodGet, Path: "/restapi/v1.0/subscription/*", Name: "get-subscription"},
-	{Method: http.MethodPut, Path: "/restapi/v1.0/subscription/*", Name: "update-subscription"},
-	{Method: http.MethodDelete, Path: "/restapi/v1.0/subscription/*", Name: "delete-subscription"},
-	{Method: http.MethodPost, Path: "/restapi/v1.0/subscription/*/renew", Name: "renew-subscription"},
-}.Compile()
+// groups, built from the route table: a route's path with each {var} as
+// a one-segment glob.
+var operations = operationsOf(routeTable)
 
-// operationOf names a request: hold, unhold, answer, reject, ignore,
-// forward, transfer, park, flip, bridge for the party actions.
-func operationOf(method, path string) string {
-	path = strings.TrimSuffix(path, "/")
-	op := operations.Name(method, path)
-	if op == "party-action" {
-		op = path[strings.LastIndexByte(path, '/')+1:]
+func operationsOf(table []route) faults.Operations {
+	var ops faults.Operations
+	seen := map[string]bool{}
+	for _, rt := range table {
+		glob := strings.TrimSuffix(templateGlob(rt.fullPath()), "/")
+		if k := rt.method + " " + glob; !seen[k] {
+			seen[k] = true
+			ops = append(ops, faults.Operation{Method: rt.method, Path: glob, Name: rt.op})
+		}
 	}
-	return op
+	return ops.Compile()
+}
+
+// templateGlob turns a mux template into a fault glob: {var} becomes *.
+func templateGlob(tmpl string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		b.WriteString(tmpl[:i])
+		b.WriteByte('*')
+		tmpl = tmpl[i+j+1:]
+	}
+}
+
+// operationOf names a request by the route table.
+func operationOf(method, path string) string {
+	return operations.Name(method, strings.TrimSuffix(path, "/"))
 }
 
 // Classify implements faults.Vendor: the tenant is the account of the
@@ -94,30 +83,14 @@ func (d *Dialect) peekGrant(r *http.Request) (grantInfo, bool) {
 	return grantInfo{}, false
 }
 
-// Error codes of injected faults. CMN-301 is documented for 429 (P-429);
-// RingCentral's catalog has no public code per 5xx, so the 5xx codes are
-// inferred (docs/faults.md).
-const (
-	codeRateExceeded = "CMN-301"
-	codeServerError  = "CMN-211"
-	codeUnavailable  = "CMN-201"
-)
-
-// WriteFault implements faults.Vendor: RingCentral's error body.
+// WriteFault implements faults.Vendor: RingCentral's error body. CMN-301
+// is documented for 429 (P-429); RingCentral's catalog has no public code
+// per 5xx, so the 5xx codes are inferred (docs/faults.md).
 func (d *Dialect) WriteFault(w http.ResponseWriter, status int, retryAfter time.Duration, message string) {
-	code := codeServerError
-	switch {
-	case status == http.StatusTooManyRequests:
-		code, message = codeRateExceeded, "Request rate exceeded: "+message
-	case status == http.StatusServiceUnavailable || status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
-		code = codeUnavailable
-	case status < 500:
-		code = codeInvalidParam
-	}
 	if retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((retryAfter+time.Second-1)/time.Second), 10))
 	}
-	writeJSON(w, status, (&apiError{Status: status, Code: code, Message: message}).body())
+	writeJSON(w, status, injectedFault(status, message).body())
 }
 
 // deliverFaulty passes a notification through the fault engine before it

@@ -201,8 +201,7 @@ func (d *Dialect) endpointOf(accountID string, t target) (simulator.Endpoint, er
 		ep.Number = t.PhoneNumber
 		return ep, nil
 	}
-	return simulator.Endpoint{}, &apiError{Status: http.StatusNotImplemented, Code: codeNotSupported,
-		Message: "Operation is not supported: pbxsim has no voicemail; transfer or forward to a phone number or extension"}
+	return simulator.Endpoint{}, refuse(errNotSupported, "pbxsim has no voicemail; transfer or forward to a phone number or extension")
 }
 
 func userEP(u simulator.User, dialled string) simulator.Endpoint {

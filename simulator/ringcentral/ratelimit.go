@@ -27,17 +27,23 @@ const (
 	groupAuth   = "auth"
 )
 
-// groupOf maps operation names (faults.go) to groups (reference §3.3):
-// call control is Light, call-out and conference Heavy, the OAuth
+// groupOf maps operation names to groups, from the route table
+// (reference §3.3): call control is Light, call-out Heavy, the OAuth
 // endpoints Auth, subscription writes Medium, account presence Heavy.
-var groupOf = map[string]string{
-	"token": groupAuth, "revoke": groupAuth, "wstoken": groupAuth,
-	"call-out": groupHeavy, "conference": groupHeavy, "account-presence": groupHeavy,
-	"create-subscription": groupMedium, "update-subscription": groupMedium, "delete-subscription": groupMedium,
-	"extension-list": groupMedium, "extension-active-calls": groupHeavy, "account-active-calls": groupHeavy,
-	"extension-call-log": groupHeavy, "account-call-log": groupHeavy,
+var groupOf = groupsOf(routeTable)
+
+func groupsOf(table []route) map[string]string {
+	m := map[string]string{}
+	for _, rt := range table {
+		if rt.group != "" {
+			m[rt.op] = rt.group
+		}
+	}
+	return m
 }
 
+// rateGroup is the group of an operation; a request no route names (a
+// 404) counts as Light.
 func rateGroup(op string) string {
 	if g, ok := groupOf[op]; ok {
 		return g
@@ -181,7 +187,7 @@ func (d *Dialect) rateLimit(next http.Handler) http.Handler {
 		if v.retryAfter > 0 {
 			h.Set("Retry-After", strconv.FormatInt(int64(v.retryAfter/time.Second), 10))
 			journalhttp.Note(r, "rate limit: group "+v.group+" of extension "+key.extension+" exceeded; penalty "+v.retryAfter.String())
-			writeError(w, &apiError{Status: http.StatusTooManyRequests, Code: codeRateExceeded, Message: "Request rate exceeded"})
+			writeError(w, refuse(errRateExceeded, ""))
 			return
 		}
 		next.ServeHTTP(w, r)

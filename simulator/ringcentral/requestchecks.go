@@ -19,7 +19,7 @@ func (d *Dialect) checkRequest(next http.Handler) http.Handler {
 		if n := len(r.Header.Values("Authorization")); n > 1 {
 			const msg = "Request has more than one Authorization header; send exactly one"
 			if strings.HasPrefix(r.URL.Path, "/restapi/oauth/") {
-				writeOAuthError(w, &oauthError{http.StatusBadRequest, "invalid_request", "OAU-101", msg})
+				writeOAuthError(w, refuseOAuth(oauthBadRequest, msg))
 				return
 			}
 			writeError(w, invalidParam("Authorization", "", msg+"."))

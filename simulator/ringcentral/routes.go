@@ -2,88 +2,228 @@ package ringcentral
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 )
 
-// routes registers every REST endpoint under the /restapi subrouter.
+// route is one endpoint of the dialect: the one place that names it. The
+// router (routes), the fault operations (operations, faults.go), the
+// rate-limit groups (ratelimit.go) and the route list of
+// docs/ringcentral.md are all built from routeTable.
+type route struct {
+	op     string // operation name: a fault rule's match.operation, as RingCentral's docs and SDKs name the action
+	method string
+	scope  scope  // the subrouter the route hangs on
+	path   string // mux template below the scope's prefix
+	group  string // rate-limit group (reference §3.3); "" only outside /restapi, where nothing is limited
+	guard  guard
+	serve  func(*Dialect, http.ResponseWriter, *http.Request)
+	party  partyMethod // instead of serve: a handler of one party (guard is the party's)
+	// action: a POST .../parties/{partyId}/{action}, served by the one
+	// {action} route and named by its last segment.
+	action bool
+}
+
+type partyMethod func(*Dialect, http.ResponseWriter, *http.Request, simulator.Call, simulator.Leg)
+
+// scope is the subrouter a route hangs on; each level's prefix is matched once.
+type scope int
+
+const (
+	scopeAPI scope = iota // /restapi
+	scopeAccount
+	scopeSession
+	scopeParty
+	scopeExtension
+	scopeSubscription
+	scopeOAuth
+	scopeSocket // outside /restapi: Mount serves it at Options.WebSocketPath
+)
+
+// prefix is the scope's path below /restapi (the socket's is its default path).
+func (s scope) prefix() string {
+	switch s {
+	case scopeAccount:
+		return "/v1.0/account/{accountId}"
+	case scopeSession:
+		return scopeAccount.prefix() + "/telephony/sessions/{telephonySessionId}"
+	case scopeParty:
+		return scopeSession.prefix() + "/parties/{partyId}"
+	case scopeExtension:
+		return scopeAccount.prefix() + "/extension/{extensionId}"
+	case scopeSubscription:
+		return "/v1.0/subscription"
+	case scopeOAuth:
+		return "/oauth"
+	}
+	return ""
+}
+
+// fullPath is the route's path as a client sends it.
+func (rt route) fullPath() string {
+	if rt.scope == scopeSocket {
+		return rt.path
+	}
+	return "/restapi" + rt.scope.prefix() + rt.path
+}
+
+// guard is who may call a route.
+type guard int
+
+const (
+	guardNone    guard = iota // no token (OAuth, API versions; the socket checks its own)
+	guardBearer               // a valid access token
+	guardAccount              // a valid access token of the path's {accountId}
+)
+
+// routeTable lists every endpoint, in the order the router tries them:
+// the hot path (call control) first.
+var routeTable = []route{
+	{op: "get-session", method: http.MethodGet, scope: scopeSession, group: groupLight, guard: guardAccount, serve: (*Dialect).serveGetSession},
+	{op: "delete-session", method: http.MethodDelete, scope: scopeSession, group: groupLight, guard: guardAccount, serve: (*Dialect).serveDeleteSession},
+	{op: "get-party", method: http.MethodGet, scope: scopeParty, group: groupLight, party: (*Dialect).serveGetParty},
+	{op: "patch-party", method: http.MethodPatch, scope: scopeParty, group: groupLight, party: (*Dialect).servePatchParty},
+	{op: "delete-party", method: http.MethodDelete, scope: scopeParty, group: groupLight, party: (*Dialect).serveDeleteParty},
+	{op: "hold", method: http.MethodPost, scope: scopeParty, path: "/hold", group: groupLight, party: (*Dialect).serveHold, action: true},
+	{op: "unhold", method: http.MethodPost, scope: scopeParty, path: "/unhold", group: groupLight, party: (*Dialect).serveUnhold, action: true},
+	{op: "answer", method: http.MethodPost, scope: scopeParty, path: "/answer", group: groupLight, party: (*Dialect).serveAnswer, action: true},
+	{op: "reject", method: http.MethodPost, scope: scopeParty, path: "/reject", group: groupLight, party: (*Dialect).serveReject, action: true},
+	{op: "ignore", method: http.MethodPost, scope: scopeParty, path: "/ignore", group: groupLight, party: (*Dialect).serveIgnore, action: true},
+	{op: "forward", method: http.MethodPost, scope: scopeParty, path: "/forward", group: groupLight, party: (*Dialect).serveForward, action: true},
+	{op: "transfer", method: http.MethodPost, scope: scopeParty, path: "/transfer", group: groupLight, party: (*Dialect).serveTransfer, action: true},
+	{op: "park", method: http.MethodPost, scope: scopeParty, path: "/park", group: groupLight, party: (*Dialect).servePark, action: true},
+	{op: "flip", method: http.MethodPost, scope: scopeParty, path: "/flip", group: groupLight, party: (*Dialect).serveFlip, action: true},
+	{op: "bridge", method: http.MethodPost, scope: scopeParty, path: "/bridge", group: groupLight, party: (*Dialect).serveBridge, action: true},
+	{op: "start-recording", method: http.MethodPost, scope: scopeParty, path: "/recordings", group: groupLight, party: (*Dialect).serveStartRecording, action: true},
+	{op: "patch-recording", method: http.MethodPatch, scope: scopeParty, path: "/recordings/{recordingId}", group: groupLight, party: (*Dialect).servePatchRecording},
+	{op: "call-out", method: http.MethodPost, scope: scopeAccount, path: "/telephony/call-out", group: groupHeavy, guard: guardAccount, serve: (*Dialect).serveCallOut},
+	{op: "account", method: http.MethodGet, scope: scopeAccount, group: groupLight, guard: guardAccount, serve: (*Dialect).serveAccount},
+	{op: "account-presence", method: http.MethodGet, scope: scopeAccount, path: "/presence", group: groupHeavy, guard: guardAccount, serve: (*Dialect).serveAccountPresence},
+	{op: "extension", method: http.MethodGet, scope: scopeExtension, group: groupLight, guard: guardAccount, serve: (*Dialect).serveExtension},
+	{op: "devices", method: http.MethodGet, scope: scopeExtension, path: "/device", group: groupLight, guard: guardAccount, serve: (*Dialect).serveDevices},
+	{op: "extension-presence", method: http.MethodGet, scope: scopeExtension, path: "/presence", group: groupLight, guard: guardAccount, serve: (*Dialect).serveExtensionPresence},
+	// Start-up and reconciliation reads (issue 13 item 1): API version,
+	// extension list, phone numbers, active calls, call log.
+	{op: "api-versions", method: http.MethodGet, scope: scopeAPI, group: groupLight, serve: (*Dialect).serveAPIVersions},
+	{op: "api-versions", method: http.MethodGet, scope: scopeAPI, path: "/", group: groupLight, serve: (*Dialect).serveAPIVersions},
+	{op: "api-version", method: http.MethodGet, scope: scopeAPI, path: "/v1.0", group: groupLight, serve: (*Dialect).serveAPIVersion},
+	{op: "extension-list", method: http.MethodGet, scope: scopeAccount, path: "/extension", group: groupMedium, guard: guardAccount, serve: (*Dialect).serveExtensionList},
+	{op: "phone-numbers", method: http.MethodGet, scope: scopeExtension, path: "/phone-number", group: groupLight, guard: guardAccount, serve: (*Dialect).servePhoneNumbers},
+	{op: "extension-active-calls", method: http.MethodGet, scope: scopeExtension, path: "/active-calls", group: groupHeavy, guard: guardAccount, serve: (*Dialect).serveExtensionActiveCalls},
+	{op: "account-active-calls", method: http.MethodGet, scope: scopeAccount, path: "/active-calls", group: groupHeavy, guard: guardAccount, serve: (*Dialect).serveAccountActiveCalls},
+	{op: "extension-call-log", method: http.MethodGet, scope: scopeExtension, path: "/call-log", group: groupHeavy, guard: guardAccount, serve: (*Dialect).serveExtensionCallLog},
+	{op: "account-call-log", method: http.MethodGet, scope: scopeAccount, path: "/call-log", group: groupHeavy, guard: guardAccount, serve: (*Dialect).serveAccountCallLog},
+
+	{op: "list-subscriptions", method: http.MethodGet, scope: scopeSubscription, group: groupLight, guard: guardBearer, serve: (*Dialect).serveListSubscriptions},
+	{op: "create-subscription", method: http.MethodPost, scope: scopeSubscription, group: groupMedium, guard: guardBearer, serve: (*Dialect).serveCreateSubscription},
+	{op: "get-subscription", method: http.MethodGet, scope: scopeSubscription, path: "/{subscriptionId}", group: groupLight, guard: guardBearer, serve: (*Dialect).serveGetSubscription},
+	{op: "update-subscription", method: http.MethodPut, scope: scopeSubscription, path: "/{subscriptionId}", group: groupMedium, guard: guardBearer, serve: (*Dialect).serveUpdateSubscription},
+	{op: "delete-subscription", method: http.MethodDelete, scope: scopeSubscription, path: "/{subscriptionId}", group: groupMedium, guard: guardBearer, serve: (*Dialect).serveDeleteSubscription},
+	{op: "renew-subscription", method: http.MethodPost, scope: scopeSubscription, path: "/{subscriptionId}/renew", group: groupLight, guard: guardBearer, serve: (*Dialect).serveRenewSubscription},
+
+	{op: "token", method: http.MethodPost, scope: scopeOAuth, path: "/token", group: groupAuth, serve: (*Dialect).serveToken},
+	{op: "revoke", method: http.MethodPost, scope: scopeOAuth, path: "/revoke", group: groupAuth, serve: (*Dialect).serveRevoke},
+	{op: "wstoken", method: http.MethodPost, scope: scopeOAuth, path: "/wstoken", group: groupAuth, serve: (*Dialect).serveWSToken},
+
+	// The notification socket: outside /restapi, so never rate-limited.
+	{op: "websocket", method: http.MethodGet, scope: scopeSocket, path: "/ws", serve: (*Dialect).serveWebSocket},
+}
+
+// OperationNames lists the operation names of the route table, in table
+// order without repeats: what a fault rule's match.operation accepts for
+// this dialect.
+func OperationNames() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, rt := range routeTable {
+		if !seen[rt.op] {
+			seen[rt.op] = true
+			names = append(names, rt.op)
+		}
+	}
+	return names
+}
+
+// RouteList renders the route table as the Markdown table of
+// docs/ringcentral.md ("Routes").
+func RouteList() string {
+	var b strings.Builder
+	b.WriteString("| Operation | Method | Path | Rate-limit group |\n|---|---|---|---|\n")
+	for _, rt := range routeTable {
+		group := rt.group
+		if group == "" {
+			group = "(not limited)"
+		}
+		b.WriteString("| `" + rt.op + "` | " + rt.method + " | `" + rt.fullPath() + "` | " + group + " |\n")
+	}
+	return b.String()
+}
+
+// routes mounts the route table under the /restapi subrouter.
 // gorilla/mux tries routes in order and matches each by a regexp, so the
 // hot path (call control) comes first and every level is a subrouter
 // whose prefix is matched once: a party action is tested against a
 // handful of regexps, not against every route (issue 16).
 func (d *Dialect) routes(api *mux.Router) {
-	acc := api.PathPrefix("/v1.0/account/{accountId}").Subrouter()
-	ses := acc.PathPrefix("/telephony/sessions/{telephonySessionId}").Subrouter()
-	ses.HandleFunc("", d.inAccount(d.serveGetSession)).Methods(http.MethodGet)
-	ses.HandleFunc("", d.inAccount(d.serveDeleteSession)).Methods(http.MethodDelete)
-	pty := ses.PathPrefix("/parties/{partyId}").Subrouter()
-	pty.HandleFunc("", d.inParty(d.serveGetParty)).Methods(http.MethodGet)
-	pty.HandleFunc("", d.inParty(d.servePatchParty)).Methods(http.MethodPatch)
-	pty.HandleFunc("", d.inParty(d.serveDeleteParty)).Methods(http.MethodDelete)
-	actions := map[string]http.HandlerFunc{}
-	for action, h := range map[string]partyHandler{
-		"hold": d.serveHold, "unhold": d.serveUnhold, "answer": d.serveAnswer,
-		"reject": d.serveReject, "ignore": d.serveIgnore, "forward": d.serveForward,
-		"transfer": d.serveTransfer, "park": d.servePark, "flip": d.serveFlip,
-		"bridge": d.serveBridge, "recordings": d.serveStartRecording,
-	} {
-		actions[action] = d.inParty(h)
+	acc := api.PathPrefix(scopeAccount.prefix()).Subrouter()
+	ses := acc.PathPrefix(strings.TrimPrefix(scopeSession.prefix(), scopeAccount.prefix())).Subrouter()
+	pty := ses.PathPrefix(strings.TrimPrefix(scopeParty.prefix(), scopeSession.prefix())).Subrouter()
+	ext := acc.PathPrefix(strings.TrimPrefix(scopeExtension.prefix(), scopeAccount.prefix())).Subrouter()
+	sub := api.PathPrefix(scopeSubscription.prefix()).Subrouter()
+	oauth := api.PathPrefix(scopeOAuth.prefix()).Subrouter()
+	routers := map[scope]*mux.Router{
+		scopeAPI: api, scopeAccount: acc, scopeSession: ses, scopeParty: pty,
+		scopeExtension: ext, scopeSubscription: sub, scopeOAuth: oauth,
 	}
-	// One route for every action: a map finds the handler, an unknown
-	// action gets the same 404 as any unknown path.
-	pty.HandleFunc("/{action}", func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := actions[mux.Vars(r)["action"]]; ok {
-			h(w, r)
-			return
+	actions := map[string]http.HandlerFunc{}
+	for _, rt := range routeTable {
+		switch {
+		case rt.scope == scopeSocket:
+			continue // Mount serves it at the configured WebSocket path
+		case rt.action:
+			if len(actions) == 0 {
+				// One route for every action: a map finds the handler, an
+				// unknown action gets the same 404 as any unknown path.
+				pty.HandleFunc("/{action}", func(w http.ResponseWriter, r *http.Request) {
+					if h, ok := actions[mux.Vars(r)["action"]]; ok {
+						h(w, r)
+						return
+					}
+					noRoute(w, r)
+				}).Methods(http.MethodPost)
+			}
+			actions[strings.TrimPrefix(rt.path, "/")] = d.handlerOf(rt)
+		default:
+			routers[rt.scope].HandleFunc(rt.path, d.handlerOf(rt)).Methods(rt.method)
 		}
-		noRoute(w, r)
-	}).Methods(http.MethodPost)
-	pty.HandleFunc("/recordings/{recordingId}", d.inParty(d.servePatchRecording)).Methods(http.MethodPatch)
-	acc.HandleFunc("/telephony/call-out", d.inAccount(d.serveCallOut)).Methods(http.MethodPost)
-	acc.HandleFunc("", d.inAccount(d.serveAccount)).Methods(http.MethodGet)
-	acc.HandleFunc("/presence", d.inAccount(d.serveAccountPresence)).Methods(http.MethodGet)
-	ext := acc.PathPrefix("/extension/{extensionId}").Subrouter()
-	ext.HandleFunc("", d.inAccount(d.serveExtension)).Methods(http.MethodGet)
-	ext.HandleFunc("/device", d.inAccount(d.serveDevices)).Methods(http.MethodGet)
-	ext.HandleFunc("/presence", d.inAccount(d.serveExtensionPresence)).Methods(http.MethodGet)
-
-	// Start-up and reconciliation reads (issue 13 item 1): API version,
-	// extension list, phone numbers, active calls, call log.
-	api.HandleFunc("", d.serveAPIVersions).Methods(http.MethodGet)
-	api.HandleFunc("/", d.serveAPIVersions).Methods(http.MethodGet)
-	api.HandleFunc("/v1.0", d.serveAPIVersion).Methods(http.MethodGet)
-	acc.HandleFunc("/extension", d.inAccount(d.serveExtensionList)).Methods(http.MethodGet)
-	ext.HandleFunc("/phone-number", d.inAccount(d.servePhoneNumbers)).Methods(http.MethodGet)
-	ext.HandleFunc("/active-calls", d.inAccount(d.serveExtensionActiveCalls)).Methods(http.MethodGet)
-	acc.HandleFunc("/active-calls", d.inAccount(d.serveAccountActiveCalls)).Methods(http.MethodGet)
-	ext.HandleFunc("/call-log", d.inAccount(d.serveExtensionCallLog)).Methods(http.MethodGet)
-	acc.HandleFunc("/call-log", d.inAccount(d.serveAccountCallLog)).Methods(http.MethodGet)
-
-	sub := api.PathPrefix("/v1.0/subscription").Subrouter()
-	sub.HandleFunc("", d.authenticated(d.serveListSubscriptions)).Methods(http.MethodGet)
-	sub.HandleFunc("", d.authenticated(d.serveCreateSubscription)).Methods(http.MethodPost)
-	sub.HandleFunc("/{subscriptionId}", d.authenticated(d.serveGetSubscription)).Methods(http.MethodGet)
-	sub.HandleFunc("/{subscriptionId}", d.authenticated(d.serveUpdateSubscription)).Methods(http.MethodPut)
-	sub.HandleFunc("/{subscriptionId}", d.authenticated(d.serveDeleteSubscription)).Methods(http.MethodDelete)
-	sub.HandleFunc("/{subscriptionId}/renew", d.authenticated(d.serveRenewSubscription)).Methods(http.MethodPost)
-
-	oauth := api.PathPrefix("/oauth").Subrouter()
-	oauth.HandleFunc("/token", d.serveToken).Methods(http.MethodPost)
-	oauth.HandleFunc("/revoke", d.serveRevoke).Methods(http.MethodPost)
-	oauth.HandleFunc("/wstoken", d.serveWSToken).Methods(http.MethodPost)
-
+	}
 	// Anything else under /restapi answers in the vendor's shape, not with
 	// the router's plain-text 404.
 	api.PathPrefix("/").HandlerFunc(noRoute)
 }
 
+// handlerOf binds a route's handler to d behind its guard.
+func (d *Dialect) handlerOf(rt route) http.HandlerFunc {
+	if p := rt.party; p != nil {
+		return d.inParty(func(w http.ResponseWriter, r *http.Request, c simulator.Call, l simulator.Leg) { p(d, w, r, c, l) })
+	}
+	serve := rt.serve
+	h := func(w http.ResponseWriter, r *http.Request) { serve(d, w, r) }
+	switch rt.guard {
+	case guardAccount:
+		return d.inAccount(h)
+	case guardBearer:
+		return d.authenticated(h)
+	}
+	return h
+}
+
 // noRoute answers a path pbxsim does not serve, in RingCentral's shape.
 func noRoute(w http.ResponseWriter, r *http.Request) {
-	writeError(w, &apiError{Status: http.StatusNotFound, Code: "CMN-102",
-		Message: "Resource for parameter [path] is not found: pbxsim does not serve " + r.Method + " " + r.URL.Path,
-		Param:   "path", Value: r.URL.Path})
+	writeError(w, notFound("path", r.URL.Path, "pbxsim does not serve "+r.Method+" "+r.URL.Path))
 }
 
 // inAccount authenticates the caller and checks the {accountId} of the

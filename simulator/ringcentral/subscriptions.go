@@ -79,7 +79,7 @@ type subscriptionRequest struct {
 // parseFilters resolves a request's event filters for its owner.
 func (d *Dialect) parseFilters(owner grantInfo, raw []string) ([]eventFilter, []disabledFilter, error) {
 	if len(raw) == 0 {
-		return nil, nil, &apiError{Status: http.StatusBadRequest, Code: codeSubFilters, Message: "Invalid event filters: eventFilters is empty", Param: "eventFilters"}
+		return nil, nil, refuse(errSubFilters, "eventFilters is empty").about("eventFilters", "")
 	}
 	var fs []eventFilter
 	var disabled []disabledFilter
@@ -99,7 +99,7 @@ func (d *Dialect) parseFilters(owner grantInfo, raw []string) ([]eventFilter, []
 }
 
 func badFilter(f, why string) error {
-	return &apiError{Status: http.StatusBadRequest, Code: codeSubFilters, Message: "Invalid event filters: [" + f + "]: " + why, Param: "eventFilters", Value: f}
+	return refuse(errSubFilters, "["+f+"]: "+why).about("eventFilters", f)
 }
 
 // parseFilter reads one filter. ok is false for a well-formed filter of an
@@ -128,8 +128,7 @@ func (d *Dialect) parseFilter(owner grantInfo, raw string) (eventFilter, bool, e
 		acc = owner.AccountID
 	}
 	if acc != owner.AccountID {
-		return eventFilter{}, false, &apiError{Status: http.StatusForbidden, Code: codeSubOtherAcct,
-			Message: "Subscription to events of another account is not allowed: [" + raw + "]", Param: "eventFilters", Value: raw}
+		return eventFilter{}, false, refuse(errSubOtherAccount, "["+raw+"]").about("eventFilters", raw)
 	}
 	f := eventFilter{AccountID: acc}
 	tail := seg[2:]
@@ -260,7 +259,7 @@ func (d *Dialect) register(s *subscription) error {
 	d.subs.mu.Lock()
 	defer d.subs.mu.Unlock()
 	if d.subs.closed {
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "CMN-211", Message: "Service is shutting down"}
+		return refuse(errShuttingDown, "")
 	}
 	if err := d.limitLocked(s.Owner, nil); err != nil {
 		return err
@@ -284,8 +283,7 @@ func (d *Dialect) limitLocked(owner grantInfo, replacing *subscription) error {
 		}
 	}
 	if n >= maxSubscriptions {
-		return &apiError{Status: http.StatusForbidden, Code: codeSubLimit,
-			Message: "Subscriptions limit exceeded: at most " + strconv.Itoa(maxSubscriptions) + " per user per app (WebHook and WebSocket together)"}
+		return refuse(errSubLimit, "at most "+strconv.Itoa(maxSubscriptions)+" per user per app (WebHook and WebSocket together)")
 	}
 	return nil
 }
@@ -298,7 +296,7 @@ func (d *Dialect) ownedSubscription(id identity, subID string) (*subscription, e
 		return nil, notFound("subscriptionId", subID, "no subscription "+subID)
 	}
 	if s.Transport == transportWebHook && !d.now().Before(s.Expires) {
-		return nil, &apiError{Status: http.StatusNotFound, Code: codeSubExpired, Message: "Subscription " + subID + " was expired", Param: "subscriptionId", Value: subID}
+		return nil, refuse(errSubExpired, "Subscription "+subID+" was expired").about("subscriptionId", subID)
 	}
 	return s, nil
 }

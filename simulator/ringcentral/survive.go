@@ -23,8 +23,7 @@ const codeInternal = codeServerError
 
 // internalError is the vendor-shaped answer to a recovered panic.
 func internalError(where string) *apiError {
-	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal,
-		Message: "Internal Server Error: pbxsim failed while serving " + where + " (journaled; please report it)"}
+	return refuse(errInternal, "pbxsim failed while serving "+where+" (journaled; please report it)")
 }
 
 // journalPanic records a recovered panic: where it happened, the value and

@@ -147,8 +147,7 @@ func (h *webhook) journal(n notification, status int, outcome string) {
 func (d *Dialect) validateWebhook(r *http.Request, address string) error {
 	token := d.uuid()
 	fail := func(why string) error {
-		return &apiError{Status: http.StatusBadRequest, Code: codeSubWebhook,
-			Message: "WebHook server response is invalid: " + why, Param: "deliveryMode.address", Value: address}
+		return refuse(errSubWebhook, why).about("deliveryMode.address", address)
 	}
 	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, address, nil)
 	if err != nil {

@@ -113,7 +113,7 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		_ = ws.WriteMessage(websocket.TextMessage, frame(
 			frameMeta{Type: "Error", MessageID: d.uuid(), Status: http.StatusUnauthorized},
-			unauthorized(codeTokenNotFound, "TokenInvalid", "Token not found: access_token is not a valid ws_access_token (POST /restapi/oauth/wstoken first)").body()))
+			refuse(errTokenNotFound, "access_token is not a valid ws_access_token (POST /restapi/oauth/wstoken first)").body()))
 		_ = ws.Close()
 		return
 	}
@@ -389,7 +389,7 @@ func (d *Dialect) answerFrame(s *wsSession, msg []byte) []byte {
 	var meta frameMeta
 	if err := json.Unmarshal(msg, &parts); err != nil || len(parts) == 0 || json.Unmarshal(parts[0], &meta) != nil {
 		return frame(frameMeta{Type: "Error", MessageID: d.uuid(), Status: http.StatusBadRequest},
-			(&apiError{Code: codeBadJSON, Message: "JSON can't be parsed. A frame is a JSON array [meta, body?]."}).body())
+			refuse(errBadJSON, "A frame is a JSON array [meta, body?].").body())
 	}
 	var body json.RawMessage
 	if len(parts) > 1 {
@@ -473,7 +473,7 @@ func (d *Dialect) clientRequest(s *wsSession, meta frameMeta, body json.RawMessa
 			d.removeLocked(sub)
 			return http.StatusNoContent, map[string]string{"WSG-SubscriptionId": sub.ID}, nil
 		}
-		return fail(&apiError{Status: http.StatusMethodNotAllowed, Code: "CMN-405", Message: "Method " + method + " is not allowed on " + p})
+		return fail(refuse(errMethodNotAllowed, "Method "+method+" is not allowed on "+p))
 	case p == subPath && method == http.MethodGet:
 		d.subs.mu.Lock()
 		var recs []subscriptionInfo
@@ -491,7 +491,7 @@ func decodeRaw(body json.RawMessage, v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, v); err != nil {
-		return &apiError{Status: http.StatusBadRequest, Code: codeBadJSON, Message: "JSON can't be parsed. " + err.Error()}
+		return refuse(errBadJSON, err.Error())
 	}
 	return nil
 }
@@ -508,7 +508,7 @@ func (d *Dialect) registerOnSocket(s *wsSession, sub *subscription) error {
 	d.subs.mu.Lock()
 	defer d.subs.mu.Unlock()
 	if d.subs.closed || s.dead {
-		return &apiError{Status: http.StatusServiceUnavailable, Code: "CMN-211", Message: "Service is shutting down"}
+		return refuse(errShuttingDown, "")
 	}
 	if err := d.limitLocked(sub.Owner, s.sub); err != nil {
 		return err

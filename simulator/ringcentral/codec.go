@@ -1,0 +1,92 @@
+package ringcentral
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// The JSON codec of the REST API: responses (writeJSON) and request bodies
+// (limitBody, decodeJSON).
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	if a, ok := v.(jsonAppender); ok { // render_json.go: the hot shapes, without reflection
+		b := a.appendJSON(make([]byte, 0, 2048))
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(status)
+		_, _ = w.Write(b)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<access_token>" reads better than "\u003caccess_token\u003e"
+	err := enc.Encode(v)
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = renderFailure
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// limitBody caps request bodies at 1 MiB; readers see an error past it,
+// which decodeJSON reports as 413.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+const maxBody = 1 << 20
+
+// decodeJSON reads an optional JSON body into v. An empty body leaves v
+// untouched; a body must be JSON (415 otherwise) and parse (400 CMN-103).
+func decodeJSON(r *http.Request, v any) (present bool, err error) {
+	var raw []byte
+	if r.Body != nil {
+		var err error
+		if raw, err = io.ReadAll(r.Body); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return false, refuse(errTooLarge, "the body exceeds 1048576 bytes")
+			}
+			return false, refuse(errBadJSON, err.Error())
+		}
+	}
+	text := strings.TrimSpace(string(raw))
+	if text == "" {
+		return false, nil
+	}
+	ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
+	if ct != "application/json" && !strings.HasSuffix(ct, "+json") {
+		return false, refuse(errMediaType, "the body must be sent as Content-Type: application/json, not "+quoteOrNone(ct))
+	}
+	if text[0] != '{' {
+		// Every request body of the API is an object; json.Unmarshal would
+		// take null as "no fields" and act (test/hostile found a hold with
+		// body null going through).
+		return true, refuse(errBadJSON, "The body must be a JSON object")
+	}
+	if err := checkContract(r, []byte(text)); err != nil {
+		return true, err
+	}
+	if err := json.Unmarshal([]byte(text), v); err != nil {
+		return true, refuse(errBadJSON, err.Error())
+	}
+	return true, nil
+}
+
+func quoteOrNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return `"` + s + `"`
+}
