@@ -53,4 +53,3 @@ func TestTrapThroughTheProxyYieldsItsNamedFinding(t *testing.T) {
 		})
 	}
 }
-
