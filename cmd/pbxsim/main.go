@@ -53,7 +53,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	if len(args) > 0 && args[0] == "proxy" {
 		return m.runProxy(ctx, args[1:])
 	}
-	fs := cli.NewFlags("pbxsim", "usage: pbxsim [flags]\n       pbxsim proxy --upstream URL [--addr ADDR] [--record DIR]   (pbxsim proxy --help)\n\nA stateful fake PBX speaking RingCentral and NetSapiens, plus the control API under /sim/v1.")
+	fs := cli.NewFlags("pbxsim", "usage: pbxsim [flags]\n       pbxsim proxy --upstream URL [flags]   (see pbxsim proxy --help)\n\nA stateful fake PBX speaking RingCentral and NetSapiens, plus the control API under /sim/v1.")
 	addr := fs.StringP("addr", "a", "127.0.0.1:8080", "listen address; port 0 picks a free port. Loopback unless you mean otherwise")
 	scenarioPath := fs.StringP("scenario", "s", "", "scenario YAML file (default: the built-in scenario, see --print-scenario)")
 	clock := fs.String("clock", "", `"real" or "manual" (overrides the scenario)`)

@@ -43,6 +43,10 @@ func (r Result) OK() bool { return len(r.Diffs) == 0 }
 // ErrNoScenario: the recording names no scenario and none was given.
 var ErrNoScenario = errors.New("the recording embeds no scenario (it was not made with pbxsim proxy --scenario); give one")
 
+// ErrStart: the replay's pbxsim did not start (a harness error, not a
+// difference).
+var ErrStart = errors.New("starting pbxsim")
+
 // maxAnswer bounds what the replay reads of one answer.
 const maxAnswer = 8 << 20
 
@@ -77,10 +81,10 @@ func Session(ctx context.Context, entries []proxy.Entry, opts Options) (Result, 
 	}
 	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, NoControl: true})
 	if err != nil {
-		return Result{}, fmt.Errorf("starting pbxsim: %w", err)
+		return Result{}, fmt.Errorf("%w: %v", ErrStart, err)
 	}
 	if err := srv.Start("127.0.0.1:0"); err != nil {
-		return Result{}, fmt.Errorf("starting pbxsim: %w", err)
+		return Result{}, fmt.Errorf("%w: %v", ErrStart, err)
 	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
