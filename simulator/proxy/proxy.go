@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"mime"
 	"net/http"
 	"net/http/httputil"
@@ -95,7 +96,8 @@ func New(cfg Config) (*Proxy, error) {
 		Transport:      cfg.Transport,
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.upstreamError,
-		ErrorLog:       nil,
+		// stderr is for findings; a client that leaves mid-answer is not one.
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	return p, nil
 }
