@@ -75,6 +75,34 @@ func TestRecordedSessionReplaysGreenAndShowsAChange(t *testing.T) {
 	}
 }
 
+// Rule: a changed behaviour, not only a changed name, shows up: when the
+// callee's phone rejects instead of answering, the replay names the frame
+// whose party status was Answered.
+// Source: issue 15 item 3 (a changed pbxsim behaviour shows up as a diff).
+func TestReplayShowsAChangedAnswerPolicy(t *testing.T) {
+	up := upstream(t, scenarioFile)
+	yaml := readFile(t, scenarioFile)
+	r := startProxy(t, up.URL(), proxy.SessionInfo{ScenarioFile: scenarioFile, Scenario: yaml}, proxy.Config{})
+	callOutSession(t, r.server.URL)
+	entries := r.entries(t)
+	rejects, err := scenario.Parse("rejects", bytes.ReplaceAll(yaml, []byte("mode: answer"), []byte("mode: reject")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := replay.Session(ctx, entries, replay.Options{Scenario: rejects, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range res.Diffs {
+		if strings.HasPrefix(d.Where, "socket 2 server frame") && strings.HasSuffix(d.Field, ".status.code") && d.Recorded == `"Answered"` {
+			return
+		}
+	}
+	t.Fatalf("no diff shows Agent K's party no longer Answered:\n%s", diffs(res))
+}
+
 func diffs(res replay.Result) string {
 	var b strings.Builder
 	for _, d := range res.Diffs {
