@@ -27,7 +27,8 @@ printed on stderr, one line each. With --record DIR every exchange and
 frame is written to DIR/session-<time>.jsonl with the secrets redacted,
 for "xfer-conform replay DIR" (docs/contracts.md, "Recording and
 replaying"). Webhooks go from the vendor to the integration directly and
-are not seen.`
+are not seen, unless the integration registers the proxy's
+/.pbxsim-proxy/webhook address and --webhook-relay names its receiver.`
 
 // runProxy is "pbxsim proxy".
 func (m *Main) runProxy(ctx context.Context, args []string) int {
@@ -36,6 +37,7 @@ func (m *Main) runProxy(ctx context.Context, args []string) int {
 	addr := fs.StringP("addr", "a", "127.0.0.1:8081", "listen address; port 0 picks a free port")
 	record := fs.String("record", "", "record every exchange and frame, secrets redacted, to a new session file in this directory")
 	scenarioPath := fs.StringP("scenario", "s", "", "with --record: the scenario file the upstream pbxsim runs, embedded in the recording so a replay starts the same world (it holds that world's credentials)")
+	webhookRelay := fs.String("webhook-relay", "", "your integration's webhook receiver: register http://PROXY/.pbxsim-proxy/webhook[/PATH] with the vendor instead, and the proxy forwards each webhook to URL[/PATH] and records it")
 	var maxBody byteSize = proxy.DefaultMaxBody
 	fs.Var(&maxBody, "max-body", "bound on each body held to judge and record it; a longer one is forwarded whole, recorded cut and not judged")
 	grace := fs.Duration("shutdown-grace", 10*time.Second, "how long requests in flight may take to finish on shutdown")
@@ -57,6 +59,14 @@ func (m *Main) runProxy(ctx context.Context, args []string) int {
 	}
 	cfg := proxy.Config{Upstream: up, Findings: m.Stderr, MaxBody: int64(maxBody),
 		Matchers: []contract.Matcher{ringcentral.MatchContract, netsapiens.MatchContract}}
+	if *webhookRelay != "" {
+		wr, err := url.Parse(*webhookRelay)
+		if err != nil || (wr.Scheme != "http" && wr.Scheme != "https") || wr.Host == "" {
+			fmt.Fprintf(m.Stderr, "pbxsim proxy: --webhook-relay must be an http:// or https:// URL, not %q\n", *webhookRelay)
+			return exitUsage
+		}
+		cfg.WebhookRelay = wr
+	}
 	if *record != "" {
 		info := proxy.SessionInfo{Upstream: up.Redacted()}
 		if *scenarioPath != "" {

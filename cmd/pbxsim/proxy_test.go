@@ -101,7 +101,7 @@ func TestProxyCommandForwardsJudgesAndRecords(t *testing.T) {
 // Rule: pbxsim proxy without a usable --upstream is a usage error (2).
 // Source: docs/ci.md conventions (usage errors exit 2).
 func TestProxyCommandUsage(t *testing.T) {
-	for _, args := range [][]string{{"proxy"}, {"proxy", "--upstream", "ftp://x"}, {"proxy", "--upstream", "http://x", "--scenario", "a.yaml"}, {"proxy", "--upstream", "http://x", "extra"}} {
+	for _, args := range [][]string{{"proxy"}, {"proxy", "--upstream", "ftp://x"}, {"proxy", "--upstream", "http://x", "--scenario", "a.yaml"}, {"proxy", "--upstream", "http://x", "extra"}, {"proxy", "--upstream", "http://x", "--webhook-relay", "x"}} {
 		m := &Main{Stdout: io.Discard, Stderr: io.Discard}
 		if code := m.Run(context.Background(), args); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)

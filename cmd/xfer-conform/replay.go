@@ -20,7 +20,7 @@ const replayUsage = `usage: xfer-conform replay [flags] DIR|FILE...
 Replays sessions recorded by "pbxsim proxy --record" as golden flows: each
 session file (DIR/*.jsonl) against a fresh pbxsim started in-process with
 the recording's scenario (or --scenario). The recorded requests are sent in
-order and pbxsim's answers and WebSocket frames are compared with the
+order and pbxsim's answers, WebSocket frames and webhooks are compared with the
 recorded ones, IDs re-mapped, times ignored, tokens fresh
 (docs/contracts.md, "Recording and replaying").
 
@@ -75,6 +75,9 @@ func (m *Main) runReplay(ctx context.Context, args []string) int {
 			return ExitUsage
 		}
 		summary := fmt.Sprintf("replay %s: %d exchanges, %d frames", f, res.Exchanges, res.Frames)
+		if res.Webhooks > 0 {
+			summary += fmt.Sprintf(", %d webhooks", res.Webhooks)
+		}
 		if res.OK() {
 			fmt.Fprintln(m.Stdout, summary+": ok")
 			continue

@@ -45,6 +45,11 @@ type Config struct {
 	// Transport sends the forwarded requests (default
 	// http.DefaultTransport).
 	Transport http.RoundTripper
+	// WebhookRelay, when set, is the integration's own webhook receiver:
+	// webhooks the vendor delivers to PROXY/.pbxsim-proxy/webhook[/REST]
+	// are forwarded to WebhookRelay[/REST] and recorded (the integration
+	// registers the proxy's address instead of its own).
+	WebhookRelay *url.URL
 	// Dialer opens the upstream WebSockets (default: websocket.DefaultDialer
 	// with a 10s handshake timeout).
 	Dialer *websocket.Dialer
@@ -54,6 +59,7 @@ type Config struct {
 type Proxy struct {
 	cfg     Config
 	rp      *httputil.ReverseProxy
+	relay   *httputil.ReverseProxy // webhooks, with WebhookRelay
 	secrets secrets
 
 	mu      sync.Mutex
@@ -67,6 +73,7 @@ type exchangeKey struct{}
 
 // exchange is one request in flight.
 type exchange struct {
+	kind     string // KindExchange or KindWebhook
 	seq      int
 	start    time.Time
 	req      Request
@@ -99,7 +106,30 @@ func New(cfg Config) (*Proxy, error) {
 		// stderr is for findings; a client that leaves mid-answer is not one.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
+	if wr := cfg.WebhookRelay; wr != nil {
+		if (wr.Scheme != "http" && wr.Scheme != "https") || wr.Host == "" {
+			return nil, errors.New("proxy: the webhook relay must be an http:// or https:// URL")
+		}
+		p.relay = &httputil.ReverseProxy{
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.Out.URL.Path = strings.TrimPrefix(pr.In.URL.Path, WebhookPath)
+				pr.Out.URL.RawPath = ""
+				pr.SetURL(wr)
+				pr.Out.Host = wr.Host
+			},
+			Transport: cfg.Transport, ModifyResponse: p.modifyResponse, ErrorHandler: p.upstreamError,
+			ErrorLog: log.New(io.Discard, "", 0),
+		}
+	}
 	return p, nil
+}
+
+// WebhookPath is where the proxy takes webhooks for its WebhookRelay.
+const WebhookPath = "/.pbxsim-proxy/webhook"
+
+// isWebhook: a delivery for the webhook relay.
+func (p *Proxy) isWebhook(r *http.Request) bool {
+	return p.relay != nil && (r.URL.Path == WebhookPath || strings.HasPrefix(r.URL.Path, WebhookPath+"/"))
 }
 
 // ServeHTTP forwards one request (or WebSocket) to the upstream.
@@ -118,7 +148,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.serveWebSocket(w, r)
 		return
 	}
-	ex := &exchange{start: time.Now(), proxyURL: &url.URL{Scheme: "http", Host: r.Host}}
+	ex := &exchange{kind: KindExchange, start: time.Now(), proxyURL: &url.URL{Scheme: "http", Host: r.Host}}
 	if r.TLS != nil {
 		ex.proxyURL.Scheme = "https"
 	}
@@ -130,10 +160,16 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "pbxsim proxy: reading the request body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	ex.findings = p.check(r, body, truncated)
+	forward := p.rp
+	if p.isWebhook(r) {
+		// From the vendor to the integration: no request contract.
+		ex.kind, forward = KindWebhook, p.relay
+	} else {
+		ex.findings = p.check(r, body, truncated)
+	}
 	ex.req = Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: p.secrets.values(r.URL.RawQuery),
 		Header: p.headers(r.Header), Body: p.secrets.body(r.Header.Get("Content-Type"), body, truncated)}
-	p.rp.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)))
+	forward.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)))
 }
 
 // readBody reads up to MaxBody of the body and puts it back in front of
@@ -203,7 +239,7 @@ func formAsJSON(b []byte) []byte {
 // redacted); the rest are transport detail.
 var recordedHeaders = []string{"Content-Type", "Accept", "Authorization", "X-User-Agent", "Location",
 	"Retry-After", "WWW-Authenticate", "RCRequestId", "X-Rate-Limit-Group", "X-Rate-Limit-Limit",
-	"X-Rate-Limit-Remaining", "X-Rate-Limit-Window"}
+	"X-Rate-Limit-Remaining", "X-Rate-Limit-Window", "Validation-Token", "Verification-Token"}
 
 func (p *Proxy) headers(h http.Header) map[string]string {
 	var out map[string]string
@@ -212,8 +248,11 @@ func (p *Proxy) headers(h http.Header) map[string]string {
 		if v == "" {
 			continue
 		}
-		if k == "Authorization" || k == "WWW-Authenticate" && strings.Contains(strings.ToLower(v), "token") {
+		switch {
+		case k == "Authorization" || k == "WWW-Authenticate" && strings.Contains(strings.ToLower(v), "token"):
 			v = p.secrets.authorization(v)
+		case k == "Verification-Token": // a RingCentral webhook's shared secret
+			v = p.secrets.ref(v)
 		}
 		if out == nil {
 			out = map[string]string{}
@@ -272,7 +311,7 @@ func (p *Proxy) record(ex *exchange, resp *Response, errText string) {
 	}
 	ex.recorded = true
 	req := ex.req
-	rec.write(Entry{Kind: KindExchange, Seq: ex.seq, T: rec.since(ex.start), Request: &req, Response: resp,
+	rec.write(Entry{Kind: ex.kind, Seq: ex.seq, T: rec.since(ex.start), Request: &req, Response: resp,
 		Findings: ex.findings, Error: errText})
 }
 

@@ -23,6 +23,7 @@ const (
 	KindWSOpen   = "ws-open"  // a notification socket was opened
 	KindWSFrame  = "ws-frame" // one WebSocket message
 	KindWSClose  = "ws-close" // the socket ended
+	KindWebhook  = "webhook"  // a webhook the vendor delivered through the relay, and the integration's answer
 )
 
 // Frame directions.

@@ -85,8 +85,8 @@ func (m *ids) replacer(extra map[string]string) *strings.Replacer {
 type comparer struct {
 	where   string
 	ids     *ids
-	secrets map[string]string // [redacted#N] → live value
-	host    *strings.Replacer // upstream host → live host, in recorded strings
+	secrets map[string]string   // [redacted#N] → live value
+	norm    func(string) string // the live host and webhook receiver, in recorded strings
 	diffs   []Difference
 }
 
@@ -222,7 +222,7 @@ func (c *comparer) value(path, key string, rec, live any) {
 			c.diff(path, rec, live)
 			return
 		}
-		r = c.host.Replace(r)
+		r = c.norm(r)
 		if r == l {
 			if idLike(key) {
 				c.ids.bind(r, l)

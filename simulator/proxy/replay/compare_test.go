@@ -15,7 +15,7 @@ func compare(t *testing.T, c *comparer, rec, live string) []Difference {
 }
 
 func newComparer() *comparer {
-	return &comparer{where: "x", ids: newIDs(), secrets: map[string]string{}, host: strings.NewReplacer("up:1", "live:2")}
+	return &comparer{where: "x", ids: newIDs(), secrets: map[string]string{}, norm: strings.NewReplacer("up:1", "live:2").Replace}
 }
 
 // Rule: a replay re-maps IDs consistently (first sight binds, both ways),

@@ -33,8 +33,8 @@ type Options struct {
 
 // Result is what a replay found.
 type Result struct {
-	Exchanges, Frames int
-	Diffs             []Difference
+	Exchanges, Frames, Webhooks int
+	Diffs                       []Difference
 }
 
 // OK says the replay matched the recording.
@@ -93,6 +93,14 @@ func Session(ctx context.Context, entries []proxy.Entry, opts Options) (Result, 
 	}()
 	r := newRun(srv.URL(), head.Upstream, sc, opts)
 	defer r.closeSockets()
+	if needsReceiver(entries) {
+		hooks, err := startReceiver()
+		if err != nil {
+			return Result{}, fmt.Errorf("%w: the webhook receiver: %v", ErrStart, err)
+		}
+		defer hooks.close()
+		r.hooks = hooks
+	}
 	for _, e := range entries[1:] {
 		if err := ctx.Err(); err != nil {
 			return r.res, err
@@ -106,6 +114,8 @@ func Session(ctx context.Context, entries []proxy.Entry, opts Options) (Result, 
 			r.frame(e)
 		case proxy.KindWSClose:
 			r.closeSocket(e.Socket)
+		case proxy.KindWebhook:
+			r.webhook(e)
 		}
 	}
 	return r.res, nil
@@ -120,6 +130,7 @@ type run struct {
 	host    *strings.Replacer
 	http    *http.Client
 	sockets map[int]*socket
+	hooks   *receiver
 	res     Result
 }
 
@@ -135,13 +146,24 @@ func newRun(base, upstream string, sc *scenario.Scenario, opts Options) *run {
 }
 
 // subst puts the live values into a recorded string: the live host, the
-// re-mapped IDs and the secrets learned so far.
+// replay's webhook receiver, the re-mapped IDs and the secrets learned so
+// far.
 func (r *run) subst(s string) string {
-	return r.ids.replacer(r.secrets).Replace(r.host.Replace(s))
+	return r.ids.replacer(r.secrets).Replace(r.norm(s))
+}
+
+// norm puts the live host for the upstream's, and the replay's webhook
+// receiver for the recording proxy's relay address.
+func (r *run) norm(s string) string {
+	s = r.host.Replace(s)
+	if r.hooks != nil && strings.Contains(s, proxy.WebhookPath) {
+		s = relayAddress.ReplaceAllLiteralString(s, r.hooks.url+proxy.WebhookPath)
+	}
+	return s
 }
 
 func (r *run) comparer(where string) *comparer {
-	return &comparer{where: where, ids: r.ids, secrets: r.secrets, host: r.host}
+	return &comparer{where: where, ids: r.ids, secrets: r.secrets, norm: r.norm}
 }
 
 func (r *run) add(c *comparer) { r.res.Diffs = append(r.res.Diffs, c.diffs...) }
