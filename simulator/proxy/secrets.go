@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"mime"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,7 +81,8 @@ func (s *secrets) values(raw string) string {
 		return string(journalhttp.RedactText([]byte(raw)))
 	}
 	changed := false
-	for k, vs := range v {
+	for _, k := range sortedKeys(v) {
+		vs := v[k]
 		for i, x := range vs {
 			if journalhttp.IsFormSecretField(k) {
 				vs[i] = s.ref(x)
@@ -143,7 +145,9 @@ func (s *secrets) tree(v any) bool {
 	changed := false
 	switch t := v.(type) {
 	case map[string]any:
-		for k, x := range t {
+		// In key order, so the same body numbers its secrets the same way.
+		for _, k := range sortedKeys(t) {
+			x := t[k]
 			if str, isString := x.(string); isString {
 				switch {
 				case journalhttp.IsSecretField(k):
@@ -174,4 +178,13 @@ func (s *secrets) tree(v any) bool {
 		}
 	}
 	return changed
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
