@@ -3,6 +3,7 @@ package proxy_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net"
@@ -172,5 +173,54 @@ func TestBadPathsAndForeignSockets(t *testing.T) {
 	}
 	if len(paths) == 0 {
 		t.Fatal("nothing reached the upstream")
+	}
+}
+
+// Rule: a gzip answer reaches the client as it was sent, and is recorded
+// as its plain text; a gzip wstoken answer is rewritten plain, so the
+// socket still runs through the proxy.
+// Source: RFC 9110 §8.4 (Content-Encoding); issue 15 item 3.
+func TestGzipAnswersAreRecordedPlain(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		if strings.HasSuffix(r.URL.Path, "/wstoken") {
+			_, _ = io.WriteString(zw, `{"uri":"ws://`+r.Host+`/ws","ws_access_token":"secret-ws"}`)
+		} else {
+			_, _ = io.WriteString(zw, `{"access_token":"secret-at","a":1}`)
+		}
+		_ = zw.Close()
+	}))
+	defer up.Close()
+	r := startProxy(t, up.URL, proxy.SessionInfo{}, proxy.Config{})
+	get := func(path string) (http.Header, string) {
+		req, _ := http.NewRequest(http.MethodPost, r.server.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.Header, string(b)
+	}
+	if h, b := get("/restapi/oauth/token"); h.Get("Content-Encoding") != "gzip" || strings.Contains(b, "secret-at") {
+		t.Errorf("the gzip answer was changed: %v %q", h, b)
+	}
+	if h, b := get("/restapi/oauth/wstoken"); h.Get("Content-Encoding") != "" || !strings.Contains(b, proxy.WebSocketPath) {
+		t.Errorf("the gzip wstoken answer was not rewritten: %v %q", h, b)
+	}
+	var plain int
+	for _, e := range r.entries(t)[1:] {
+		if e.Response != nil && e.Response.Body.JSON != nil {
+			plain++
+		}
+		if strings.Contains(string(e.Response.Body.Bytes()), "secret-") {
+			t.Errorf("a secret was recorded: %s", e.Response.Body.Bytes())
+		}
+	}
+	if plain != 2 {
+		t.Fatalf("%d answers recorded as JSON, want 2", plain)
 	}
 }

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -276,12 +277,28 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	truncated := int64(len(b)) > p.cfg.MaxBody
 	rest := resp.Body
 	recorded := b
-	if truncated {
+	gzipped := strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip")
+	switch {
+	case truncated:
 		recorded = b[:p.cfg.MaxBody]
-	} else if rewritten, ok := p.rewriteWSToken(resp, b, ex.proxyURL); ok {
-		b = rewritten
-		resp.ContentLength = int64(len(b))
-		resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+	case gzipped:
+		// The client asked for gzip and gets it; the recording (and the
+		// wstoken rewrite) read the plain text.
+		if plain, ok := p.gunzip(b); ok {
+			recorded = plain
+			if rewritten, ok := p.rewriteWSToken(resp, plain, ex.proxyURL); ok {
+				b = rewritten
+				resp.Header.Del("Content-Encoding")
+				resp.ContentLength = int64(len(b))
+				resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+			}
+		}
+	default:
+		if rewritten, ok := p.rewriteWSToken(resp, b, ex.proxyURL); ok {
+			b = rewritten
+			resp.ContentLength = int64(len(b))
+			resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		}
 	}
 	resp.Body = struct {
 		io.Reader
@@ -290,6 +307,19 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	p.record(ex, &Response{Status: resp.StatusCode, Header: p.headers(resp.Header),
 		Body: p.secrets.body(resp.Header.Get("Content-Type"), recorded, truncated)}, "")
 	return nil
+}
+
+// gunzip inflates a gzip body of at most MaxBody plain bytes.
+func (p *Proxy) gunzip(b []byte) ([]byte, bool) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, false
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, p.cfg.MaxBody+1))
+	if err != nil || int64(len(plain)) > p.cfg.MaxBody {
+		return nil, false
+	}
+	return plain, true
 }
 
 // upstreamError answers 502 when the upstream could not be reached or
