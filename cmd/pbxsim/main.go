@@ -2,6 +2,7 @@
 // APIs plus the control API under /sim/v1, loaded from a scenario file.
 //
 //	pbxsim --addr 127.0.0.1:8080 --scenario my-world.yaml
+//	pbxsim proxy --upstream https://platform.ringcentral.com --record rec/
 //
 // It prints "listening on http://HOST:PORT" once ready and shuts down
 // gracefully on SIGINT or SIGTERM.
@@ -36,6 +37,8 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	// Ready, when set, receives the server once it listens.
 	Ready func(*pbxsim.Server)
+	// ProxyReady, when set, receives the URL of "pbxsim proxy" once it listens.
+	ProxyReady func(url string)
 }
 
 // Exit codes.
@@ -47,7 +50,10 @@ const (
 
 // Run parses args, starts the server and blocks until ctx is cancelled.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	fs := cli.NewFlags("pbxsim", "usage: pbxsim [flags]\n\nA stateful fake PBX speaking RingCentral and NetSapiens, plus the control API under /sim/v1.")
+	if len(args) > 0 && args[0] == "proxy" {
+		return m.runProxy(ctx, args[1:])
+	}
+	fs := cli.NewFlags("pbxsim", "usage: pbxsim [flags]\n       pbxsim proxy --upstream URL [flags]   (see pbxsim proxy --help)\n\nA stateful fake PBX speaking RingCentral and NetSapiens, plus the control API under /sim/v1.")
 	addr := fs.StringP("addr", "a", "127.0.0.1:8080", "listen address; port 0 picks a free port. Loopback unless you mean otherwise")
 	scenarioPath := fs.StringP("scenario", "s", "", "scenario YAML file (default: the built-in scenario, see --print-scenario)")
 	clock := fs.String("clock", "", `"real" or "manual" (overrides the scenario)`)

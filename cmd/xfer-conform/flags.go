@@ -41,7 +41,8 @@ const usageText = `usage: xfer-conform [flags] [FILE[:LINE]...]
 Runs the transfer conformance specs against a PBX: by default every
 embedded feature against a pbxsim started in-process. FILE[:LINE] runs
 the features under FILE (a path as --list prints it), or the one
-scenario or example row at LINE.
+scenario or example row at LINE. "xfer-conform replay DIR" replays
+sessions recorded by "pbxsim proxy --record" (xfer-conform replay --help).
 
 Exit codes: 0 passed, 1 conformance failure, 2 usage error, 3 internal or
 harness error, 4 target unreachable or credentials refused, 5 no scenario

@@ -9,6 +9,7 @@
 //	xfer-conform --target ringcentral --config tenant.yaml
 //	xfer-conform --list
 //	xfer-conform features/ringcentral/warm-transfer.feature:17
+//	xfer-conform replay rec/            # sessions recorded by pbxsim proxy --record
 //
 // Exit codes: 0 all passed; 1 a conformance failure; 2 usage or
 // configuration error; 3 an internal or harness error (nothing failed
@@ -88,6 +89,9 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			code = ExitInternal
 		}
 	}()
+	if len(args) > 0 && args[0] == "replay" {
+		return m.runReplay(ctx, args[1:])
+	}
 	o, code, done := m.parse(args)
 	if done {
 		return code
