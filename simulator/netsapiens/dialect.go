@@ -120,7 +120,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.client = d.egress.Client(opts.DeliveryTimeout)
 	d.applyDelay, d.tokenTTL = 300*time.Millisecond, time.Hour
 	dir := newDirectory()
-	if ns := sc.NetSapiens; ns != nil {
+	if ns := SectionOf(sc); ns != nil {
 		if ns.CoreServer != "" {
 			d.core = ns.CoreServer
 		}

@@ -3,8 +3,6 @@ package netsapiens
 import (
 	"fmt"
 	"strings"
-
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // Tenants on demand (issue 12 item 1): pbxsim's control API adds and
@@ -15,28 +13,28 @@ import (
 // directory is the dialect's view of the domains: quirks, users and OAuth
 // clients. A published directory is never changed.
 type directory struct {
-	profiles map[string]profile                    // domain -> quirks; also the set of domains
-	users    map[string]map[string]scenario.NSUser // domain -> user -> credentials and scope
-	clients  map[string]string                     // OAuth client id -> secret
-	fold     map[string]string                     // lower-case domain -> domain
+	profiles map[string]profile         // domain -> quirks; also the set of domains
+	users    map[string]map[string]User // domain -> user -> credentials and scope
+	clients  map[string]string          // OAuth client id -> secret
+	fold     map[string]string          // lower-case domain -> domain
 }
 
 func newDirectory() *directory {
-	return &directory{profiles: map[string]profile{}, users: map[string]map[string]scenario.NSUser{},
+	return &directory{profiles: map[string]profile{}, users: map[string]map[string]User{},
 		clients: map[string]string{}, fold: map[string]string{}}
 }
 
 func (d *Dialect) dir() *directory { return d.dirp.Load() }
 
 // add puts ns's domains and clients in dir (not yet published).
-func (dir *directory) add(ns *scenario.NetSapiens) {
+func (dir *directory) add(ns *Section) {
 	for _, c := range ns.Clients {
 		dir.clients[c.ID] = c.Secret
 	}
 	for _, dom := range ns.Domains {
 		dir.profiles[dom.Name] = newProfile(dom.Quirks)
 		dir.fold[strings.ToLower(dom.Name)] = dom.Name
-		dir.users[dom.Name] = map[string]scenario.NSUser{}
+		dir.users[dom.Name] = map[string]User{}
 		for _, u := range dom.Users {
 			dir.users[dom.Name][u.ID] = u
 		}
@@ -62,7 +60,7 @@ func (dir *directory) clone() *directory {
 
 // AddDomains adds the domains, API keys and OAuth clients of ns. A domain
 // or client already known is refused and nothing is added.
-func (d *Dialect) AddDomains(ns *scenario.NetSapiens) error {
+func (d *Dialect) AddDomains(ns *Section) error {
 	d.dirMu.Lock()
 	defer d.dirMu.Unlock()
 	next := d.dir().clone()
@@ -85,7 +83,7 @@ func (d *Dialect) AddDomains(ns *scenario.NetSapiens) error {
 
 // RemoveDomains forgets the domains and OAuth clients of ns: their
 // subscriptions end (deliveries stop), their keys and tokens are dropped.
-func (d *Dialect) RemoveDomains(ns *scenario.NetSapiens) {
+func (d *Dialect) RemoveDomains(ns *Section) {
 	d.dirMu.Lock()
 	next := d.dir().clone()
 	gone := map[string]bool{}
@@ -114,7 +112,7 @@ func (d *Dialect) RemoveDomains(ns *scenario.NetSapiens) {
 	d.subs.mu.Unlock()
 }
 
-func (c *credentials) addKeys(domains []scenario.NSDomain) {
+func (c *credentials) addKeys(domains []Domain) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, d := range domains {

@@ -138,19 +138,20 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	if sim == nil || sc == nil {
 		return nil, errors.New("ringcentral: New needs a sim and a scenario")
 	}
-	if sc.RingCentral == nil {
+	rc := SectionOf(sc)
+	if rc == nil {
 		return nil, errors.New("ringcentral: the scenario has no ringcentral section")
 	}
 	opts.defaults()
-	dir, err := newDirectory(sc.RingCentral)
+	dir, err := newDirectory(rc)
 	if err != nil {
 		return nil, err
 	}
 	d := &Dialect{
 		sim:        sim,
 		opts:       opts,
-		accessTTL:  sc.RingCentral.AccessTokenTTL.D(),
-		refreshTTL: sc.RingCentral.RefreshTokenTTL.D(),
+		accessTTL:  rc.AccessTokenTTL.D(),
+		refreshTTL: rc.RefreshTokenTTL.D(),
 		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
 
 		reproducibleSecrets: sc.ReproducibleSecrets,
@@ -169,7 +170,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.auth = newTokenStore()
 	d.subs = newSubscriptions()
 	d.media = newMediaState()
-	d.limits = newRateLimiter(sc.RingCentral, sim.Clock())
+	d.limits = newRateLimiter(rc, sim.Clock())
 	d.dirp.Store(dir)
 	d.initFaults()
 	sim.AddNamer(namer{dir: d.dir})
@@ -291,7 +292,7 @@ type extension struct {
 	Password  string
 }
 
-func newDirectory(rc *scenario.RingCentral) (*directory, error) {
+func newDirectory(rc *Section) (*directory, error) {
 	dir := &directory{
 		accounts: map[string]*account{},
 		clients:  map[string]string{},

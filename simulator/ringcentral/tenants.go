@@ -2,8 +2,6 @@ package ringcentral
 
 import (
 	"fmt"
-
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // Tenants on demand (issue 12 item 1): pbxsim's control API adds and
@@ -14,7 +12,7 @@ import (
 // AddAccounts adds the accounts and OAuth clients of rc. An account id,
 // extension number or client id already known is refused and nothing is
 // added.
-func (d *Dialect) AddAccounts(rc *scenario.RingCentral) error {
+func (d *Dialect) AddAccounts(rc *Section) error {
 	d.dirMu.Lock()
 	defer d.dirMu.Unlock()
 	old := d.dir()
@@ -56,7 +54,7 @@ func (d *Dialect) AddAccounts(rc *scenario.RingCentral) error {
 // RemoveAccounts forgets the accounts and OAuth clients of rc: their
 // WebSocket sessions are closed (going away), webhook deliveries stop,
 // subscriptions, tokens, rate-limit counters and call log are dropped.
-func (d *Dialect) RemoveAccounts(rc *scenario.RingCentral) {
+func (d *Dialect) RemoveAccounts(rc *Section) {
 	gone := map[string]bool{}
 	d.dirMu.Lock()
 	next := d.dir().clone()
@@ -105,7 +103,7 @@ func (d *Dialect) RemoveAccounts(rc *scenario.RingCentral) {
 
 // SetRateLimits turns an account's RingCentral rate limits on with the
 // given profile, or off when it is nil, without a restart (issue 12 item 2).
-func (d *Dialect) SetRateLimits(accountID string, profile *scenario.RCRateLimits) error {
+func (d *Dialect) SetRateLimits(accountID string, profile *RateLimits) error {
 	if _, ok := d.dir().accounts[accountID]; !ok {
 		return fmt.Errorf("ringcentral: no account %s", accountID)
 	}
