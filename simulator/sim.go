@@ -39,7 +39,7 @@ type Options struct {
 // into the call's or leg's Attrs (keys already set win) and indexed, so
 // LookupCall and LookupLeg find them in constant time.
 //
-// Attribute keys are "<dialect>.<field>" (e.g. "ringcentral.partyId"); the
+// Attribute keys are "<dialect>.<field>" (e.g. "acme.partyId"); the
 // control API groups them by dialect. A namer names only the calls that
 // concern its tenants: NameCall sees both ends of the new call, NameLeg the
 // call (with the attributes given so far) and the new leg.

@@ -294,3 +294,7 @@ func (d *Dialect) RemoveTenants(s scenario.Section) {
 		d.RemoveAccounts(rc)
 	}
 }
+
+// ReasonCallFlip ends a party flipped to another device or number of its
+// extension (POST .../flip): a blind transfer under RingCentral's name.
+const ReasonCallFlip simulator.Reason = "call-flip"
