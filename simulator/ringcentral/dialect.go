@@ -18,6 +18,7 @@ import (
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/simulator/tenancy"
 )
 
 // Dialect name: the journal's dialect label and the prefix of the vendor
@@ -103,10 +104,8 @@ type Dialect struct {
 	opts Options
 	// dirp is the directory, replaced whole (copy on write) when a tenant
 	// is added or removed at runtime (tenants.go), so readers (the Namer
-	// under the sim's lock, every request) never lock; dirMu orders the
-	// writers.
-	dirp  atomic.Pointer[directory]
-	dirMu sync.Mutex
+	// under the sim's lock, every request) never lock (simulator/tenancy).
+	dirp tenancy.Directory[directory]
 
 	accessTTL, refreshTTL time.Duration
 
