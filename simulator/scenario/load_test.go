@@ -73,7 +73,7 @@ func TestMalformedScenarioNamesFileLineAndReason(t *testing.T) {
 		{"bad answer mode", "outside: []\nnetsapiens:\n  domains:\n    - name: T\n      users:\n        - id: \"1\"\n          answer: {mode: sometimes}\n", "bad.yaml:7: answer mode must be"},
 		{"bad duration", "ringTimeout: soon\nnetsapiens: {domains: [{name: T}]}\n", "bad.yaml:1:"},
 		{"empty", "", "bad.yaml: the scenario is empty"},
-		{"no vendor", "name: x\n", "the scenario has no tenant section (one of netsapiens or ringcentral)"},
+		{"no vendor", "name: x\n", "the scenario has no tenant section (one of acme, netsapiens or ringcentral)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -99,16 +99,19 @@ func kindOf(key string) (SectionKind, bool) {
 	return k, ok
 }
 
-// kindList names the registered keys for messages: "a or b".
+// kindList names the registered keys for messages: "a, b or c".
 func kindList() string {
 	var keys []string
 	for _, k := range SectionKinds() {
 		keys = append(keys, k.Key)
 	}
-	if len(keys) == 0 {
+	switch len(keys) {
+	case 0:
 		return "none is registered"
+	case 1:
+		return keys[0]
 	}
-	return strings.Join(keys, " or ")
+	return strings.Join(keys[:len(keys)-1], ", ") + " or " + keys[len(keys)-1]
 }
 
 // coreKeys are the top-level keys this package owns.
