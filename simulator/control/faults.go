@@ -253,7 +253,7 @@ func (a *API) scopeRule(w http.ResponseWriter, r *http.Request, rule *faults.Rul
 	first := map[string]string{}
 	var kinds []string
 	for _, k := range t.SectionKeys() {
-		if ids := t.Section(k).Tenants(); len(ids) > 0 {
+		if ids := t.Section(k).TenantIDs(); len(ids) > 0 {
 			first[k] = ids[0]
 			kinds = append(kinds, k)
 		}

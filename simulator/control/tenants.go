@@ -199,7 +199,7 @@ func (a *API) listTenants(w http.ResponseWriter, r *http.Request) {
 	for _, t := range a.sets.byID {
 		s := tenantSummary{ID: t.ID, Created: t.Created}
 		for _, kind := range t.SectionKeys() {
-			for _, id := range t.Section(kind).Tenants() {
+			for _, id := range t.Section(kind).TenantIDs() {
 				s.Tenants = append(s.Tenants, tenantMembers{id, kind})
 			}
 		}

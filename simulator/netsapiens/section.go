@@ -210,8 +210,8 @@ func (ns *Section) Apply(sim *simulator.Sim) error {
 	return nil
 }
 
-// Tenants implements scenario.Section: the domain names.
-func (ns *Section) Tenants() []string {
+// TenantIDs implements scenario.Section: the domain names.
+func (ns *Section) TenantIDs() []string {
 	out := make([]string, len(ns.Domains))
 	for i, d := range ns.Domains {
 		out[i] = d.Name

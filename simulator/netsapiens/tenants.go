@@ -84,7 +84,7 @@ func (d *Dialect) AddDomains(ns *Section) error {
 // RemoveDomains forgets the domains and OAuth clients of ns: their
 // subscriptions end (deliveries stop), their keys and tokens are dropped.
 func (d *Dialect) RemoveDomains(ns *Section) {
-	gone := d.dirp.Remove((*directory).clone, ns.Tenants(), (*directory).dropDomain, func(next *directory) {
+	gone := d.dirp.Remove((*directory).clone, ns.TenantIDs(), (*directory).dropDomain, func(next *directory) {
 		for _, c := range ns.Clients {
 			delete(next.clients, c.ID)
 		}

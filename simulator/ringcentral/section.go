@@ -208,8 +208,8 @@ func (rc *Section) Apply(sim *simulator.Sim) error {
 	return nil
 }
 
-// Tenants implements scenario.Section: the account ids.
-func (rc *Section) Tenants() []string {
+// TenantIDs implements scenario.Section: the account ids.
+func (rc *Section) TenantIDs() []string {
 	out := make([]string, len(rc.Accounts))
 	for i, a := range rc.Accounts {
 		out[i] = a.ID

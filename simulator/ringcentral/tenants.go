@@ -58,7 +58,7 @@ func (d *Dialect) AddAccounts(rc *Section) error {
 // WebSocket sessions are closed (going away), webhook deliveries stop,
 // subscriptions, tokens, rate-limit counters and call log are dropped.
 func (d *Dialect) RemoveAccounts(rc *Section) {
-	gone := d.dirp.Remove((*directory).clone, rc.Tenants(), (*directory).dropAccount, func(next *directory) {
+	gone := d.dirp.Remove((*directory).clone, rc.TenantIDs(), (*directory).dropAccount, func(next *directory) {
 		for _, c := range rc.Clients {
 			delete(next.clients, c.ID)
 		}

@@ -39,8 +39,8 @@ type Section interface {
 	// Apply adds the section's tenants, users, devices, numbers and
 	// answer policies to the core directory.
 	Apply(sim *simulator.Sim) error
-	// Tenants returns the core tenant ids the section defines.
-	Tenants() []string
+	// TenantIDs returns the core tenant ids the section defines.
+	TenantIDs() []string
 	// Clone returns a deep copy.
 	Clone() Section
 	// Fresh returns a copy with every identifier that must be unique on a
@@ -177,7 +177,7 @@ func (sc *Scenario) Unclaimed() []Unclaimed { return append([]Unclaimed(nil), sc
 func (sc *Scenario) TenantIDs() []string {
 	var out []string
 	for _, k := range sc.sections {
-		out = append(out, k.s.Tenants()...)
+		out = append(out, k.s.TenantIDs()...)
 	}
 	return out
 }

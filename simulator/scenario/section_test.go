@@ -16,7 +16,7 @@ import (
 
 // acme is a made-up dialect's section: tenants with numbers.
 type acme struct {
-	List []acmeTenant `yaml:"tenants" json:"tenants"`
+	Tenants []acmeTenant `yaml:"tenants" json:"tenants"`
 	Hold    Duration     `yaml:"hold" json:"hold"`
 }
 
@@ -27,10 +27,10 @@ type acmeTenant struct {
 }
 
 func (a *acme) Validate(c *Check) error {
-	if len(a.List) == 0 {
+	if len(a.Tenants) == 0 {
 		return Bad("acme", "acme has no tenants")
 	}
-	for i, t := range a.List {
+	for i, t := range a.Tenants {
 		p := fmt.Sprintf("acme.tenants[%d]", i)
 		if err := c.Number(p+".number", t.Number); err != nil {
 			return err
@@ -49,7 +49,7 @@ func (a *acme) Defaults() {
 }
 
 func (a *acme) Apply(sim *simulator.Sim) error {
-	for _, t := range a.List {
+	for _, t := range a.Tenants {
 		if err := sim.AddTenant(simulator.Tenant{ID: t.ID, Kind: "acme"}); err != nil {
 			return err
 		}
@@ -58,13 +58,13 @@ func (a *acme) Apply(sim *simulator.Sim) error {
 }
 
 
-func (a *acme) Clone() Section { c := *a; c.List = append([]acmeTenant(nil), a.List...); return &c }
+func (a *acme) Clone() Section { c := *a; c.Tenants = append([]acmeTenant(nil), a.Tenants...); return &c }
 
 func (a *acme) Fresh() Section {
 	c := a.Clone().(*acme)
-	for i := range c.List {
-		c.List[i].ID = "a" + RandText(Decimal, 8)
-		c.List[i].Number = FreshNumber()
+	for i := range c.Tenants {
+		c.Tenants[i].ID = "a" + RandText(Decimal, 8)
+		c.Tenants[i].Number = FreshNumber()
 	}
 	return c
 }
@@ -102,7 +102,7 @@ func TestThirdDialectSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, ok := sc.Section("acme").(*acme)
-	if !ok || len(a.List) != 1 || a.Hold.D() != 2*time.Second {
+	if !ok || len(a.Tenants) != 1 || a.Hold.D() != 2*time.Second {
 		t.Fatalf("section %#v", sc.Section("acme"))
 	}
 	if got := sc.TenantIDs(); len(got) != 1 || got[0] != "a1" {
@@ -115,7 +115,7 @@ func TestThirdDialectSection(t *testing.T) {
 		}
 	}
 	var back Scenario
-	if err := json.Unmarshal(b, &back); err != nil || back.Section("acme").(*acme).List[0].Number != "+15550001111" {
+	if err := json.Unmarshal(b, &back); err != nil || back.Section("acme").(*acme).Tenants[0].Number != "+15550001111" {
 		t.Fatalf("JSON round trip: %v", err)
 	}
 	y, _ := yaml.Marshal(sc)
@@ -192,9 +192,9 @@ func TestOneDurationRuleInAFile(t *testing.T) {
 	}
 }
 
-func (a *acme) Tenants() []string {
+func (a *acme) TenantIDs() []string {
 	var out []string
-	for _, t := range a.List {
+	for _, t := range a.Tenants {
 		out = append(out, t.ID)
 	}
 	return out
