@@ -119,7 +119,7 @@ func checkSections(sc *scenario.Scenario, fs []DialectFactory) error {
 	}
 	sort.Strings(names)
 	for _, u := range sc.Unclaimed() {
-		return fmt.Errorf("scenario %s: line %d: section %q belongs to no dialect of this pbxsim (dialects: %s)", sc.Name, u.Line, u.Key, strings.Join(names, ", "))
+		return fmt.Errorf("%s:%d: section %q belongs to no dialect of this pbxsim (dialects: %s)", u.File, u.Line, u.Key, strings.Join(names, ", "))
 	}
 	for _, k := range sc.SectionKeys() {
 		if !known[k] {

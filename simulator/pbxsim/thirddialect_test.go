@@ -195,7 +195,7 @@ func TestSectionWithoutDialectRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(Config{Scenario: sc}); err == nil || !strings.Contains(err.Error(), `line 6: section "ringcentrl" belongs to no dialect of this pbxsim`) {
+	if _, err := New(Config{Scenario: sc}); err == nil || !strings.Contains(err.Error(), `zed.yaml:6: section "ringcentrl" belongs to no dialect of this pbxsim`) {
 		t.Fatalf("err = %v", err)
 	}
 	sc, _ = scenario.Parse("zed.yaml", []byte(zedScenario))

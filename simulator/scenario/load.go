@@ -80,6 +80,9 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if err != nil {
 		return nil, yamlError(name, err)
 	}
+	for i := range sc.unclaimed {
+		sc.unclaimed[i].File = name
+	}
 	lines := map[string]int{}
 	indexLines(root.Content[0], "", lines)
 	if err := sc.validate(); err != nil {

@@ -129,6 +129,7 @@ type keyed struct {
 // file with all of them; pbxsim refuses to serve one.
 type Unclaimed struct {
 	Key  string
+	File string // the file it was read from, when known
 	Line int
 	node *yaml.Node // written back as it came
 }
