@@ -57,8 +57,11 @@ func (a *acme) Apply(sim *simulator.Sim) error {
 	return nil
 }
 
-
-func (a *acme) Clone() Section { c := *a; c.Tenants = append([]acmeTenant(nil), a.Tenants...); return &c }
+func (a *acme) Clone() Section {
+	c := *a
+	c.Tenants = append([]acmeTenant(nil), a.Tenants...)
+	return &c
+}
 
 func (a *acme) Fresh() Section {
 	c := a.Clone().(*acme)
