@@ -76,7 +76,7 @@ type Outcome struct {
 	Match   uint64    `json:"match"` // the rule's n-th match
 	Dialect string    `json:"dialect,omitempty"`
 	Tenant  string    `json:"tenant,omitempty"`
-	Subject string    `json:"subject"` // "POST /restapi/...", "webhook subscription X", "hold"
+	Subject string    `json:"subject"` // "POST /v1/...", "webhook subscription X", "hold"
 	Effect  string    `json:"effect"`  // "status 503", "latency 212ms", "drop", ...
 }
 

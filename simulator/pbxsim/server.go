@@ -1,6 +1,6 @@
 // Package pbxsim assembles the simulator: the core, the vendor dialects
 // (plug-ins given as DialectFactory values; dialects.go, by default
-// RingCentral and NetSapiens, defaults.go) and the control API behind one
+// the two vendors of defaults.go) and the control API behind one
 // HTTP server. Both the pbxsim command and xfer-conform's embedded target
 // start it in-process.
 //
