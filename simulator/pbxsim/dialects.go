@@ -32,7 +32,8 @@ type DialectFactory struct {
 	// and its fault rules' match.dialect.
 	Name string
 	// Faults is what the dialect declares to the fault engine (its Name
-	// is the factory's).
+	// is the factory's). Left zero, the section kind's Faults is used
+	// (scenario.SectionKind), else a dialect with no special capability.
 	Faults faults.DialectSpec
 	// APIPrefix is the path the dialect's API lives under, named in
 	// pbxsim's 404 for a path nobody serves.
@@ -102,9 +103,16 @@ func factories(fs []DialectFactory) ([]DialectFactory, error) {
 
 // faultSpecs are what the dialects declare to the fault engine.
 func faultSpecs(fs []DialectFactory) faults.Dialects {
+	kinds := map[string]*faults.DialectSpec{}
+	for _, k := range scenario.SectionKinds() {
+		kinds[k.Key] = k.Faults
+	}
 	out := make(faults.Dialects, len(fs))
 	for i, f := range fs {
 		out[i] = f.Faults
+		if out[i].Name == "" && kinds[f.Name] != nil {
+			out[i] = *kinds[f.Name]
+		}
 		out[i].Name = f.Name
 	}
 	return out

@@ -116,7 +116,7 @@ func (d *zedDialect) WriteFault(w http.ResponseWriter, status int, _ time.Durati
 
 // zedFactory is all a third dialect hands pbxsim.
 func zedFactory(built **zedDialect) DialectFactory {
-	return DialectFactory{Name: "zed", Faults: zedSpec, APIPrefix: "/zed/v1",
+	return DialectFactory{Name: "zed", APIPrefix: "/zed/v1", // Faults: the section kind's
 		New: func(env DialectEnv) (Dialect, error) {
 			d := &zedDialect{tenants: map[string]bool{}}
 			for _, id := range env.Scenario.Section("zed").TenantIDs() {
