@@ -38,8 +38,9 @@ type DialectFactory struct {
 	// APIPrefix is the path the dialect's API lives under, named in
 	// pbxsim's 404 for a path nobody serves.
 	APIPrefix string
-	// New builds the dialect for env.Scenario's section; the section is
-	// already applied to env.Sim.
+	// New builds the dialect for env.Scenario's section. The server
+	// applies the scenario to env.Sim right after every dialect is built,
+	// before the first request.
 	New func(env DialectEnv) (Dialect, error)
 }
 
