@@ -12,7 +12,7 @@ import (
 type JournalEntry struct {
 	Seq      uint64    `json:"seq"`
 	Time     time.Time `json:"time"`
-	Dialect  string    `json:"dialect"` // "ringcentral", "netsapiens", "control"
+	Dialect  string    `json:"dialect"` // a dialect's name, or "control"
 	Tenant   string    `json:"tenant,omitempty"`
 	Method   string    `json:"method"`
 	Path     string    `json:"path"`
@@ -21,7 +21,7 @@ type JournalEntry struct {
 	Status   int       `json:"status"`
 	Response string    `json:"response,omitempty"`
 	// Note carries what happened after the response, e.g. the outcome of a
-	// NetSapiens change applied after its 202.
+	// change a dialect applied after answering 202.
 	Note string `json:"note,omitempty"`
 	// Findings are the request's contract findings (docs/contracts.md):
 	// what the request got wrong, not what happened, so they stay out of

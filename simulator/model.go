@@ -2,9 +2,9 @@ package simulator
 
 import "time"
 
-// Tenant is one customer of the PBX: a RingCentral account or a NetSapiens
-// domain. Kind names the dialect that serves it ("ringcentral",
-// "netsapiens"); the core treats it as an opaque label.
+// Tenant is one customer of the PBX: a vendor's account or domain. Kind
+// names the dialect that serves it (its scenario section's key); the core
+// treats it as an opaque label.
 type Tenant struct {
 	ID   string
 	Kind string
@@ -31,11 +31,10 @@ type AnswerPolicy struct {
 	Delay time.Duration
 }
 
-// User is a person with a phone in a tenant: a RingCentral extension or a
-// NetSapiens user.
+// User is a person with a phone in a tenant: a vendor's extension or user.
 type User struct {
 	TenantID  string
-	ID        string // RingCentral extension id, NetSapiens user id
+	ID        string // the dialect's id of the user (an extension id, a user id)
 	Extension string // the short number dialled inside the tenant
 	Name      string
 	Numbers   []string // E.164 numbers routed to this user
@@ -102,7 +101,9 @@ const (
 	Inbound  Direction = "inbound"  // the leg received the call
 )
 
-// Reason says why a leg ended.
+// Reason says why a leg ended. The set is open: besides the core's
+// reasons below, a dialect may end a leg with its own (a blind transfer
+// under the vendor's name for it, say).
 type Reason string
 
 // Reasons a leg ends.
@@ -115,7 +116,6 @@ const (
 	ReasonBlindTransfer    Reason = "blind-transfer"    // this leg blind-transferred the call
 	ReasonAttendedTransfer Reason = "attended-transfer" // this leg joined two calls and left
 	ReasonForwarded        Reason = "forwarded"         // a ringing leg sent the call elsewhere
-	ReasonCallFlip         Reason = "call-flip"         // flipped to another device or number
 )
 
 // LegRef points at a leg of a call.
@@ -152,7 +152,7 @@ type Leg struct {
 // Call is a snapshot of a call.
 type Call struct {
 	ID      string            `json:"id"`
-	Origin  string            `json:"origin"` // how it started: "call", "call-out", "click-to-call", ...
+	Origin  string            `json:"origin"` // how it started: "call", or a dialect's word (OriginateRequest.Origin)
 	Legs    []Leg             `json:"legs"`
 	Seq     int64             `json:"seq"` // last per-call event sequence number
 	Created time.Time         `json:"created"`

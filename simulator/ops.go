@@ -8,15 +8,14 @@ import (
 type OriginateRequest struct {
 	From Endpoint
 	To   Endpoint
-	// Origin says how the call started: "call" (default), "call-out",
-	// "click-to-call", ...
+	// Origin says how the call started: "call" (default), or a word the
+	// dialect that placed it defines for its way of starting calls.
 	Origin string
 	// CallerConnected starts the caller's leg answered, as when a PBX first
-	// connects the caller's own device (RingCentral call-out, NetSapiens
-	// click-to-call) and then rings the target.
+	// connects the caller's own device and then rings the target.
 	CallerConnected bool
-	// CallerRingsFirst rings the caller's own phone first, as a
-	// click-to-call does when the phone does not auto-answer: the caller's
+	// CallerRingsFirst rings the caller's own phone first, as a PBX's
+	// call-me-first dial does when the phone does not auto-answer: the caller's
 	// leg is proceeding (its answer policy and the ring timer apply) and
 	// the callee is called only once it answers. Ignored with
 	// CallerConnected.
@@ -87,7 +86,7 @@ func (l *leg) ringsFirst() bool {
 }
 
 // ringCallee adds the callee's leg and rings it, in the order the
-// RingCentral captures show (reference/ringcentral.md §2.3, CSN):
+// vendor captures show (the first vendor's reference notes §2.3, CSN):
 //   - a user's phone: its leg is set up, the PBX connects the caller (who
 //     hears ringback: Answered), then the phone rings (Proceeding);
 //   - an outside number: its leg starts ringing (Proceeding, no Setup),

@@ -122,7 +122,7 @@ func userEndpoint(u *User, deviceID string) Endpoint {
 }
 
 // dialledExtension is a user reached by extension number: the number seen
-// is the extension, as in the RingCentral seed's sample events ("102").
+// is the extension, as in the seed documents' sample events ("102").
 func dialledExtension(u *User) Endpoint {
 	ep := userEndpoint(u, "")
 	if u.Extension != "" {

@@ -39,7 +39,7 @@ type Options struct {
 // into the call's or leg's Attrs (keys already set win) and indexed, so
 // LookupCall and LookupLeg find them in constant time.
 //
-// Attribute keys are "<dialect>.<field>" (e.g. "ringcentral.partyId"); the
+// Attribute keys are "<dialect>.<field>" (e.g. "acme.partyId"); the
 // control API groups them by dialect. A namer names only the calls that
 // concern its tenants: NameCall sees both ends of the new call, NameLeg the
 // call (with the attributes given so far) and the new leg.
@@ -363,7 +363,7 @@ func (s *Sim) Leg(id string) (Leg, Call, error) {
 }
 
 // LookupCall finds a call by a vendor attribute (e.g. key
-// "rc.telephonySessionId"). It returns the call's snapshot.
+// "acme.sessionId"). It returns the call's snapshot.
 func (s *Sim) LookupCall(key, value string) (Call, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -378,7 +378,7 @@ func (s *Sim) LookupCall(key, value string) (Call, bool) {
 	return c.snapshot(), true
 }
 
-// LookupLeg finds a leg by a vendor attribute (e.g. key "rc.partyId").
+// LookupLeg finds a leg by a vendor attribute (e.g. key "acme.partyId").
 func (s *Sim) LookupLeg(key, value string) (Leg, Call, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

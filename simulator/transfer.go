@@ -4,7 +4,7 @@ package simulator
 // and drops the transferring leg: the transferor ends disconnected with
 // reason blind-transfer, a new leg rings at the target, and the remaining
 // parties are taken off hold. The target's answer policy applies. why
-// defaults to ReasonBlindTransfer (a dialect may say ReasonCallFlip).
+// defaults to ReasonBlindTransfer; a dialect may give its own reason.
 func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string, why Reason) (Leg, error) {
 	if why == "" {
 		why = ReasonBlindTransfer
@@ -96,8 +96,8 @@ func (s *Sim) AttendedTransfer(anchorA, anchorB string) error {
 	}
 	ca, cb := a.call, b.call
 	// The consult joins call A before the operator leaves it, so no view of
-	// call A ever shows the customer alone (a NetSapiens ActiveCall with an
-	// empty term side, say).
+	// call A ever shows the customer alone (a vendor's active-call view with
+	// an empty far side, say).
 	for _, f := range farB {
 		moved := s.addLeg(ca, f.Endpoint, f.From, f.To, f.Direction, LegAnswered, nil)
 		moved.Answered = f.Answered

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -40,7 +41,7 @@ func (f *faultsWorld) rcRateLimited(light, window, penalty string) error {
 	if w.RC != nil {
 		return errors.New("set the rate limits before any RingCentral step (the clients would be on the old pbxsim)")
 	}
-	var limits scenario.RCRateLimits
+	var limits ringcentral.RateLimits
 	if _, err := fmt.Sscan(light, &limits.Light); err != nil {
 		return err
 	}
@@ -58,8 +59,8 @@ func (f *faultsWorld) rcRateLimited(light, window, penalty string) error {
 		return skipf("rate limits are set in the scenario file; target %s is not an embedded pbxsim this step can restart (start pbxsim with rateLimits on the account instead)", targetName(w))
 	}
 	sc := scenario.Default()
-	for i := range sc.RingCentral.Accounts {
-		sc.RingCentral.Accounts[i].RateLimits = &limits
+	for i := range ringcentral.SectionOf(sc).Accounts {
+		ringcentral.SectionOf(sc).Accounts[i].RateLimits = &limits
 	}
 	t, err := Embedded(sc)(w.Context(), w.HTTP)
 	if err != nil {

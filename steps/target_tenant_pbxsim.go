@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
@@ -40,8 +41,8 @@ func TenantConfigFor(serverURL string, sc *scenario.Scenario) (*TenantConfig, er
 		c.NetSapiens = &NetSapiensTenant{Server: serverURL, Domain: n.Domain, APIKey: n.DomainKey, ReadOnlyKey: n.ReadOnlyKey,
 			ClientID: n.ClientID, ClientSecret: n.ClientSecret, Operator: role(n.Operator), Consult: role(n.Consult),
 			OutsideCaller: n.OutsideCaller, InboundNumber: n.InboundNumber, ApplyDelay: n.ApplyDelay.String(), applyDelay: n.ApplyDelay}
-		if len(sc.NetSapiens.Domains) > 0 {
-			for _, u := range sc.NetSapiens.Domains[0].Users {
+		if ns := netsapiens.SectionOf(sc); ns != nil && len(ns.Domains) > 0 {
+			for _, u := range ns.Domains[0].Users {
 				if u.ID != n.Operator.ID && u.ID != n.Consult.ID {
 					c.NetSapiens.DialVia = u.ID
 					break

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
+	nssim "github.com/xfer-conform/xfer-conform/simulator/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 	"github.com/xfer-conform/xfer-conform/steps"
@@ -24,7 +25,7 @@ import (
 // rules. Source: issue 12, "Done when" (no scenario can see another's).
 func TestTenantSetsDoingTheSameTransferAreIsolated(t *testing.T) {
 	sc := scenario.Default()
-	sc.NetSapiens.Domains[0].Users[1].Answer = scenario.Answer{Mode: "answer"} // the consult picks up
+	nssim.SectionOf(sc).Domains[0].Users[1].Answer = scenario.Answer{Mode: "answer"} // the consult picks up
 	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/tidwall/gjson"
 	"gopkg.in/yaml.v3"
 
+	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -25,20 +26,21 @@ func benchScenario(listeners int) (*scenario.Scenario, error) {
 	sc := &scenario.Scenario{
 		Name: "pbxbench", Seed: 1, Clock: "real",
 		RingTimeout: scenario.Duration(10 * time.Minute), Retention: scenario.Duration(2 * time.Second),
-		RingCentral: &scenario.RingCentral{
-			Clients:        []scenario.RCClient{{ID: "bench-client", Secret: "bench-secret"}},
-			AccessTokenTTL: scenario.Duration(time.Hour), RefreshTokenTTL: scenario.Duration(24 * time.Hour),
-		},
 	}
-	acc := scenario.RCAccount{ID: benchAccount, Name: "bench"}
+	rc := &ringcentral.Section{
+		Clients:        []ringcentral.Client{{ID: "bench-client", Secret: "bench-secret"}},
+		AccessTokenTTL: scenario.Duration(time.Hour), RefreshTokenTTL: scenario.Duration(24 * time.Hour),
+	}
+	acc := ringcentral.Account{ID: benchAccount, Name: "bench"}
 	for n := 101; n <= 102+(listeners+9)/10; n++ {
-		acc.Extensions = append(acc.Extensions, scenario.RCExtension{
+		acc.Extensions = append(acc.Extensions, ringcentral.Extension{
 			ID: fmt.Sprintf("6%08d", n), Number: fmt.Sprint(n), Name: fmt.Sprintf("bench-%d", n),
 			Devices: []scenario.Device{{ID: fmt.Sprintf("7%08d", n), Type: "SoftPhone"}},
 			JWT:     fmt.Sprintf("jwt-%d", n),
 		})
 	}
-	sc.RingCentral.Accounts = []scenario.RCAccount{acc}
+	rc.Accounts = []ringcentral.Account{acc}
+	sc.SetSection(ringcentral.Name, rc)
 	b, err := yaml.Marshal(sc)
 	if err != nil {
 		return nil, err

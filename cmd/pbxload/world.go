@@ -7,6 +7,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
+	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -19,22 +21,22 @@ func loadScenario(workers int, applyDelay time.Duration) *scenario.Scenario {
 	sc := &scenario.Scenario{
 		Name: "pbxload", Seed: 1, Clock: "real",
 		RingTimeout: scenario.Duration(60 * time.Second), Retention: scenario.Duration(2 * time.Second),
-		RingCentral: &scenario.RingCentral{
-			Clients:        []scenario.RCClient{{ID: "load-client", Secret: "load-secret"}},
-			AccessTokenTTL: scenario.Duration(time.Hour), RefreshTokenTTL: scenario.Duration(24 * time.Hour),
-		},
-		NetSapiens: &scenario.NetSapiens{
-			CoreServer: "core1-load.netsapiens.test", ApplyDelay: scenario.Duration(applyDelay),
-			TokenTTL: scenario.Duration(time.Hour),
-		},
+	}
+	rc := &ringcentral.Section{
+		Clients:        []ringcentral.Client{{ID: "load-client", Secret: "load-secret"}},
+		AccessTokenTTL: scenario.Duration(time.Hour), RefreshTokenTTL: scenario.Duration(24 * time.Hour),
+	}
+	ns := &netsapiens.Section{
+		CoreServer: "core1-load.netsapiens.test", ApplyDelay: scenario.Duration(applyDelay),
+		TokenTTL: scenario.Duration(time.Hour),
 	}
 	auto := scenario.Answer{Mode: "answer"}
-	acc := scenario.RCAccount{ID: "500000001", Name: "load"}
-	dom := scenario.NSDomain{Name: "LOAD", APIKeys: []scenario.NSAPIKey{{Key: loadKey, Description: "load office manager"}}}
+	acc := ringcentral.Account{ID: "500000001", Name: "load"}
+	dom := netsapiens.Domain{Name: "LOAD", APIKeys: []netsapiens.APIKey{{Key: loadKey, Description: "load office manager"}}}
 	for w := 0; w < workers; w++ {
 		for role, answer := range []scenario.Answer{{}, auto, auto} {
 			n := 100 + w*3 + role
-			acc.Extensions = append(acc.Extensions, scenario.RCExtension{
+			acc.Extensions = append(acc.Extensions, ringcentral.Extension{
 				ID: fmt.Sprintf("6%08d", n), Number: fmt.Sprint(n), Name: fmt.Sprintf("rc-%d-%d", w, role),
 				Devices: []scenario.Device{{ID: fmt.Sprintf("7%08d", n), Type: "SoftPhone"}},
 				JWT:     fmt.Sprintf("jwt-%d", n), Answer: answer,
@@ -42,12 +44,14 @@ func loadScenario(workers int, applyDelay time.Duration) *scenario.Scenario {
 		}
 		op := fmt.Sprint(2000 + w*2)
 		dom.Users = append(dom.Users,
-			scenario.NSUser{ID: op, Name: "op " + op, Numbers: []string{fmt.Sprintf("+1312555%04d", w)}, Answer: auto},
-			scenario.NSUser{ID: fmt.Sprint(2001 + w*2), Name: "consult", Answer: auto})
+			netsapiens.User{ID: op, Name: "op " + op, Numbers: []string{fmt.Sprintf("+1312555%04d", w)}, Answer: auto},
+			netsapiens.User{ID: fmt.Sprint(2001 + w*2), Name: "consult", Answer: auto})
 		sc.Outside = append(sc.Outside, scenario.OutsideNumber{Number: fmt.Sprintf("+1415555%04d", w), Name: fmt.Sprintf("caller %d", w)})
 	}
-	sc.RingCentral.Accounts = []scenario.RCAccount{acc}
-	sc.NetSapiens.Domains = []scenario.NSDomain{dom}
+	rc.Accounts = []ringcentral.Account{acc}
+	ns.Domains = []netsapiens.Domain{dom}
+	sc.SetSection(ringcentral.Name, rc)
+	sc.SetSection(netsapiens.Name, ns)
 	return sc
 }
 

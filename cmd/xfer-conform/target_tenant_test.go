@@ -13,7 +13,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
+	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 	"github.com/xfer-conform/xfer-conform/steps"
 )
@@ -23,14 +25,14 @@ import (
 // word such as "pbxsim".
 func secretScenario() *scenario.Scenario {
 	sc := scenario.Default()
-	sc.RingCentral.Clients[0].Secret = "rcClientSecretQ7v2Lw"
-	for i := range sc.RingCentral.Accounts[0].Extensions {
-		x := &sc.RingCentral.Accounts[0].Extensions[i]
+	ringcentral.SectionOf(sc).Clients[0].Secret = "rcClientSecretQ7v2Lw"
+	for i := range ringcentral.SectionOf(sc).Accounts[0].Extensions {
+		x := &ringcentral.SectionOf(sc).Accounts[0].Extensions[i]
 		x.JWT = fmt.Sprintf("rcJwtAssertion%dXk93Zt", i)
 		x.Password = fmt.Sprintf("rcPassword%dHh2", i)
 	}
-	sc.NetSapiens.Clients[0].Secret = "nsClientSecretP4mR8s"
-	d := &sc.NetSapiens.Domains[0]
+	netsapiens.SectionOf(sc).Clients[0].Secret = "nsClientSecretP4mR8s"
+	d := &netsapiens.SectionOf(sc).Domains[0]
 	for i := range d.Users {
 		d.Users[i].Password = fmt.Sprintf("nsPassword%dJq7", i)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -186,9 +187,10 @@ func (a *API) setFaultSeed(w http.ResponseWriter, r *http.Request) {
 }
 
 type disconnectRequest struct {
-	// Tenant is a RingCentral account id; empty means every account.
+	// Tenant is the tenant (of the dialect with sockets) whose sockets
+	// close; empty means every tenant.
 	Tenant string `json:"tenant"`
-	// Extension narrows to one extension id of the account.
+	// Extension narrows to one user (extension id) of the tenant.
 	Extension string `json:"extension"`
 	// Mode is recoverable (default) or unrecoverable.
 	Mode string `json:"mode"`
@@ -228,8 +230,8 @@ func writeFaultError(w http.ResponseWriter, err error) {
 }
 
 // scopeRule makes a rule posted with ?tenant=<set> act on that set only
-// (issue 12 item 2): match.tenant becomes the set's account or domain of
-// the rule's dialect. It answers 400 itself when the rule cannot be
+// (issue 12 item 2): match.tenant becomes the set's first tenant of the
+// rule's dialect (the section of that name). It answers 400 itself when the rule cannot be
 // scoped.
 func (a *API) scopeRule(w http.ResponseWriter, r *http.Request, rule *faults.Rule) bool {
 	q := r.URL.Query().Get("tenant")
@@ -247,12 +249,14 @@ func (a *API) scopeRule(w http.ResponseWriter, r *http.Request, rule *faults.Rul
 		rule.Match.Tenant = q
 		return true
 	}
-	var rc, ns string
-	if t.RingCentral != nil && len(t.RingCentral.Accounts) > 0 {
-		rc = t.RingCentral.Accounts[0].ID
-	}
-	if t.NetSapiens != nil && len(t.NetSapiens.Domains) > 0 {
-		ns = t.NetSapiens.Domains[0].Name
+	// The first tenant of each of the set's sections, by dialect name.
+	first := map[string]string{}
+	var kinds []string
+	for _, k := range t.SectionKeys() {
+		if ids := t.Section(k).TenantIDs(); len(ids) > 0 {
+			first[k] = ids[0]
+			kinds = append(kinds, k)
+		}
 	}
 	if rule.Match.Tenant != "" {
 		for _, m := range t.members() {
@@ -264,14 +268,12 @@ func (a *API) scopeRule(w http.ResponseWriter, r *http.Request, rule *faults.Rul
 		return false
 	}
 	switch {
-	case rule.Match.Dialect == faults.DialectRingCentral && rc != "":
-		rule.Match.Tenant = rc
-	case rule.Match.Dialect == faults.DialectNetSapiens && ns != "":
-		rule.Match.Tenant = ns
-	case rule.Match.Dialect == "" && (rc == "") != (ns == ""):
-		rule.Match.Tenant = rc + ns
+	case rule.Match.Dialect != "" && first[rule.Match.Dialect] != "":
+		rule.Match.Tenant = first[rule.Match.Dialect]
+	case rule.Match.Dialect == "" && len(kinds) == 1:
+		rule.Match.Tenant = first[kinds[0]]
 	default:
-		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("match.dialect: name the dialect (ringcentral or netsapiens) whose tenant of set %s the rule is for", t.ID))
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("match.dialect: name the dialect (%s) whose tenant of set %s the rule is for", strings.Join(kinds, " or "), t.ID))
 		return false
 	}
 	return true

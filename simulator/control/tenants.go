@@ -3,6 +3,7 @@ package control
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,10 +39,22 @@ type Provisioner interface {
 	AddTenants(sc *scenario.Scenario) error
 	// RemoveTenants ends and forgets every tenant of sc.
 	RemoveTenants(sc *scenario.Scenario)
-	// SetRateLimits sets (nil: clears) a RingCentral account's rate-limit
-	// profile.
-	SetRateLimits(accountID string, profile *scenario.RCRateLimits) error
+	// SetRateLimits answers PUT /tenants/{id}/ratelimits for the set
+	// (whose id is setID): body is the posted JSON object, which the
+	// dialect with rate limits decodes. The answer is sent with 200; an
+	// error is a *RequestError, a *scenario.Error (400 naming its field)
+	// or a core error.
+	SetRateLimits(set *scenario.Scenario, setID string, body json.RawMessage) (any, error)
 }
+
+// RequestError is a refusal a Provisioner words itself: the status, the
+// error code, the field at fault (optional) and the message.
+type RequestError struct {
+	Status               int
+	Code, Field, Message string
+}
+
+func (e *RequestError) Error() string { return e.Message }
 
 // DefaultMaxTenants is the default cap on live tenant sets (pbxsim
 // --max-tenants).
@@ -54,21 +67,27 @@ type tenantSet struct {
 	*scenario.Scenario
 }
 
-// members are the core tenant ids of the set.
-func (t *tenantSet) members() []string {
-	var out []string
-	if rc := t.RingCentral; rc != nil {
-		for _, a := range rc.Accounts {
-			out = append(out, a.ID)
-		}
+// MarshalJSON writes the set's id and creation time, then its scenario.
+func (t *tenantSet) MarshalJSON() ([]byte, error) {
+	h, err := json.Marshal(struct {
+		ID      string    `json:"id"`
+		Created time.Time `json:"created"`
+	}{t.ID, t.Created})
+	if err != nil {
+		return nil, err
 	}
-	if ns := t.NetSapiens; ns != nil {
-		for _, d := range ns.Domains {
-			out = append(out, d.Name)
-		}
+	sc, err := json.Marshal(t.Scenario)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	if len(sc) <= 2 {
+		return h, nil
+	}
+	return append(append(h[:len(h)-1], ','), sc[1:]...), nil
 }
+
+// members are the core tenant ids of the set.
+func (t *tenantSet) members() []string { return t.TenantIDs() }
 
 // tenantSets is the registry of live sets.
 type tenantSets struct {
@@ -179,14 +198,9 @@ func (a *API) listTenants(w http.ResponseWriter, r *http.Request) {
 	out := make([]tenantSummary, 0, len(a.sets.byID))
 	for _, t := range a.sets.byID {
 		s := tenantSummary{ID: t.ID, Created: t.Created}
-		if rc := t.RingCentral; rc != nil {
-			for _, acc := range rc.Accounts {
-				s.Tenants = append(s.Tenants, tenantMembers{acc.ID, scenario.KindRingCentral})
-			}
-		}
-		if ns := t.NetSapiens; ns != nil {
-			for _, d := range ns.Domains {
-				s.Tenants = append(s.Tenants, tenantMembers{d.Name, scenario.KindNetSapiens})
+		for _, kind := range t.SectionKeys() {
+			for _, id := range t.Section(kind).TenantIDs() {
+				s.Tenants = append(s.Tenants, tenantMembers{id, kind})
 			}
 		}
 		out = append(out, s)
@@ -248,14 +262,8 @@ func (a *API) deleteTenants(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": true})
 }
 
-// rateLimitsRequest sets a RingCentral account's rate limits: a named
-// profile, or explicit numbers; an empty body turns them off.
-type rateLimitsRequest struct {
-	// Account picks one account of the set; default its first.
-	Account string `json:"account"`
-	scenario.RCRateLimits
-}
-
+// setRateLimits hands the posted profile to the dialect that has rate
+// limits (pbxsim's provisioner); this package knows none.
 func (a *API) setRateLimits(w http.ResponseWriter, r *http.Request) {
 	p, ok := a.provisioner(w)
 	if !ok {
@@ -265,45 +273,27 @@ func (a *API) setRateLimits(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var req rateLimitsRequest
-	if !decodeBody(w, r, &req) {
+	var body json.RawMessage
+	if !decodeBody(w, r, &body) {
 		return
 	}
-	if t.RingCentral == nil || len(t.RingCentral.Accounts) == 0 {
-		writeError(w, http.StatusConflict, "invalid", "the tenant set has no RingCentral account")
-		return
-	}
-	acc := t.RingCentral.Accounts[0].ID
-	if req.Account != "" {
-		acc = req.Account
-		if !t.hasAccount(acc) {
-			writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]string{"code": "invalid", "field": "account", "message": fmt.Sprintf("account: %s is not an account of tenant set %s", acc, t.ID)}})
-			return
+	out, err := p.SetRateLimits(t.Scenario, t.ID, body)
+	var re *RequestError
+	var se *scenario.Error
+	switch {
+	case errors.As(err, &re):
+		e := map[string]string{"code": re.Code, "message": re.Message}
+		if re.Field != "" {
+			e["field"] = re.Field
 		}
-	}
-	var profile *scenario.RCRateLimits
-	if req.RCRateLimits != (scenario.RCRateLimits{}) {
-		if err := scenario.CheckRateLimits(req.RCRateLimits); err != nil {
-			writeDescriptionError(w, err)
-			return
-		}
-		rl := req.RCRateLimits
-		profile = &rl
-	}
-	if err := p.SetRateLimits(acc, profile); err != nil {
+		writeJSON(w, re.Status, map[string]any{"error": e})
+	case errors.As(err, &se):
+		writeDescriptionError(w, err)
+	case err != nil:
 		writeSimError(w, err)
-		return
+	default:
+		writeJSON(w, http.StatusOK, out)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"account": acc, "rateLimits": profile})
-}
-
-func (t *tenantSet) hasAccount(id string) bool {
-	for _, a := range t.RingCentral.Accounts {
-		if a.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // tenantScope turns ?tenant= into the core tenant ids it names: a tenant

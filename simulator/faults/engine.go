@@ -24,16 +24,20 @@ type Options struct {
 	Journal *simulator.Journal
 	// LogSize bounds the outcome log; default 1000.
 	LogSize int
+	// Dialects are the dialects the engine serves: Add checks rules
+	// against them (Rule.ValidateFor). None means any dialect name.
+	Dialects Dialects
 }
 
 // Engine holds the rules and decides, for each request, notification and
 // change, which of them fire. It is safe for concurrent use.
 type Engine struct {
-	clock   simulator.Clock
-	journal *simulator.Journal
-	logSize int
-	stop    chan struct{}
-	once    sync.Once
+	dialects Dialects // fixed at New
+	clock    simulator.Clock
+	journal  *simulator.Journal
+	logSize  int
+	stop     chan struct{}
+	once     sync.Once
 
 	mu      sync.Mutex
 	seed    int64
@@ -42,7 +46,8 @@ type Engine struct {
 	log     []Outcome
 	logSeq  uint64
 	dropper SocketDropper
-	httpN   int // rules with On http, for the middleware's fast path
+	dropOf  string // the dialect whose sockets dropper closes
+	httpN   int    // rules with On http, for the middleware's fast path
 }
 
 // ruleState is a rule with its compiled patterns and counters.
@@ -71,7 +76,7 @@ type Outcome struct {
 	Match   uint64    `json:"match"` // the rule's n-th match
 	Dialect string    `json:"dialect,omitempty"`
 	Tenant  string    `json:"tenant,omitempty"`
-	Subject string    `json:"subject"` // "POST /restapi/...", "webhook subscription X", "hold"
+	Subject string    `json:"subject"` // "POST /v1/...", "webhook subscription X", "hold"
 	Effect  string    `json:"effect"`  // "status 503", "latency 212ms", "drop", ...
 }
 
@@ -87,7 +92,7 @@ type Fired struct {
 	Latency time.Duration
 }
 
-// SocketDropper closes RingCentral notification sockets at once: those of
+// SocketDropper closes a dialect's notification sockets at once: those of
 // tenant (and extension, when given), in mode recoverable or
 // unrecoverable. It returns how many sockets it closed.
 type SocketDropper func(tenant, extension, mode string) int
@@ -106,7 +111,8 @@ func New(opts Options) *Engine {
 	if opts.LogSize <= 0 {
 		opts.LogSize = 1000
 	}
-	return &Engine{clock: opts.Clock, journal: opts.Journal, logSize: opts.LogSize, seed: opts.Seed, stop: make(chan struct{})}
+	return &Engine{clock: opts.Clock, journal: opts.Journal, logSize: opts.LogSize, seed: opts.Seed, stop: make(chan struct{}),
+		dialects: append(Dialects(nil), opts.Dialects...)}
 }
 
 // Close ends held requests (timeouts, latency) so a server can shut down.
@@ -135,7 +141,7 @@ func (e *Engine) SetSeed(seed int64) {
 // Add validates and appends a rule (rules are checked in the order they
 // were added) and returns it with its id.
 func (e *Engine) Add(r Rule) (Rule, error) {
-	if err := r.Validate(); err != nil {
+	if err := r.ValidateFor(e.dialects); err != nil {
 		return Rule{}, err
 	}
 	if r.On == "" {
@@ -244,12 +250,16 @@ func (e *Engine) Log(after uint64) []Outcome {
 	return out
 }
 
-// SetSocketDropper registers the RingCentral dialect's socket closer.
-func (e *Engine) SetSocketDropper(f SocketDropper) {
+// SetSocketDropper registers the socket closer of the dialect named
+// dialect (one with DialectSpec.Disconnect).
+func (e *Engine) SetSocketDropper(dialect string, f SocketDropper) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.dropper = f
+	e.dropper, e.dropOf = f, dialect
 }
+
+// Dialects returns the dialects the engine serves.
+func (e *Engine) Dialects() Dialects { return append(Dialects(nil), e.dialects...) }
 
 // DropSockets closes notification sockets now (see SocketDropper).
 func (e *Engine) DropSockets(tenant, extension, mode string) (int, error) {
@@ -260,14 +270,14 @@ func (e *Engine) DropSockets(tenant, extension, mode string) (int, error) {
 		return 0, fmt.Errorf("mode must be recoverable or unrecoverable, not %q", mode)
 	}
 	e.mu.Lock()
-	f := e.dropper
+	f, dialect := e.dropper, e.dropOf
 	e.mu.Unlock()
 	if f == nil {
-		return 0, errors.New("this pbxsim has no RingCentral dialect, so no notification sockets")
+		return 0, errors.New("this pbxsim serves no dialect with notification sockets")
 	}
 	n := f(tenant, extension, mode)
 	e.mu.Lock()
-	e.record(Outcome{On: "websocket", Dialect: DialectRingCentral, Tenant: tenant,
+	e.record(Outcome{On: "websocket", Dialect: dialect, Tenant: tenant,
 		Subject: "sockets of " + orAll(tenant, extension), Effect: fmt.Sprintf("disconnect %s (%d sockets)", mode, n)})
 	e.mu.Unlock()
 	return n, nil

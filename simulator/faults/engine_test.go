@@ -29,7 +29,7 @@ func newEngine(t *testing.T, seed int64, rules ...Rule) *Engine {
 func run(e *Engine, n int) []string {
 	var out []string
 	for i := 0; i < n; i++ {
-		fs := e.decide(OnHTTP, Subject{Dialect: DialectRingCentral, Method: "POST", Path: "/restapi/x", Operation: "bridge"}, false, "POST /restapi/x")
+		fs := e.decide(OnHTTP, Subject{Dialect: "alpha", Method: "POST", Path: "/restapi/x", Operation: "bridge"}, false, "POST /restapi/x")
 		s := "-"
 		for _, f := range fs {
 			s = f.Rule + ":" + f.describe()
@@ -130,16 +130,16 @@ func TestSetSeedReplays(t *testing.T) {
 
 func TestMatch(t *testing.T) {
 	e := newEngine(t, 1,
-		Rule{ID: "glob", Match: Match{Dialect: DialectNetSapiens, Method: "PATCH", Path: "/ns-api/v2/domains/*/users/*/calls/*/hold"}, Action: Action{Status: 500}},
+		Rule{ID: "glob", Match: Match{Dialect: "beta", Method: "PATCH", Path: "/ns-api/v2/domains/*/users/*/calls/*/hold"}, Action: Action{Status: 500}},
 		Rule{ID: "re", Match: Match{PathRegex: `/restapi/.*/bridge`, Tenant: "684349005"}, Action: Action{Status: 500}},
 	)
 	cases := []struct {
 		s    Subject
 		want string
 	}{
-		{Subject{Dialect: DialectNetSapiens, Method: "PATCH", Path: "/ns-api/v2/domains/TEST/users/1000/calls/abc/hold"}, "glob"},
-		{Subject{Dialect: DialectNetSapiens, Method: "PATCH", Path: "/ns-api/v2/domains/TEST/users/1000/x/calls/abc/hold"}, ""},
-		{Subject{Dialect: DialectRingCentral, Method: "PATCH", Path: "/ns-api/v2/domains/TEST/users/1000/calls/abc/hold"}, ""},
+		{Subject{Dialect: "beta", Method: "PATCH", Path: "/ns-api/v2/domains/TEST/users/1000/calls/abc/hold"}, "glob"},
+		{Subject{Dialect: "beta", Method: "PATCH", Path: "/ns-api/v2/domains/TEST/users/1000/x/calls/abc/hold"}, ""},
+		{Subject{Dialect: "alpha", Method: "PATCH", Path: "/ns-api/v2/domains/TEST/users/1000/calls/abc/hold"}, ""},
 		{Subject{Tenant: "684349005", Path: "/restapi/v1.0/account/~/telephony/sessions/s-1/parties/p-1-1/bridge"}, "re"},
 		{Subject{Tenant: "1", Path: "/restapi/v1.0/account/~/telephony/sessions/s-1/parties/p-1-1/bridge"}, ""},
 	}
@@ -164,7 +164,6 @@ func TestValidate(t *testing.T) {
 		"fail without webhook":    {On: OnNotification, Action: Action{Fail: 503}},
 		"disconnect on webhook":   {On: OnNotification, Match: Match{Transport: TransportWebhook}, Action: Action{Disconnect: DisconnectRecoverable}},
 		"disconnect mode":         {On: OnNotification, Match: Match{Transport: TransportWebSocket}, Action: Action{Disconnect: "maybe"}},
-		"apply on ringcentral":    {On: OnApply, Match: Match{Dialect: DialectRingCentral}, Action: Action{Drop: true}},
 		"apply delay and drop":    {On: OnApply, Action: Action{Drop: true, Delay: Duration(time.Second)}},
 		"reserved id":             {ID: "log", Action: Action{Drop: true}},
 		"bad regex":               {Match: Match{PathRegex: "("}, Action: Action{Drop: true}},

@@ -43,7 +43,7 @@ func compileGlob(pattern string) (*regexp.Regexp, error) {
 }
 
 // Operation names a kind of request by method and path glob; dialects list
-// theirs so rules (and RingCentral's rate-limit groups) can say "bridge"
+// theirs so rules (and a dialect's rate-limit groups) can say "bridge"
 // rather than a path.
 type Operation struct {
 	Method string

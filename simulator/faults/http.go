@@ -30,8 +30,8 @@ type Route struct {
 // defaultMaxHold bounds a timeout fault when the rule gives no maxHold.
 const defaultMaxHold = 2 * time.Minute
 
-// defaultRetryAfter is the Retry-After of an injected 429 without one:
-// RingCentral's penalty interval (reference ringcentral.md §3.3).
+// defaultRetryAfter is the Retry-After of an injected 429 without one: a
+// minute, the usual penalty interval of a vendor's rate limits.
 const defaultRetryAfter = 60 * time.Second
 
 // Middleware applies http rules to the requests of the routed dialects,

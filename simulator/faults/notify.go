@@ -18,8 +18,8 @@ func (e *Engine) Notification(s Subject) (Fired, bool) {
 	return fs[0], true
 }
 
-// Apply decides the fault, if any, for a NetSapiens change that has been
-// answered 202: a different delay, or no change at all.
+// Apply decides the fault, if any, for an apply-phase change that has been
+// answered (say with a 202): a different delay, or no change at all.
 func (e *Engine) Apply(s Subject) (Fired, bool) {
 	fs := e.decide(OnApply, s, true, s.Operation)
 	if len(fs) == 0 {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/xfer-conform/xfer-conform/simulator/duration"
 )
 
 // Where a rule applies.
@@ -16,17 +18,11 @@ const (
 	// OnHTTP rules act on vendor-API requests before the dialect sees them.
 	OnHTTP = "http"
 	// OnNotification rules act on one notification on its way to one
-	// subscription (RingCentral WebSocket or WebHook, NetSapiens webhook).
+	// subscription (a WebSocket or a webhook).
 	OnNotification = "notification"
-	// OnApply rules act on a NetSapiens change between its 202 and the
-	// moment the switch applies it.
+	// OnApply rules act on a change between the dialect's answer and the
+	// moment the switch applies it (dialects with DialectSpec.ApplyPhase).
 	OnApply = "apply"
-)
-
-// Dialect names a rule can match.
-const (
-	DialectRingCentral = "ringcentral"
-	DialectNetSapiens  = "netsapiens"
 )
 
 // Notification transports a rule can match.
@@ -67,9 +63,9 @@ type Rule struct {
 
 // Match selects what a rule applies to; empty fields match everything.
 type Match struct {
-	// Dialect is ringcentral or netsapiens.
+	// Dialect is the name of a dialect pbxsim serves (DialectSpec.Name).
 	Dialect string `json:"dialect,omitempty" yaml:"dialect"`
-	// Tenant is a RingCentral account id or a NetSapiens domain.
+	// Tenant is a core tenant id (an account, a domain).
 	Tenant string `json:"tenant,omitempty" yaml:"tenant"`
 	// Method is an HTTP method (http rules).
 	Method string `json:"method,omitempty" yaml:"method"`
@@ -101,7 +97,7 @@ type Action struct {
 	// RetryAfter is the Retry-After of a 429 or 503; default 60s for 429.
 	RetryAfter Duration `json:"retryAfter,omitempty" yaml:"retryAfter"`
 	// Drop closes an HTTP connection without an answer; loses a
-	// notification; makes a NetSapiens change never happen after its 202.
+	// notification; makes an apply-phase change never happen after its answer.
 	Drop bool `json:"drop,omitempty" yaml:"drop"`
 	// Timeout holds an HTTP request without an answer until the client
 	// gives up (or MaxHold passes, then the connection is closed).
@@ -109,7 +105,7 @@ type Action struct {
 	// MaxHold bounds a Timeout; default 2m.
 	MaxHold Duration `json:"maxHold,omitempty" yaml:"maxHold"`
 
-	// Delay postpones a notification, or a NetSapiens change (replacing
+	// Delay postpones a notification, or an apply-phase change (replacing
 	// the apply delay), on the simulator clock.
 	Delay Duration `json:"delay,omitempty" yaml:"delay"`
 	// Duplicate sends a notification this many extra times right after it.
@@ -120,7 +116,7 @@ type Action struct {
 	// Fail makes a webhook delivery fail with this status without posting
 	// it: it counts as a failed delivery (blacklisting, error-count).
 	Fail int `json:"fail,omitempty" yaml:"fail"`
-	// Disconnect closes the subscriber's RingCentral WebSocket before the
+	// Disconnect closes the subscriber's notification WebSocket before the
 	// notification is sent: recoverable or unrecoverable.
 	Disconnect string `json:"disconnect,omitempty" yaml:"disconnect"`
 }
@@ -158,41 +154,9 @@ func (t *Times) parse(s string) error {
 	return nil
 }
 
-// Duration is a time.Duration written "200ms", "2s".
-type Duration time.Duration
-
-// D returns the time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
-
-// MarshalJSON writes "200ms".
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// UnmarshalJSON reads "200ms".
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("a duration is a string like \"200ms\", not %s", b)
-	}
-	return d.parse(s)
-}
-
-// MarshalYAML writes "200ms".
-func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
-
-// UnmarshalYAML reads "200ms".
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error { return d.parse(n.Value) }
-
-func (d *Duration) parse(s string) error {
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a duration (want e.g. \"200ms\", \"2s\")", s)
-	}
-	if v < 0 {
-		return fmt.Errorf("duration %q is negative", s)
-	}
-	*d = Duration(v)
-	return nil
-}
+// Duration is the scenario files' one duration type: "200ms", "2s" or a
+// number of seconds (simulator/duration, docs/faults.md).
+type Duration = duration.Duration
 
 // Latency is a fixed delay ("200ms") or a distribution:
 // {dist: uniform, min, max} or {dist: normal, mean, stddev[, min, max]}.
@@ -235,8 +199,8 @@ func (l *Latency) UnmarshalYAML(n *yaml.Node) error {
 }
 
 func (l *Latency) fixed(s string) error {
-	var d Duration
-	if err := d.parse(s); err != nil {
+	d, err := duration.Parse(s)
+	if err != nil {
 		return err
 	}
 	*l = Latency{Dist: "fixed", Fixed: d}
@@ -297,10 +261,8 @@ func (r *Rule) Validate() error {
 }
 
 func (m *Match) validate() error {
-	switch m.Dialect {
-	case "", DialectRingCentral, DialectNetSapiens:
-	default:
-		return fmt.Errorf("match.dialect must be ringcentral or netsapiens, not %q", m.Dialect)
+	if m.Dialect != "" && !ruleID.MatchString(m.Dialect) {
+		return fmt.Errorf("match.dialect %q is not a dialect name", m.Dialect)
 	}
 	if m.Method != "" && m.Method != strings.ToUpper(m.Method) {
 		return fmt.Errorf("match.method %q must be upper case, e.g. %q", m.Method, strings.ToUpper(m.Method))
@@ -425,8 +387,8 @@ func (r *Rule) validateNotification() error {
 		if a.Disconnect != DisconnectRecoverable && a.Disconnect != DisconnectUnrecoverable {
 			return fmt.Errorf("action.disconnect must be recoverable or unrecoverable, not %q", a.Disconnect)
 		}
-		if m.Transport != TransportWebSocket || m.Dialect == DialectNetSapiens {
-			return fmt.Errorf("action.disconnect needs match.transport: websocket (RingCentral's notification socket)")
+		if m.Transport != TransportWebSocket {
+			return fmt.Errorf("action.disconnect needs match.transport: websocket (a notification socket)")
 		}
 	}
 	return nil
@@ -434,9 +396,6 @@ func (r *Rule) validateNotification() error {
 
 func (r *Rule) validateApply() error {
 	a, m := r.Action, r.Match
-	if m.Dialect == DialectRingCentral {
-		return fmt.Errorf("apply rules are for NetSapiens (RingCentral applies changes before it answers)")
-	}
 	if m.Method != "" || m.Path != "" || m.PathRegex != "" || m.Transport != "" || m.Subscription != "" {
 		return fmt.Errorf("an apply rule matches tenant (domain) and operation only")
 	}

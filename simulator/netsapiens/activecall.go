@@ -78,7 +78,9 @@ func viewOf(c simulator.Call) callView {
 // movedAway reports whether a leg left its call for somewhere else.
 func movedAway(l simulator.Leg) bool {
 	switch l.Reason {
-	case simulator.ReasonBlindTransfer, simulator.ReasonAttendedTransfer, simulator.ReasonForwarded, simulator.ReasonCallFlip:
+	case simulator.ReasonBlindTransfer, simulator.ReasonAttendedTransfer, simulator.ReasonForwarded,
+		"call-flip": // another dialect's blind transfer to the user's other device
+
 		return true
 	}
 	return l.State == simulator.LegGone

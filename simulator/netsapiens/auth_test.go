@@ -18,10 +18,10 @@ const (
 )
 
 func withOtherDomain(sc *scenario.Scenario) {
-	sc.NetSapiens.Domains = append(sc.NetSapiens.Domains, scenario.NSDomain{
+	SectionOf(sc).Domains = append(SectionOf(sc).Domains, Domain{
 		Name:  "OTHER",
-		Users: []scenario.NSUser{{ID: "2000", Name: "Other Two", Password: "pbxsim"}, {ID: "2010", Name: "Other Ten"}},
-		APIKeys: []scenario.NSAPIKey{
+		Users: []User{{ID: "2000", Name: "Other Two", Password: "pbxsim"}, {ID: "2010", Name: "Other Ten"}},
+		APIKeys: []APIKey{
 			{Key: keySuper}, {Key: keyReseller}, {Key: keyOtherOM}, {Key: keyOther200, User: "2000"},
 		},
 	})
@@ -256,7 +256,7 @@ func TestQuirksSelectableInScenarioFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := sc.NSDomain("TEST")
+	d, _ := SectionOf(sc).Domain("TEST")
 	if newProfile(d.Quirks).callTermUser != "refused" {
 		t.Fatalf("quirk not selected: %v", d.Quirks)
 	}

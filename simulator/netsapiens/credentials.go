@@ -44,10 +44,11 @@ func newCredentials(sc *scenario.Scenario, secret []byte) *credentials {
 		revoked: map[string]time.Time{},
 		secret:  secret,
 	}
-	if sc.NetSapiens == nil {
+	ns := SectionOf(sc)
+	if ns == nil {
 		return c
 	}
-	for _, d := range sc.NetSapiens.Domains {
+	for _, d := range ns.Domains {
 		for _, k := range d.APIKeys {
 			scope := keyScope[k.Key[:4]]
 			c.keys[k.Key] = principal{

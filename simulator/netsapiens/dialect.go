@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -15,6 +14,7 @@ import (
 	"github.com/xfer-conform/xfer-conform/simulator/faults"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/simulator/tenancy"
 )
 
 // Options tune the dialect; the zero value is ready to use.
@@ -49,9 +49,8 @@ type Dialect struct {
 	tokenTTL   time.Duration
 	// dirp holds the domains, users and OAuth clients; replaced whole when
 	// a tenant is added or removed at runtime (tenants.go), so readers
-	// never lock. dirMu orders the writers.
-	dirp    atomic.Pointer[directory]
-	dirMu   sync.Mutex
+	// never lock (simulator/tenancy).
+	dirp    tenancy.Directory[directory]
 	namer   *namer
 	creds   *credentials
 	egress  egress.Policy // where webhook posts may go
@@ -120,7 +119,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.client = d.egress.Client(opts.DeliveryTimeout)
 	d.applyDelay, d.tokenTTL = 300*time.Millisecond, time.Hour
 	dir := newDirectory()
-	if ns := sc.NetSapiens; ns != nil {
+	if ns := SectionOf(sc); ns != nil {
 		if ns.CoreServer != "" {
 			d.core = ns.CoreServer
 		}

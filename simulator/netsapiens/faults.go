@@ -43,7 +43,7 @@ func (d *Dialect) applyFault(r *http.Request) (delay time.Duration, drop bool, r
 		return delay, false, ""
 	}
 	f, fired := d.opts.Faults.Apply(faults.Subject{
-		Dialect: faults.DialectNetSapiens, Tenant: mux.Vars(r)["domain"],
+		Dialect: vendor, Tenant: mux.Vars(r)["domain"],
 		Method: r.Method, Path: r.URL.Path, Operation: operations.Name(r.Method, strings.TrimSuffix(r.URL.Path, "/")),
 	})
 	if !fired {
@@ -72,7 +72,7 @@ func (s *subscriptions) push(sub *subscription, post []byte) {
 	domain := sub.domain
 	s.mu.Unlock()
 	f, fired := eng.Notification(faults.Subject{
-		Dialect: faults.DialectNetSapiens, Tenant: domain, Transport: faults.TransportWebhook, Subscription: sub.id,
+		Dialect: vendor, Tenant: domain, Transport: faults.TransportWebhook, Subscription: sub.id,
 	})
 	if fired && f.Action.Fail != 0 {
 		// Counted as a failed post, as if the receiver had answered it;

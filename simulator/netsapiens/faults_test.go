@@ -96,7 +96,7 @@ func TestWebhookDeliveryFaults(t *testing.T) {
 	base, _ := callPosts(t, Options{})
 	first := func(a faults.Action, transport string) faults.Rule {
 		return faults.Rule{ID: "hook", On: faults.OnNotification, Times: 1,
-			Match: faults.Match{Dialect: faults.DialectNetSapiens, Transport: transport}, Action: a}
+			Match: faults.Match{Dialect: Name, Transport: transport}, Action: a}
 	}
 	brief := func(ps []gjson.Result) []string {
 		var out []string

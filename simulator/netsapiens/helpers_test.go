@@ -70,7 +70,7 @@ func newWorld(t *testing.T, edit func(sc *scenario.Scenario), opts ...Options) *
 		srv.Close()
 		d.Close()
 	})
-	return &world{t: t, clk: clk, sim: sim, d: d, srv: srv, sc: sc, delay: sc.NetSapiens.ApplyDelay.D()}
+	return &world{t: t, clk: clk, sim: sim, d: d, srv: srv, sc: sc, delay: SectionOf(sc).ApplyDelay.D()}
 }
 
 // allowHooks lets webhook posts go to hooks.example.test, a host tests
@@ -81,7 +81,7 @@ func allowHooks(sc *scenario.Scenario) {
 
 // withQuirks selects quirk values for domain TEST.
 func withQuirks(q map[string]string) func(*scenario.Scenario) {
-	return func(sc *scenario.Scenario) { sc.NetSapiens.Domains[0].Quirks = q }
+	return func(sc *scenario.Scenario) { SectionOf(sc).Domains[0].Quirks = q }
 }
 
 // response is one answer of the API.

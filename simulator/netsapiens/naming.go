@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // Attribute keys this dialect sets on core calls and legs. The core
@@ -38,7 +37,7 @@ type namer struct {
 	seeded    bool
 }
 
-func (n *namer) setDomains(ds []scenario.NSDomain, on bool) {
+func (n *namer) setDomains(ds []Domain, on bool) {
 	n.domainsMu.Lock()
 	defer n.domainsMu.Unlock()
 	for _, d := range ds {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/simulator/tenancy"
 )
 
 // Tenants on demand (issue 12 item 1): pbxsim's control API adds and
@@ -15,28 +15,28 @@ import (
 // directory is the dialect's view of the domains: quirks, users and OAuth
 // clients. A published directory is never changed.
 type directory struct {
-	profiles map[string]profile                    // domain -> quirks; also the set of domains
-	users    map[string]map[string]scenario.NSUser // domain -> user -> credentials and scope
-	clients  map[string]string                     // OAuth client id -> secret
-	fold     map[string]string                     // lower-case domain -> domain
+	profiles map[string]profile         // domain -> quirks; also the set of domains
+	users    map[string]map[string]User // domain -> user -> credentials and scope
+	clients  map[string]string          // OAuth client id -> secret
+	fold     map[string]string          // lower-case domain -> domain
 }
 
 func newDirectory() *directory {
-	return &directory{profiles: map[string]profile{}, users: map[string]map[string]scenario.NSUser{},
+	return &directory{profiles: map[string]profile{}, users: map[string]map[string]User{},
 		clients: map[string]string{}, fold: map[string]string{}}
 }
 
 func (d *Dialect) dir() *directory { return d.dirp.Load() }
 
 // add puts ns's domains and clients in dir (not yet published).
-func (dir *directory) add(ns *scenario.NetSapiens) {
+func (dir *directory) add(ns *Section) {
 	for _, c := range ns.Clients {
 		dir.clients[c.ID] = c.Secret
 	}
 	for _, dom := range ns.Domains {
 		dir.profiles[dom.Name] = newProfile(dom.Quirks)
 		dir.fold[strings.ToLower(dom.Name)] = dom.Name
-		dir.users[dom.Name] = map[string]scenario.NSUser{}
+		dir.users[dom.Name] = map[string]User{}
 		for _, u := range dom.Users {
 			dir.users[dom.Name][u.ID] = u
 		}
@@ -62,47 +62,33 @@ func (dir *directory) clone() *directory {
 
 // AddDomains adds the domains, API keys and OAuth clients of ns. A domain
 // or client already known is refused and nothing is added.
-func (d *Dialect) AddDomains(ns *scenario.NetSapiens) error {
-	d.dirMu.Lock()
-	defer d.dirMu.Unlock()
-	next := d.dir().clone()
-	for _, c := range ns.Clients {
-		if _, dup := next.clients[c.ID]; dup {
-			return fmt.Errorf("netsapiens: OAuth client %s already exists", c.ID)
+func (d *Dialect) AddDomains(ns *Section) error {
+	return d.dirp.Change((*directory).clone, func(next *directory) error {
+		for _, c := range ns.Clients {
+			if _, dup := next.clients[c.ID]; dup {
+				return fmt.Errorf("netsapiens: OAuth client %s already exists", c.ID)
+			}
 		}
-	}
-	for _, dom := range ns.Domains {
-		if _, dup := next.fold[strings.ToLower(dom.Name)]; dup {
-			return fmt.Errorf("netsapiens: domain %s already exists", dom.Name)
+		for _, dom := range ns.Domains {
+			if _, dup := next.fold[strings.ToLower(dom.Name)]; dup {
+				return fmt.Errorf("netsapiens: domain %s already exists", dom.Name)
+			}
 		}
-	}
-	next.add(ns)
-	d.creds.addKeys(ns.Domains)
-	d.namer.setDomains(ns.Domains, true)
-	d.dirp.Store(next)
-	return nil
+		next.add(ns)
+		d.creds.addKeys(ns.Domains)
+		d.namer.setDomains(ns.Domains, true)
+		return nil
+	})
 }
 
 // RemoveDomains forgets the domains and OAuth clients of ns: their
 // subscriptions end (deliveries stop), their keys and tokens are dropped.
-func (d *Dialect) RemoveDomains(ns *scenario.NetSapiens) {
-	d.dirMu.Lock()
-	next := d.dir().clone()
-	gone := map[string]bool{}
-	for _, c := range ns.Clients {
-		delete(next.clients, c.ID)
-	}
-	for _, dom := range ns.Domains {
-		if _, ok := next.profiles[dom.Name]; !ok {
-			continue
+func (d *Dialect) RemoveDomains(ns *Section) {
+	gone := d.dirp.Remove((*directory).clone, ns.TenantIDs(), (*directory).dropDomain, func(next *directory) {
+		for _, c := range ns.Clients {
+			delete(next.clients, c.ID)
 		}
-		gone[dom.Name] = true
-		delete(next.profiles, dom.Name)
-		delete(next.users, dom.Name)
-		delete(next.fold, strings.ToLower(dom.Name))
-	}
-	d.dirp.Store(next)
-	d.dirMu.Unlock()
+	})
 	d.namer.setDomains(ns.Domains, false)
 	d.creds.forgetDomains(gone)
 	d.subs.mu.Lock()
@@ -114,7 +100,18 @@ func (d *Dialect) RemoveDomains(ns *scenario.NetSapiens) {
 	d.subs.mu.Unlock()
 }
 
-func (c *credentials) addKeys(domains []scenario.NSDomain) {
+// dropDomain removes a domain from a directory copy.
+func (dir *directory) dropDomain(name string) bool {
+	if _, ok := dir.profiles[name]; !ok {
+		return false
+	}
+	delete(dir.profiles, name)
+	delete(dir.users, name)
+	delete(dir.fold, strings.ToLower(name))
+	return true
+}
+
+func (c *credentials) addKeys(domains []Domain) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, d := range domains {
@@ -131,19 +128,8 @@ func (c *credentials) addKeys(domains []scenario.NSDomain) {
 func (c *credentials) forgetDomains(gone map[string]bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k, p := range c.keys {
-		if gone[p.domain] {
-			delete(c.keys, k)
-		}
-	}
-	for k, p := range c.access {
-		if gone[p.domain] {
-			delete(c.access, k)
-		}
-	}
-	for k, g := range c.refresh {
-		if gone[g.domain] {
-			delete(c.refresh, k)
-		}
-	}
+	domainOf := func(p principal) string { return p.domain }
+	tenancy.Forget(c.keys, gone, domainOf)
+	tenancy.Forget(c.access, gone, domainOf)
+	tenancy.Forget(c.refresh, gone, func(g refreshGrant) string { return g.domain })
 }

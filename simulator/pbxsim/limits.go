@@ -143,7 +143,7 @@ type limitedConn struct {
 }
 
 // NetConn returns the accepted connection, so code that tunes the socket
-// (the RingCentral dialect bounds a WebSocket's send buffer) reaches it.
+// (a dialect bounding a WebSocket's send buffer) reaches it.
 func (c *limitedConn) NetConn() net.Conn { return c.Conn }
 
 func (c *limitedConn) Close() error {

@@ -164,13 +164,13 @@ func TestPanicIsAnsweredInTheVendorShapeAndJournaled(t *testing.T) {
 	sc := scenario.Default()
 	sim := simulator.New(simulator.Options{Clock: simulator.NewManualClock(sc.StartAt())})
 	eng := faults.New(faults.Options{})
-	ds, routes, err := newDialects(sim, sc, eng)
+	ds, routes, err := newDialects(DialectEnv{Sim: sim, Scenario: sc, Faults: eng}, DefaultDialects())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		for _, d := range ds {
-			d.Close()
+			d.d.Close()
 		}
 	})
 	h := recoverPanics(routes, sim)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("a bug") }))

@@ -1,6 +1,8 @@
-// Package pbxsim assembles the simulator: the core, the RingCentral and
-// NetSapiens dialects and the control API behind one HTTP server. Both the
-// pbxsim command and xfer-conform's embedded target start it in-process.
+// Package pbxsim assembles the simulator: the core, the vendor dialects
+// (plug-ins given as DialectFactory values; dialects.go, by default
+// the two vendors of defaults.go) and the control API behind one
+// HTTP server. Both the pbxsim command and xfer-conform's embedded target
+// start it in-process.
 //
 //	srv, err := pbxsim.New(pbxsim.Config{Scenario: scenario.Default()})
 //	if err != nil { ... }
@@ -54,6 +56,9 @@ type Config struct {
 	// MaxTenants caps the tenant sets POST /sim/v1/tenants may hold at
 	// once; 0 takes control.DefaultMaxTenants, negative means no cap.
 	MaxTenants int
+	// Dialects are the vendor dialects the server can serve; nil means
+	// DefaultDialects(). Each is built when the scenario has its section.
+	Dialects []DialectFactory
 }
 
 // Server is a running (or ready to run) pbxsim.
@@ -67,7 +72,8 @@ type Server struct {
 	limits    Limits
 
 	handler  http.Handler
-	dialects []dialect
+	dialects []closer
+	apis     string // the dialects' API prefixes, for the 404
 
 	mu       sync.Mutex
 	http     *http.Server
@@ -75,17 +81,22 @@ type Server struct {
 	done     chan struct{}
 }
 
-// dialect is what each vendor package provides.
-type dialect interface {
-	Mount(r *mux.Router)
-	Close()
-}
+// closer is a part that shuts down with the server: the dialects and the
+// call board.
+type closer interface{ Close() }
 
 // New builds a Server from its config without listening yet.
 func New(cfg Config) (*Server, error) {
+	fs, err := factories(cfg.Dialects)
+	if err != nil {
+		return nil, err
+	}
 	sc := cfg.Scenario
 	if sc == nil {
 		sc = scenario.Default()
+	}
+	if err := checkSections(sc, fs); err != nil {
+		return nil, err
 	}
 	clk := cfg.Clock
 	var manual *simulator.ManualClock
@@ -105,18 +116,21 @@ func New(cfg Config) (*Server, error) {
 		JournalSize: cfg.Journal.Entries, JournalBytes: cfg.Journal.Bytes, JournalFieldBytes: cfg.Journal.FieldBytes,
 		EventLogBytes: cfg.EventLogBytes,
 	})
-	eng := faults.New(faults.Options{Seed: sc.Seed, Clock: clk, Journal: sim.Journal()})
+	eng := faults.New(faults.Options{Seed: sc.Seed, Clock: clk, Journal: sim.Journal(), Dialects: faultSpecs(fs)})
 	for i, rule := range sc.Faults {
 		if _, err := eng.Add(rule); err != nil {
 			return nil, fmt.Errorf("scenario %s: faults[%d]: %w", sc.Name, i, err)
 		}
 	}
-	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual, connState: cfg.ConnState, limits: cfg.Limits.withDefaults()}
-	ds, routes, err := newDialects(sim, sc, eng)
+	s := &Server{Sim: sim, Scenario: sc, Faults: eng, manual: manual, connState: cfg.ConnState, limits: cfg.Limits.withDefaults(),
+		apis: apiPrefixes(fs)}
+	ds, routes, err := newDialects(DialectEnv{Sim: sim, Scenario: sc, Faults: eng}, fs)
 	if err != nil {
 		return nil, err
 	}
-	s.dialects = ds
+	for _, d := range ds {
+		s.dialects = append(s.dialects, d.d)
+	}
 	if err := sc.Apply(sim); err != nil {
 		s.closeDialects()
 		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
@@ -125,9 +139,9 @@ func New(cfg Config) (*Server, error) {
 	// gets the owning API's own 404 (test/hostile).
 	r := mux.NewRouter().SkipClean(true)
 	for _, d := range ds {
-		d.Mount(r)
+		d.d.Mount(r)
 	}
-	r.NotFoundHandler = http.HandlerFunc(notFound)
+	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	if !cfg.NoControl {
 		s.mountObservability(r, cfg.ControlToken) // observe.go: /sim/v1/metrics, /debug/pprof/
 		control.New(sim, control.Options{Scenario: sc, Manual: manual, Token: cfg.ControlToken, Version: Version, Faults: eng,
@@ -142,11 +156,11 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func notFound(w http.ResponseWriter, r *http.Request) {
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusNotFound)
 	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{
-		"code": "not_found", "message": fmt.Sprintf("pbxsim has no route %s %s (vendor APIs live under /restapi and /ns-api/v2, the control API under /sim/v1)", r.Method, r.URL.Path),
+		"code": "not_found", "message": fmt.Sprintf("pbxsim has no route %s %s (vendor APIs live under %s, the control API under /sim/v1)", r.Method, r.URL.Path, s.apis),
 	}})
 }
 
@@ -247,8 +261,8 @@ func (s *Server) closeDialects() {
 }
 
 // dialectList is a copy of the dialects, safe beside closeDialects.
-func (s *Server) dialectList() []dialect {
+func (s *Server) dialectList() []closer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]dialect(nil), s.dialects...)
+	return append([]closer(nil), s.dialects...)
 }

@@ -1,13 +1,12 @@
 package pbxsim
 
 import (
+	"encoding/json"
 	"fmt"
 	"sync"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/control"
-	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
-	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -18,54 +17,48 @@ import (
 type provisioner struct {
 	mu  sync.Mutex // one change at a time
 	sim *simulator.Sim
-	rc  *ringcentral.Dialect
-	ns  *netsapiens.Dialect
+	ds  []served
 }
 
-func newProvisioner(sim *simulator.Sim, ds []dialect) *provisioner {
-	p := &provisioner{sim: sim}
-	for _, d := range ds {
-		switch d := d.(type) {
-		case *ringcentral.Dialect:
-			p.rc = d
-		case *netsapiens.Dialect:
-			p.ns = d
-		}
-	}
-	return p
+func newProvisioner(sim *simulator.Sim, ds []served) *provisioner {
+	return &provisioner{sim: sim, ds: ds}
 }
 
 func refused(code simulator.ErrorCode, format string, args ...any) error {
 	return &simulator.Error{Code: code, Subject: "tenant", Message: fmt.Sprintf(format, args...)}
 }
 
+func (p *provisioner) dialect(name string) Dialect {
+	for _, s := range p.ds {
+		if s.name == name {
+			return s.d
+		}
+	}
+	return nil
+}
+
 func (p *provisioner) AddTenants(sc *scenario.Scenario) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if sc.RingCentral != nil && p.rc == nil {
-		return refused(simulator.ErrInvalid, "ringcentral: this pbxsim serves no RingCentral (its scenario has no ringcentral section)")
-	}
-	if sc.NetSapiens != nil && p.ns == nil {
-		return refused(simulator.ErrInvalid, "netsapiens: this pbxsim serves no NetSapiens (its scenario has no netsapiens section)")
+	for _, k := range sc.SectionKeys() {
+		if p.dialect(k) == nil {
+			return refused(simulator.ErrInvalid, "%s: this pbxsim does not serve %s (its scenario has no %s section)", k, k, k)
+		}
 	}
 	if err := sc.Apply(p.sim); err != nil {
 		p.removeCore(sc)
 		return err
 	}
-	if sc.RingCentral != nil {
-		if err := p.rc.AddAccounts(sc.RingCentral); err != nil {
-			p.removeCore(sc)
-			return refused(simulator.ErrInvalid, "%v", err)
-		}
-	}
-	if sc.NetSapiens != nil {
-		if err := p.ns.AddDomains(sc.NetSapiens); err != nil {
-			if sc.RingCentral != nil {
-				p.rc.RemoveAccounts(sc.RingCentral)
+	var added []string
+	for _, k := range sc.SectionKeys() {
+		if err := p.dialect(k).AddTenants(sc.Section(k)); err != nil {
+			for i := len(added) - 1; i >= 0; i-- {
+				p.dialect(added[i]).RemoveTenants(sc.Section(added[i]))
 			}
 			p.removeCore(sc)
 			return refused(simulator.ErrInvalid, "%v", err)
 		}
+		added = append(added, k)
 	}
 	return nil
 }
@@ -73,11 +66,10 @@ func (p *provisioner) AddTenants(sc *scenario.Scenario) error {
 func (p *provisioner) RemoveTenants(sc *scenario.Scenario) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if sc.RingCentral != nil && p.rc != nil {
-		p.rc.RemoveAccounts(sc.RingCentral)
-	}
-	if sc.NetSapiens != nil && p.ns != nil {
-		p.ns.RemoveDomains(sc.NetSapiens)
+	for _, k := range sc.SectionKeys() {
+		if d := p.dialect(k); d != nil {
+			d.RemoveTenants(sc.Section(k))
+		}
 	}
 	p.removeCore(sc)
 }
@@ -85,27 +77,23 @@ func (p *provisioner) RemoveTenants(sc *scenario.Scenario) {
 // removeCore removes the set's tenants from the core; tenants it never
 // added are skipped.
 func (p *provisioner) removeCore(sc *scenario.Scenario) {
-	if rc := sc.RingCentral; rc != nil {
-		for _, a := range rc.Accounts {
-			_ = p.sim.RemoveTenant(a.ID)
-		}
-	}
-	if ns := sc.NetSapiens; ns != nil {
-		for _, d := range ns.Domains {
-			_ = p.sim.RemoveTenant(d.Name)
-		}
+	for _, id := range sc.TenantIDs() {
+		_ = p.sim.RemoveTenant(id)
 	}
 }
 
-func (p *provisioner) SetRateLimits(accountID string, profile *scenario.RCRateLimits) error {
-	if p.rc == nil {
-		return refused(simulator.ErrInvalid, "this pbxsim serves no RingCentral")
+// SetRateLimits hands PUT /tenants/{id}/ratelimits to the dialect with
+// rate limits.
+func (p *provisioner) SetRateLimits(set *scenario.Scenario, setID string, body json.RawMessage) (any, error) {
+	for _, s := range p.ds {
+		if rl, ok := s.d.(RateLimiter); ok {
+			return rl.TenantRateLimits(set, setID, body)
+		}
 	}
-	if err := p.rc.SetRateLimits(accountID, profile); err != nil {
-		return refused(simulator.ErrNotFound, "%v", err)
-	}
-	return nil
+	return nil, refused(simulator.ErrInvalid, "this pbxsim serves no dialect with rate limits")
 }
+
+var _ control.Provisioner = (*provisioner)(nil)
 
 func maxTenants(n int) int {
 	switch {

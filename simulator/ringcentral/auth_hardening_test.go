@@ -19,7 +19,7 @@ const otherApp, otherSecret = "other-app", "other-secret"
 // twoApps is the default scenario with a second OAuth app.
 func twoApps() *scenario.Scenario {
 	sc := scenario.Default()
-	sc.RingCentral.Clients = append(sc.RingCentral.Clients, scenario.RCClient{ID: otherApp, Secret: otherSecret})
+	SectionOf(sc).Clients = append(SectionOf(sc).Clients, Client{ID: otherApp, Secret: otherSecret})
 	return sc
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
 	"github.com/xfer-conform/xfer-conform/simulator/notify"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/simulator/tenancy"
 )
 
 // Dialect name: the journal's dialect label and the prefix of the vendor
@@ -104,10 +105,8 @@ type Dialect struct {
 	opts Options
 	// dirp is the directory, replaced whole (copy on write) when a tenant
 	// is added or removed at runtime (tenants.go), so readers (the Namer
-	// under the sim's lock, every request) never lock; dirMu orders the
-	// writers.
-	dirp  atomic.Pointer[directory]
-	dirMu sync.Mutex
+	// under the sim's lock, every request) never lock (simulator/tenancy).
+	dirp tenancy.Directory[directory]
 
 	accessTTL, refreshTTL time.Duration
 
@@ -140,19 +139,20 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	if sim == nil || sc == nil {
 		return nil, errors.New("ringcentral: New needs a sim and a scenario")
 	}
-	if sc.RingCentral == nil {
+	rc := SectionOf(sc)
+	if rc == nil {
 		return nil, errors.New("ringcentral: the scenario has no ringcentral section")
 	}
 	opts.defaults()
-	dir, err := newDirectory(sc.RingCentral)
+	dir, err := newDirectory(rc)
 	if err != nil {
 		return nil, err
 	}
 	d := &Dialect{
 		sim:        sim,
 		opts:       opts,
-		accessTTL:  sc.RingCentral.AccessTokenTTL.D(),
-		refreshTTL: sc.RingCentral.RefreshTokenTTL.D(),
+		accessTTL:  rc.AccessTokenTTL.D(),
+		refreshTTL: rc.RefreshTokenTTL.D(),
 		rnd:        rand.New(rand.NewSource(sc.Seed + 0x5c)),
 
 		reproducibleSecrets: sc.ReproducibleSecrets,
@@ -171,7 +171,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.auth = newTokenStore()
 	d.subs = newSubscriptions()
 	d.media = newMediaState()
-	d.limits = newRateLimiter(sc.RingCentral, sim.Clock())
+	d.limits = newRateLimiter(rc, sim.Clock())
 	d.dirp.Store(dir)
 	d.initFaults()
 	sim.AddNamer(namer{dir: d.dir})
@@ -291,7 +291,7 @@ type extension struct {
 	Password  string
 }
 
-func newDirectory(rc *scenario.RingCentral) (*directory, error) {
+func newDirectory(rc *Section) (*directory, error) {
 	dir := &directory{
 		accounts: map[string]*account{},
 		clients:  map[string]string{},

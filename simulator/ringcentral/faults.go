@@ -195,7 +195,7 @@ func (s *wsSession) drop(mode string) bool {
 func (d *Dialect) initFaults() {
 	d.outbox = faults.NewOutbox(d.sim.Clock())
 	if d.opts.Faults != nil {
-		d.opts.Faults.SetSocketDropper(d.dropSockets)
+		d.opts.Faults.SetSocketDropper(dialectName, d.dropSockets)
 	}
 }
 

@@ -59,7 +59,7 @@ var baseline = []string{"Setup", "Proceeding", "Answered", "Hold", "Answered", "
 
 func wsRule(id string, after int, a faults.Action) faults.Rule {
 	return faults.Rule{ID: id, On: faults.OnNotification, After: after, Times: 1,
-		Match: faults.Match{Dialect: faults.DialectRingCentral, Transport: faults.TransportWebSocket}, Action: a}
+		Match: faults.Match{Dialect: Name, Transport: faults.TransportWebSocket}, Action: a}
 }
 
 // Issue 6: notifications dropped, duplicated and reordered per

@@ -68,7 +68,7 @@ func FuzzDecodeJSON(f *testing.F) {
 // event type pbxsim does not produce, or refused with a 4xx (SUB-508,
 // SUB-406); another account is never accepted (tenant isolation).
 func FuzzEventFilter(f *testing.F) {
-	dir, err := newDirectory(scenario.Default().RingCentral)
+	dir, err := newDirectory(SectionOf(scenario.Default()))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -317,7 +317,7 @@ func (d *Dialect) serveFlip(w http.ResponseWriter, r *http.Request, _ simulator.
 				return err
 			}
 		}
-		_, err := d.sim.BlindTransfer(l.ID, ep, nil, simulator.ReasonCallFlip)
+		_, err := d.sim.BlindTransfer(l.ID, ep, nil, ReasonCallFlip)
 		return stateErr(err, "flip", l)
 	})
 }

@@ -9,7 +9,7 @@ import (
 
 func withQuirks(q map[string]string) *scenario.Scenario {
 	sc := scenario.Default()
-	sc.RingCentral.Accounts[0].Quirks = q
+	SectionOf(sc).Accounts[0].Quirks = q
 	return sc
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // RingCentral's user-level rate limits (reference §3.3, DOCS
@@ -79,7 +78,7 @@ type rateLimiter struct {
 	counters map[rateKey]*rateCounter
 }
 
-func newRateLimiter(rc *scenario.RingCentral, clock simulator.Clock) *rateLimiter {
+func newRateLimiter(rc *Section, clock simulator.Clock) *rateLimiter {
 	rl := &rateLimiter{clock: clock, accounts: map[string]limits{}, counters: map[rateKey]*rateCounter{}}
 	for _, a := range rc.Accounts {
 		if a.RateLimits == nil {
@@ -90,7 +89,7 @@ func newRateLimiter(rc *scenario.RingCentral, clock simulator.Clock) *rateLimite
 	return rl
 }
 
-func limitsOf(rl scenario.RCRateLimits) limits {
+func limitsOf(rl RateLimits) limits {
 	l := rl.Resolved()
 	return limits{
 		perGroup: map[string]int{groupLight: l.Light, groupMedium: l.Medium, groupHeavy: l.Heavy, groupAuth: l.Auth},
@@ -113,7 +112,7 @@ func (rl *rateLimiter) forAccount(id string) (limits, bool) {
 
 // setAccount turns an account's rate limits on (profile non-nil) or off,
 // and forgets its counters, so a new profile starts with fresh windows.
-func (rl *rateLimiter) setAccount(id string, profile *scenario.RCRateLimits) {
+func (rl *rateLimiter) setAccount(id string, profile *RateLimits) {
 	rl.accMu.Lock()
 	if profile == nil {
 		delete(rl.accounts, id)

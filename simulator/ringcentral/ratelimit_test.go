@@ -9,9 +9,9 @@ import (
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
-func rateLimited(l scenario.RCRateLimits) *scenario.Scenario {
+func rateLimited(l RateLimits) *scenario.Scenario {
 	sc := scenario.Default()
-	sc.RingCentral.Accounts[0].RateLimits = &l
+	SectionOf(sc).Accounts[0].RateLimits = &l
 	return sc
 }
 
@@ -35,7 +35,7 @@ func expectRate(t *testing.T, what string, r response, status int, group, limit,
 // restarts it. Source: reference/ringcentral.md §3.3 (DOCS rate-limits.md,
 // P-429), issue 6.
 func TestRateLimitPenaltyRestarts(t *testing.T) {
-	w := newWorld(t, rateLimited(scenario.RCRateLimits{Light: 3}), Options{})
+	w := newWorld(t, rateLimited(RateLimits{Light: 3}), Options{})
 	tok := w.login("jwt-102")
 	ext := "/restapi/v1.0/account/~/extension/~"
 	for i, rem := range []string{"2", "1", "0"} {
@@ -69,7 +69,7 @@ func TestRateLimitPenaltyRestarts(t *testing.T) {
 // counts in Auth, call-out in Heavy, call control in Light.
 // Source: reference/ringcentral.md §3.3.
 func TestRateLimitDefaultProfileGroups(t *testing.T) {
-	w := newWorld(t, rateLimited(scenario.RCRateLimits{Profile: "default"}), Options{})
+	w := newWorld(t, rateLimited(RateLimits{Profile: "default"}), Options{})
 	var tok string
 	for i := 0; i < 5; i++ {
 		r := w.form("/restapi/oauth/token", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {"jwt-102"}})

@@ -90,7 +90,7 @@ var statusReasons = map[simulator.Reason]string{
 	simulator.ReasonBlindTransfer:    "BlindTransfer",
 	simulator.ReasonAttendedTransfer: "AttendedTransfer",
 	simulator.ReasonForwarded:        "BlindTransfer", // CCJS mocks forward as Disconnected/BlindTransfer
-	simulator.ReasonCallFlip:         "CallFlip",
+	ReasonCallFlip:                   "CallFlip",
 }
 
 func originType(o string) string {

@@ -3,7 +3,7 @@ package ringcentral
 import (
 	"fmt"
 
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/simulator/tenancy"
 )
 
 // Tenants on demand (issue 12 item 1): pbxsim's control API adds and
@@ -14,80 +14,55 @@ import (
 // AddAccounts adds the accounts and OAuth clients of rc. An account id,
 // extension number or client id already known is refused and nothing is
 // added.
-func (d *Dialect) AddAccounts(rc *scenario.RingCentral) error {
-	d.dirMu.Lock()
-	defer d.dirMu.Unlock()
-	old := d.dir()
+func (d *Dialect) AddAccounts(rc *Section) error {
 	add, err := newDirectory(rc)
 	if err != nil {
 		return err
 	}
-	next := old.clone()
-	for id, secret := range add.clients {
-		if _, dup := next.clients[id]; dup {
-			return fmt.Errorf("ringcentral: OAuth client %s already exists", id)
-		}
-		next.clients[id] = secret
-	}
-	for _, a := range add.order {
-		if _, dup := next.accounts[a.ID]; dup {
-			return fmt.Errorf("ringcentral: account %s already exists", a.ID)
-		}
-		for _, x := range a.order {
-			for _, n := range x.Numbers {
-				if _, dup := next.byNumber[n]; dup {
-					return fmt.Errorf("ringcentral: number %s is already routed", n)
-				}
-				next.byNumber[n] = x
+	err = d.dirp.Change((*directory).clone, func(next *directory) error {
+		for id, secret := range add.clients {
+			if _, dup := next.clients[id]; dup {
+				return fmt.Errorf("ringcentral: OAuth client %s already exists", id)
 			}
+			next.clients[id] = secret
 		}
-		next.accounts[a.ID] = a
-		next.order = append(next.order, a)
+		for _, a := range add.order {
+			if _, dup := next.accounts[a.ID]; dup {
+				return fmt.Errorf("ringcentral: account %s already exists", a.ID)
+			}
+			for _, x := range a.order {
+				for _, n := range x.Numbers {
+					if _, dup := next.byNumber[n]; dup {
+						return fmt.Errorf("ringcentral: number %s is already routed", n)
+					}
+					next.byNumber[n] = x
+				}
+			}
+			next.accounts[a.ID] = a
+			next.order = append(next.order, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for _, a := range rc.Accounts {
 		if a.RateLimits != nil {
 			d.limits.setAccount(a.ID, a.RateLimits)
 		}
 	}
-	d.dirp.Store(next)
 	return nil
 }
 
 // RemoveAccounts forgets the accounts and OAuth clients of rc: their
 // WebSocket sessions are closed (going away), webhook deliveries stop,
 // subscriptions, tokens, rate-limit counters and call log are dropped.
-func (d *Dialect) RemoveAccounts(rc *scenario.RingCentral) {
-	gone := map[string]bool{}
-	d.dirMu.Lock()
-	next := d.dir().clone()
-	for _, c := range rc.Clients {
-		delete(next.clients, c.ID)
-	}
-	for _, a := range rc.Accounts {
-		acc, ok := next.accounts[a.ID]
-		if !ok {
-			continue
+func (d *Dialect) RemoveAccounts(rc *Section) {
+	gone := d.dirp.Remove((*directory).clone, rc.TenantIDs(), (*directory).dropAccount, func(next *directory) {
+		for _, c := range rc.Clients {
+			delete(next.clients, c.ID)
 		}
-		gone[a.ID] = true
-		for _, x := range acc.order {
-			for _, n := range x.Numbers {
-				if next.byNumber[n] == x {
-					delete(next.byNumber, n)
-				}
-			}
-		}
-		delete(next.accounts, a.ID)
-	}
-	order := next.order[:0:0]
-	for _, a := range next.order {
-		if !gone[a.ID] {
-			order = append(order, a)
-		}
-	}
-	next.order = order
-	d.dirp.Store(next)
-	d.dirMu.Unlock()
-
+	})
 	for id := range gone {
 		d.limits.setAccount(id, nil)
 	}
@@ -103,9 +78,33 @@ func (d *Dialect) RemoveAccounts(rc *scenario.RingCentral) {
 	d.calllog.mu.Unlock()
 }
 
+// dropAccount removes an account and its numbers from a directory copy.
+func (dir *directory) dropAccount(id string) bool {
+	acc, ok := dir.accounts[id]
+	if !ok {
+		return false
+	}
+	for _, x := range acc.order {
+		for _, n := range x.Numbers {
+			if dir.byNumber[n] == x {
+				delete(dir.byNumber, n)
+			}
+		}
+	}
+	delete(dir.accounts, id)
+	order := dir.order[:0:0]
+	for _, a := range dir.order {
+		if a.ID != id {
+			order = append(order, a)
+		}
+	}
+	dir.order = order
+	return true
+}
+
 // SetRateLimits turns an account's RingCentral rate limits on with the
 // given profile, or off when it is nil, without a restart (issue 12 item 2).
-func (d *Dialect) SetRateLimits(accountID string, profile *scenario.RCRateLimits) error {
+func (d *Dialect) SetRateLimits(accountID string, profile *RateLimits) error {
 	if _, ok := d.dir().accounts[accountID]; !ok {
 		return fmt.Errorf("ringcentral: no account %s", accountID)
 	}
@@ -169,19 +168,7 @@ func (ss *subscriptions) closeAccounts(accounts map[string]bool) {
 func (ts *tokenStore) forgetAccounts(accounts map[string]bool) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	for k, t := range ts.access {
-		if accounts[t.AccountID] {
-			delete(ts.access, k)
-		}
-	}
-	for k, t := range ts.refresh {
-		if accounts[t.AccountID] {
-			delete(ts.refresh, k)
-		}
-	}
-	for k, t := range ts.ws {
-		if accounts[t.AccountID] {
-			delete(ts.ws, k)
-		}
-	}
+	tenancy.Forget(ts.access, accounts, func(t *accessToken) string { return t.AccountID })
+	tenancy.Forget(ts.refresh, accounts, func(t *refreshToken) string { return t.AccountID })
+	tenancy.Forget(ts.ws, accounts, func(t *wsToken) string { return t.AccountID })
 }

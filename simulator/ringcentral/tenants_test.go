@@ -20,19 +20,21 @@ func TestAccountsAddedAndRemovedAtRuntime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set.NetSapiens = nil
+	only := &scenario.Scenario{Outside: set.Outside} // this dialect's section alone
+	only.SetSection(Name, SectionOf(set))
+	set = only
 	if err := set.Apply(w.sim); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.AddAccounts(set.RingCentral); err != nil {
+	if err := w.d.AddAccounts(SectionOf(set)); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.AddAccounts(set.RingCentral); err == nil {
+	if err := w.d.AddAccounts(SectionOf(set)); err == nil {
 		t.Fatal("adding the same account twice was accepted")
 	}
-	c := set.RingCentral.Clients[0]
+	c := SectionOf(set).Clients[0]
 	req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/restapi/oauth/token", strings.NewReader(url.Values{
-		"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {set.RingCentral.Accounts[0].Extensions[1].JWT}}.Encode()))
+		"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {SectionOf(set).Accounts[0].Extensions[1].JWT}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(c.ID, c.Secret)
 	r := w.send(req)
@@ -42,7 +44,7 @@ func TestAccountsAddedAndRemovedAtRuntime(t *testing.T) {
 	s.subscribe("/restapi/v1.0/subscription", "/restapi/v1.0/account/~/telephony/sessions")
 	old := w.login("jwt-102")
 
-	w.d.RemoveAccounts(set.RingCentral)
+	w.d.RemoveAccounts(SectionOf(set))
 	closed := false
 	deadline := time.After(await)
 	for !closed {
@@ -55,7 +57,7 @@ func TestAccountsAddedAndRemovedAtRuntime(t *testing.T) {
 	}
 	w.d.subs.mu.Lock()
 	for _, sub := range w.d.subs.byID {
-		if sub.Owner.AccountID == set.RingCentral.Accounts[0].ID {
+		if sub.Owner.AccountID == SectionOf(set).Accounts[0].ID {
 			t.Errorf("subscription %s of the removed account is still registered", sub.ID)
 		}
 	}

@@ -1,6 +1,8 @@
-// Package scenario reads and validates pbxsim scenario files: the tenants
-// (RingCentral accounts, NetSapiens domains), users, devices, numbers,
-// credentials, answer policies and quirk profiles a simulator starts with.
+// Package scenario reads and validates pbxsim scenario files: the core's
+// settings, the outside numbers and fault rules, and one section per
+// dialect (its tenants, users, devices, numbers, credentials, answer
+// policies and quirk profiles). The package names no vendor: each dialect
+// registers its section's Go type (section.go) and quirks (quirks.go).
 //
 //	sc, err := scenario.Load("testdata/scenarios/two-agents.yaml")
 //	if err != nil { log.Fatal(err) } // "two-agents.yaml:12: extension 102: ..."
@@ -9,7 +11,6 @@
 package scenario
 
 import (
-	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -28,6 +29,8 @@ var defaultYAML []byte
 func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
 
 // Default returns the built-in scenario, which mirrors the seed documents.
+// It holds the sections of the dialects the program links (registered);
+// the others are skipped.
 func Default() *Scenario {
 	sc, err := Parse("default.yaml", defaultYAML)
 	if err != nil {
@@ -41,7 +44,7 @@ type Error struct {
 	File string
 	Line int
 	// Field is the path of the field at fault (e.g.
-	// "ringcentral.accounts[0].extensions[1].number"), when known.
+	// "acme.accounts[0].users[1].number"), when known.
 	Field  string
 	Reason string
 }
@@ -73,11 +76,12 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if len(root.Content) == 0 {
 		return nil, &Error{File: name, Reason: "the scenario is empty"}
 	}
-	var sc Scenario
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&sc); err != nil {
+	sc, err := decode(data, root.Content[0])
+	if err != nil {
 		return nil, yamlError(name, err)
+	}
+	for i := range sc.unclaimed {
+		sc.unclaimed[i].File = name
 	}
 	lines := map[string]int{}
 	indexLines(root.Content[0], "", lines)
@@ -89,7 +93,7 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		return nil, &Error{File: name, Reason: err.Error()}
 	}
 	sc.defaults()
-	return &sc, nil
+	return sc, nil
 }
 
 func yamlError(name string, err error) error {
@@ -106,7 +110,7 @@ func yamlError(name string, err error) error {
 }
 
 // indexLines records the line of every mapping key and sequence item by
-// its path ("ringcentral.accounts[0].extensions[1].jwt").
+// its path ("acme.accounts[0].users[1].jwt").
 func indexLines(n *yaml.Node, path string, out map[string]int) {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -146,6 +150,4 @@ type validationError struct{ path, msg string }
 
 func (e *validationError) Error() string { return e.msg }
 
-func bad(path, format string, args ...any) error {
-	return &validationError{path: path, msg: fmt.Sprintf(format, args...)}
-}
+func bad(path, format string, args ...any) error { return Bad(path, format, args...) }

@@ -1,15 +1,21 @@
-package scenario
+package scenario_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
+	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
+	. "github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
-// The built-in scenario mirrors the seed documents (issue 2): RingCentral
+// Rule: the built-in scenario mirrors the seed documents, and each
+// dialect's section of it decodes into that dialect's types.
+// Source: issue 2; the built-in scenario mirrors the seed documents (issue 2): RingCentral
 // account 684349005 with extensions 101-103 and NetSapiens domain TEST.
 func TestDefaultScenarioMirrorsSeeds(t *testing.T) {
 	sc := Default()
-	acc, ok := sc.RCAccount("684349005")
+	acc, ok := ringcentral.SectionOf(sc).Account("684349005")
 	if !ok {
 		t.Fatal("account 684349005 missing")
 	}
@@ -33,7 +39,7 @@ func TestDefaultScenarioMirrorsSeeds(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("missing extensions %v", want)
 	}
-	d, ok := sc.NSDomain("TEST")
+	d, ok := netsapiens.SectionOf(sc).Domain("TEST")
 	if !ok {
 		t.Fatal("domain TEST missing")
 	}
@@ -67,7 +73,7 @@ func TestMalformedScenarioNamesFileLineAndReason(t *testing.T) {
 		{"bad answer mode", "outside: []\nnetsapiens:\n  domains:\n    - name: T\n      users:\n        - id: \"1\"\n          answer: {mode: sometimes}\n", "bad.yaml:7: answer mode must be"},
 		{"bad duration", "ringTimeout: soon\nnetsapiens: {domains: [{name: T}]}\n", "bad.yaml:1:"},
 		{"empty", "", "bad.yaml: the scenario is empty"},
-		{"no vendor", "name: x\n", "neither a ringcentral nor a netsapiens section"},
+		{"no vendor", "name: x\n", "the scenario has no tenant section (one of acme, netsapiens or ringcentral)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

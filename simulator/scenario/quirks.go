@@ -11,7 +11,7 @@ import (
 // vendor misbehaves in a known way. Dialects register their quirks at init;
 // a scenario selects a value per tenant under "quirks:".
 type Quirk struct {
-	Vendor string // "ringcentral" or "netsapiens"
+	Vendor string // the dialect's section key
 	Name   string
 	// Values are the selectable profiles; Default is used when unset.
 	Values  []string

@@ -34,7 +34,9 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
+	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
+	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -220,13 +222,13 @@ func (w *World) placeCall(from, to string) gjson.Result {
 
 func secretsOf(sc *scenario.Scenario) []string {
 	var out []string
-	for _, c := range sc.RingCentral.Clients {
+	for _, c := range ringcentral.SectionOf(sc).Clients {
 		out = append(out, c.Secret)
 	}
-	for _, c := range sc.NetSapiens.Clients {
+	for _, c := range netsapiens.SectionOf(sc).Clients {
 		out = append(out, c.Secret)
 	}
-	for _, d := range sc.NetSapiens.Domains {
+	for _, d := range netsapiens.SectionOf(sc).Domains {
 		for _, k := range d.APIKeys {
 			out = append(out, k.Key)
 		}

@@ -1,34 +1,35 @@
-package scenario
+package ringcentral
 
 import (
-	"fmt"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
-// RCRateLimits are an account's RingCentral rate limits: requests per
+// RateLimits are an account's RingCentral rate limits: requests per
 // window per user per app in each group. Zero fields take the profile's
 // value; profile "default" (the only one, and the default) is
 // RingCentral's documented defaults (reference ringcentral.md §3.3):
 // Light 50, Medium 40, Heavy 10, Auth 5 per 60 s, penalty 60 s.
-type RCRateLimits struct {
-	Profile string   `yaml:"profile" json:"profile,omitempty"`
-	Light   int      `yaml:"light" json:"light,omitempty"`
-	Medium  int      `yaml:"medium" json:"medium,omitempty"`
-	Heavy   int      `yaml:"heavy" json:"heavy,omitempty"`
-	Auth    int      `yaml:"auth" json:"auth,omitempty"`
-	Window  Duration `yaml:"window" json:"window,omitempty"`
-	Penalty Duration `yaml:"penalty" json:"penalty,omitempty"`
+type RateLimits struct {
+	Profile string            `yaml:"profile" json:"profile,omitempty"`
+	Light   int               `yaml:"light" json:"light,omitempty"`
+	Medium  int               `yaml:"medium" json:"medium,omitempty"`
+	Heavy   int               `yaml:"heavy" json:"heavy,omitempty"`
+	Auth    int               `yaml:"auth" json:"auth,omitempty"`
+	Window  scenario.Duration `yaml:"window" json:"window,omitempty"`
+	Penalty scenario.Duration `yaml:"penalty" json:"penalty,omitempty"`
 }
 
-// DefaultRCRateLimits is the "default" profile.
-var DefaultRCRateLimits = RCRateLimits{
+// DefaultRateLimits is the "default" profile.
+var DefaultRateLimits = RateLimits{
 	Profile: "default", Light: 50, Medium: 40, Heavy: 10, Auth: 5,
-	Window: Duration(60 * time.Second), Penalty: Duration(60 * time.Second),
+	Window: scenario.Duration(60 * time.Second), Penalty: scenario.Duration(60 * time.Second),
 }
 
 // Resolved fills the zero fields from the profile.
-func (l RCRateLimits) Resolved() RCRateLimits {
-	d := DefaultRCRateLimits
+func (l RateLimits) Resolved() RateLimits {
+	d := DefaultRateLimits
 	if l.Light > 0 {
 		d.Light = l.Light
 	}
@@ -50,7 +51,8 @@ func (l RCRateLimits) Resolved() RCRateLimits {
 	return d
 }
 
-func (l *RCRateLimits) validate(path string) error {
+func (l *RateLimits) validate(path string) error {
+	bad := scenario.Bad
 	if l.Profile != "" && l.Profile != "default" {
 		return bad(path+".profile", "rate-limit profile must be \"default\" (RingCentral's documented limits), not %q", l.Profile)
 	}
@@ -71,27 +73,8 @@ func (l *RCRateLimits) validate(path string) error {
 	return nil
 }
 
-// validateFaults checks the scenario's fault rules.
-func (sc *Scenario) validateFaults() error {
-	ids := map[string]bool{}
-	for i, r := range sc.Faults {
-		p := fmt.Sprintf("faults[%d]", i)
-		if err := r.Validate(); err != nil {
-			return bad(p, "fault rule %s: %v", orIndex(r.ID, i), err)
-		}
-		if r.ID != "" {
-			if ids[r.ID] {
-				return bad(p+".id", "fault rule id %q appears twice", r.ID)
-			}
-			ids[r.ID] = true
-		}
-	}
-	return nil
-}
-
-func orIndex(id string, i int) string {
-	if id != "" {
-		return id
-	}
-	return fmt.Sprintf("#%d", i+1)
+// CheckRateLimits validates a rate-limit profile posted on its own (PUT
+// /sim/v1/tenants/{id}/ratelimits); an *scenario.Error names the field at fault.
+func CheckRateLimits(l RateLimits) error {
+	return scenario.CheckSection("rate limits", func() error { return l.validate("") })
 }
