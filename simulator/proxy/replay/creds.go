@@ -3,6 +3,8 @@ package replay
 import (
 	"strings"
 
+	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
+	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -11,14 +13,14 @@ import (
 type creds struct{ sc *scenario.Scenario }
 
 func (c creds) clientSecret(id string) (string, bool) {
-	if rc := c.sc.RingCentral; rc != nil {
+	if rc := ringcentral.SectionOf(c.sc); rc != nil {
 		for _, cl := range rc.Clients {
 			if cl.ID == id {
 				return cl.Secret, true
 			}
 		}
 	}
-	if ns := c.sc.NetSapiens; ns != nil {
+	if ns := netsapiens.SectionOf(c.sc); ns != nil {
 		for _, cl := range ns.Clients {
 			if cl.ID == id {
 				return cl.Secret, true
@@ -28,9 +30,9 @@ func (c creds) clientSecret(id string) (string, bool) {
 	return "", false
 }
 
-func (c creds) extensions() []scenario.RCExtension {
-	var out []scenario.RCExtension
-	if rc := c.sc.RingCentral; rc != nil {
+func (c creds) extensions() []ringcentral.Extension {
+	var out []ringcentral.Extension
+	if rc := ringcentral.SectionOf(c.sc); rc != nil {
 		for _, a := range rc.Accounts {
 			out = append(out, a.Extensions...)
 		}
@@ -61,7 +63,7 @@ func (c creds) password(username, owner string) (string, bool) {
 			return e.Password, true
 		}
 	}
-	if ns := c.sc.NetSapiens; ns != nil {
+	if ns := netsapiens.SectionOf(c.sc); ns != nil {
 		user, domain, _ := strings.Cut(username, "@")
 		for _, d := range ns.Domains {
 			if domain != "" && !strings.EqualFold(d.Name, domain) {
