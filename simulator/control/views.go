@@ -20,8 +20,8 @@ type CallView struct {
 }
 
 // LegView is a leg as the control API shows it. Vendor holds the leg's
-// vendor IDs by dialect, the call's IDs included, e.g.
-// vendor.ringcentral.{telephonySessionId, sessionId, partyId}.
+// vendor IDs by dialect, the call's IDs included: vendor.<dialect>.<attr>
+// for each attribute "<dialect>.<attr>" the dialect gave the call or leg.
 type LegView struct {
 	ID        string                       `json:"id"`
 	Index     int                          `json:"index"`
@@ -85,8 +85,8 @@ func viewEvent(e *simulator.Event) EventView {
 	}
 }
 
-// groupAttrs turns {"ringcentral.partyId": "p-…"} into
-// {"ringcentral": {"partyId": "p-…"}}; leg attributes win over call ones.
+// groupAttrs turns {"<dialect>.<attr>": v} into {"<dialect>": {"<attr>": v}};
+// leg attributes win over call ones.
 func groupAttrs(callAttrs, legAttrs map[string]string) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for _, m := range []map[string]string{callAttrs, legAttrs} {
