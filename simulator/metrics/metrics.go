@@ -30,28 +30,28 @@ import (
 type Source interface {
 	// ActiveCalls is the number of calls not yet ended.
 	ActiveCalls() int
-	// Tenants is the number of tenants (RingCentral accounts, NetSapiens
-	// domains).
+	// Tenants is the number of tenants of every dialect.
 	Tenants() int
-	// Stats are the dialects' counters and gauges by name, e.g.
-	// "ringcentral.sockets" (see Gauges for the names read).
+	// Stats are the dialects' counters and gauges by name,
+	// "<dialect>.<stat>"; Gauges says which are published.
 	Stats() map[string]int64
+	// Gauges are the dialects' stats to publish, each dialect declaring
+	// its own.
+	Gauges() []Gauge
 	// JournalBytes and EventLogBytes are the retained bytes of the request
 	// journal and of the event log.
 	JournalBytes() int64
 	EventLogBytes() int64
 }
 
-// Gauges maps the dialects' Stats names to metric names. A name missing
+// Gauge publishes one of a dialect's Stats as a metric. A name missing
 // from Stats reads 0.
-var Gauges = []struct {
+type Gauge struct {
+	// Stat is the Stats name ("<dialect>.<stat>"), Metric the metric's
+	// name (pbxsim_<dialect>_...), Help its help text.
 	Stat, Metric, Help string
-	Counter            bool
-}{
-	{"ringcentral.sockets", "pbxsim_ringcentral_websockets", "RingCentral notification WebSockets open.", false},
-	{"ringcentral.subscriptions", "pbxsim_ringcentral_subscriptions", "RingCentral subscriptions (WebSocket and webhook) held.", false},
-	{"ringcentral.slowSocketsClosed", "pbxsim_ringcentral_slow_sockets_closed_total", "RingCentral WebSockets closed because their send queue was full (dropped subscribers).", true},
-	{"netsapiens.subscriptions", "pbxsim_netsapiens_subscriptions", "NetSapiens webhook subscriptions held.", false},
+	// Counter publishes a count that only grows (a _total metric).
+	Counter bool
 }
 
 // Metrics holds the registry and the request instruments.
@@ -80,10 +80,10 @@ func New(src Source) *Metrics {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f))
 	}
 	gauge("pbxsim_active_calls", "Calls not yet ended.", func() float64 { return float64(src.ActiveCalls()) })
-	gauge("pbxsim_tenants", "Tenants loaded (RingCentral accounts and NetSapiens domains).", func() float64 { return float64(src.Tenants()) })
+	gauge("pbxsim_tenants", "Tenants loaded, of every dialect.", func() float64 { return float64(src.Tenants()) })
 	gauge("pbxsim_journal_bytes", "Bytes retained by the request journal.", func() float64 { return float64(src.JournalBytes()) })
 	gauge("pbxsim_event_log_bytes", "Bytes retained by the event log.", func() float64 { return float64(src.EventLogBytes()) })
-	for _, g := range Gauges {
+	for _, g := range src.Gauges() {
 		stat := g.Stat
 		read := func() float64 { return float64(src.Stats()[stat]) }
 		if g.Counter {

@@ -16,8 +16,16 @@ func (fakeSource) ActiveCalls() int     { return 3 }
 func (fakeSource) Tenants() int         { return 2 }
 func (fakeSource) JournalBytes() int64  { return 4096 }
 func (fakeSource) EventLogBytes() int64 { return 512 }
+func (fakeSource) Gauges() []Gauge {
+	return []Gauge{
+		{Stat: "zed.sockets", Metric: "pbxsim_zed_websockets", Help: "Sockets open."},
+		{Stat: "zed.subscriptions", Metric: "pbxsim_zed_subscriptions", Help: "Subscriptions held."},
+		{Stat: "zed.slowSocketsClosed", Metric: "pbxsim_zed_slow_sockets_closed_total", Help: "Slow sockets closed.", Counter: true},
+		{Stat: "zed.unset", Metric: "pbxsim_zed_unset", Help: "A stat the source does not report."},
+	}
+}
 func (fakeSource) Stats() map[string]int64 {
-	return map[string]int64{"ringcentral.sockets": 5, "ringcentral.subscriptions": 7, "ringcentral.slowSocketsClosed": 1}
+	return map[string]int64{"zed.sockets": 5, "zed.subscriptions": 7, "zed.slowSocketsClosed": 1}
 }
 
 func scrape(t *testing.T, h http.Handler) string {
@@ -30,7 +38,8 @@ func scrape(t *testing.T, h http.Handler) string {
 
 // Rule: requests are counted by route template (not by raw path, so IDs
 // do not multiply label values), method and status, and timed; unmatched
-// requests count under "unmatched"; gauges read the source when scraped.
+// requests count under "unmatched"; gauges read the source when scraped,
+// and each dialect's declared stats are published.
 // Source: issue 16 item 5.
 func TestRequestsAreCountedByRouteTemplateAndGaugesReadTheSource(t *testing.T) {
 	m := New(fakeSource{})
@@ -51,8 +60,8 @@ func TestRequestsAreCountedByRouteTemplateAndGaugesReadTheSource(t *testing.T) {
 		`pbxsim_http_requests_total{method="other",route="/calls/{id}",status="418"} 1`,
 		`pbxsim_http_request_duration_seconds_count{method="GET",route="/calls/{id}"} 2`,
 		"pbxsim_active_calls 3", "pbxsim_tenants 2", "pbxsim_journal_bytes 4096", "pbxsim_event_log_bytes 512",
-		"pbxsim_ringcentral_websockets 5", "pbxsim_ringcentral_subscriptions 7", "pbxsim_ringcentral_slow_sockets_closed_total 1",
-		"pbxsim_netsapiens_subscriptions 0", "go_goroutines ",
+		"pbxsim_zed_websockets 5", "pbxsim_zed_subscriptions 7", "pbxsim_zed_slow_sockets_closed_total 1",
+		"pbxsim_zed_unset 0", "go_goroutines ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("metrics lack %q", want)

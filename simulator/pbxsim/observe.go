@@ -65,6 +65,18 @@ func (src source) ActiveCalls() int        { return src.s.Sim.ActiveCallCount() 
 func (src source) Tenants() int            { return len(src.s.Sim.Tenants()) }
 func (src source) Stats() map[string]int64 { return src.s.Stats() }
 
+// Gauges gathers the metrics each dialect declares (an optional
+// MetricGauges method).
+func (src source) Gauges() []metrics.Gauge {
+	var out []metrics.Gauge
+	for _, d := range src.s.dialectList() {
+		if g, ok := d.(interface{ MetricGauges() []metrics.Gauge }); ok {
+			out = append(out, g.MetricGauges()...)
+		}
+	}
+	return out
+}
+
 // JournalBytes asks the journal for its retained bytes; a journal that
 // cannot say is measured from its entries.
 func (src source) JournalBytes() int64 {

@@ -34,7 +34,8 @@ func TestMetricsAndPprofSitBehindTheControlToken(t *testing.T) {
 	req := httptest.NewRequest("GET", "/sim/v1/metrics", nil)
 	req.Header.Set("Authorization", "Bearer sekret")
 	srv.Handler().ServeHTTP(rec, req)
-	if body := rec.Body.String(); !strings.Contains(body, `pbxsim_http_requests_total{method="GET",route="/sim/v1/metrics",status="401"}`) || !strings.Contains(body, "pbxsim_tenants ") {
+	if body := rec.Body.String(); !strings.Contains(body, `pbxsim_http_requests_total{method="GET",route="/sim/v1/metrics",status="401"}`) || !strings.Contains(body, "pbxsim_tenants ") ||
+		!strings.Contains(body, "pbxsim_ringcentral_websockets ") || !strings.Contains(body, "pbxsim_netsapiens_subscriptions ") {
 		t.Errorf("metrics lack the refused scrapes or the tenant gauge:\n%s", body)
 	}
 
