@@ -5,7 +5,7 @@
 // client/ and the Target's control API.
 //
 //	godog.TestSuite{
-//		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: steps.Embedded()}),
+//		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil)}),
 //		Options:             &godog.Options{FS: features.FS, Strict: true},
 //	}.Run()
 package steps

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // readAfterUnderFaults is how long the RingCentral warm transfer waits on
@@ -40,35 +42,40 @@ func (f *faultsWorld) rcRateLimited(light, window, penalty string) error {
 	if w.RC != nil {
 		return errors.New("set the rate limits before any RingCentral step (the clients would be on the old pbxsim)")
 	}
-	var limits scenario.RCRateLimits
-	if _, err := fmt.Sscan(light, &limits.Light); err != nil {
+	n, err := strconv.Atoi(light)
+	if err != nil {
 		return err
 	}
-	for _, d := range []struct {
-		s   string
-		dst *scenario.Duration
-	}{{window, &limits.Window}, {penalty, &limits.Penalty}} {
+	// The scenario file's shape (docs/scenario.md): ringcentral.accounts[].rateLimits.
+	limits := map[string]any{"light": n}
+	for _, d := range []struct{ key, s string }{{"window", window}, {"penalty", penalty}} {
 		v, err := time.ParseDuration(d.s)
 		if err != nil {
 			return err
 		}
-		*d.dst = scenario.Duration(v)
+		limits[d.key] = v.String()
 	}
-	if w.Target == nil || w.Target.Name() != "embedded" {
+	rt, ok := w.Target.(target.Restarter)
+	if !ok {
 		return skipf("rate limits are set in the scenario file; target %s is not an embedded pbxsim this step can restart (start pbxsim with rateLimits on the account instead)", targetName(w))
 	}
-	sc := scenario.Default()
-	for i := range sc.RingCentral.Accounts {
-		sc.RingCentral.Accounts[i].RateLimits = &limits
-	}
-	t, err := Embedded(sc)(w.Context(), w.HTTP)
+	t, err := rt.Restart(w.Context(), w.HTTP, func(sc map[string]any) error {
+		rc, _ := sc["ringcentral"].(map[string]any)
+		accounts, _ := rc["accounts"].([]any)
+		for _, a := range accounts {
+			if acc, ok := a.(map[string]any); ok {
+				acc["rateLimits"] = limits
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("%w: starting a rate-limited pbxsim: %v", ErrHarness, err)
+		return fmt.Errorf("%w: starting a rate-limited pbxsim: %v", target.ErrHarness, err)
 	}
 	old := w.Target
 	w.Target, w.Facts, w.Ctl, w.Driver = t, t.Facts(), t.Control(), controlDriver{w}
 	_ = old.Close()
-	w.Trace.Addf("faults: pbxsim restarted with RingCentral rate limits light %d per %s, penalty %s", limits.Light, window, penalty)
+	w.Trace.Addf("faults: pbxsim restarted with RingCentral rate limits light %d per %s, penalty %s", n, window, penalty)
 	if f.seed != 0 {
 		return f.w.Ctl.SetFaultSeed(w.Context(), f.seed)
 	}
@@ -310,7 +317,8 @@ func (f *faultsWorld) rcWaitedRetryAfter() error {
 	if n == 0 {
 		return fmt.Errorf("pbxsim answered no RingCentral request with 429 (seed %d): the spec exercised nothing", f.seed)
 	}
-	if err := checkRetryAfter(Evidence{Vendor: "ringcentral", Facts: f.w.Facts, Journal: journal}); err != nil {
+	c, _ := judge.LookupCheck("Retry-After honoured")
+	if err := c.Judge(judge.Evidence{Vendor: "ringcentral", Facts: f.w.Facts, Journal: journal}); err != nil {
 		return err
 	}
 	f.w.Trace.Addf("ringcentral: %d request(s) answered 429; each next request waited out its Retry-After", n)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"strings"
 	"sync"
 	"time"
@@ -18,15 +20,15 @@ import (
 // journal stood at the hand-over (what came after is the integration's).
 type IntegrationWorld struct {
 	w           *World
-	integration Integration
+	integration judge.Integration
 	timeout     time.Duration
 
 	vendor      string
 	original    control.Call
-	handover    Handover
-	result      *Result
+	handover    judge.Handover
+	result      *judge.Result
 	journalMark uint64
-	evidence    *Evidence
+	evidence    *judge.Evidence
 	// allowFindings is Config.AllowFindings.
 	allowFindings []string
 }
@@ -94,7 +96,7 @@ func (w *World) integConsultAutoAnswers() error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(quietly(w.Context()))
+	ctx, cancel := context.WithCancel(Quietly(w.Context()))
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -150,26 +152,26 @@ func (w *World) integRuns() error {
 	if iw.original.ID == "" {
 		return errors.New("no customer call to hand over: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
 	}
-	h, err := handover(iw.vendor, w.Facts, iw.original, iw.timeout)
+	h, err := judge.NewHandover(iw.vendor, w.Facts, iw.original, iw.timeout)
 	if err != nil {
 		return err
 	}
 	iw.handover = h
 	mark, err := iw.journalEnd()
 	if err != nil {
-		return fmt.Errorf("%w: reading pbxsim's journal before the hand-over: %v", ErrHarness, err)
+		return fmt.Errorf("%w: reading pbxsim's journal before the hand-over: %v", target.ErrHarness, err)
 	}
 	iw.journalMark = mark
 	in := iw.integration
 	if in == nil {
-		in = ReferenceIntegration{HTTP: w.HTTP}
+		in = judge.ReferenceIntegration{HTTP: w.HTTP}
 	}
 	w.Trace.Addf("harness: hands over to the integration %q (%s, deadline %s, variables %s)", in.Name(), iw.vendor, iw.timeout, strings.Join(h.Names(), " "))
 	res, err := in.Run(w.Context(), h)
 	iw.result = &res
 	w.Trace.Addf("harness: the integration ended: finished=%v code=%d after %s", res.Finished, res.Code, res.Elapsed.Round(time.Millisecond))
 	if res.Output != "" {
-		for _, l := range strings.Split(tailLines(res.Output, 40), "\n") {
+		for _, l := range strings.Split(judge.TailLines(res.Output, 40), "\n") {
 			w.Trace.Addf("integration> %s", l)
 		}
 	}
@@ -210,11 +212,11 @@ func (w *World) integJudge(names []string) error {
 	if iw.result == nil {
 		return errors.New("the integration has not run: add \"When the integration under test transfers the customer to the consult\"")
 	}
-	checks := make([]Check, 0, len(names))
+	checks := make([]judge.Check, 0, len(names))
 	for _, n := range names {
-		c, ok := LookupCheck(n)
+		c, ok := judge.LookupCheck(n)
 		if !ok {
-			return fmt.Errorf("no check named %q; the checks are: %s", n, strings.Join(CheckNames(), "; "))
+			return fmt.Errorf("no check named %q; the checks are: %s", n, strings.Join(judge.CheckNames(), "; "))
 		}
 		if c.Vendor != "" && c.Vendor != iw.vendor {
 			return fmt.Errorf("check %q judges %s integrations, this scenario is %s", n, c.Vendor, iw.vendor)
@@ -223,70 +225,14 @@ func (w *World) integJudge(names []string) error {
 	}
 	ev, err := iw.gather()
 	if err != nil {
-		return fmt.Errorf("%w: gathering evidence from pbxsim: %v", ErrHarness, err)
+		return fmt.Errorf("%w: gathering evidence from pbxsim: %v", target.ErrHarness, err)
 	}
-	// The checks that name a vendor-specific bug come first: they say why
-	// the outcome checks below them failed.
-	var named, outcome, namedShort, outcomeShort []string
-	for _, c := range checks {
-		var findings findingsError
-		if err := c.Judge(ev); errors.As(err, &findings) {
-			// Each finding is a named check of its own, with its source.
-			for _, f := range findings.findings {
-				short := fmt.Sprintf("%s: %s", c.Name, f)
-				named, namedShort = append(named, "✗ "+short), append(namedShort, short)
-				w.Trace.Addf("judge: %s: FAILED: %s", c.Name, f)
-			}
-			continue
-		} else if err != nil {
-			short := fmt.Sprintf("%s: %v", c.Name, err)
-			line := "✗ " + short
-			if c.Vendor != "" {
-				named, namedShort = append(named, line), append(namedShort, short)
-			} else {
-				outcome, outcomeShort = append(outcome, line), append(outcomeShort, short)
-			}
-			w.Trace.Addf("judge: %s: FAILED: %v", c.Name, err)
-			continue
-		}
-		w.Trace.Addf("judge: %s: ok", c.Name)
-	}
-	failed := append(named, outcome...)
-	if len(failed) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "the integration %q failed %d of %d checks:\n  %s", iw.integrationName(), len(failed), len(checks), strings.Join(failed, "\n  "))
-	b.WriteString("\n  the integration's last requests (pbxsim journal):")
-	for _, e := range lastN(ev.Journal, 10) {
-		b.WriteString("\n    " + describeEntry(e))
-	}
-	if len(ev.Journal) == 0 {
-		b.WriteString("\n    (none: the integration sent no request to the vendor API)")
-	}
-	if evs := iw.lastEvents(8); len(evs) > 0 {
-		b.WriteString("\n  the last events:")
-		for _, e := range evs {
-			b.WriteString("\n    " + e)
-		}
-	}
-	return &ChecksFailed{Failed: append(namedShort, outcomeShort...), Total: len(checks), report: b.String()}
+	return judge.Judge(ev, checks, iw.integrationName(), func() []string { return iw.lastEvents(8) }, w.Trace.Addf)
 }
-
-// ChecksFailed is the error of an integration that failed named checks:
-// Failed holds "check name: why" for each, the bug-naming checks first,
-// so a report's headline can start with the failing check.
-type ChecksFailed struct {
-	Failed []string
-	Total  int
-	report string
-}
-
-func (e *ChecksFailed) Error() string { return e.report }
 
 func (iw *IntegrationWorld) integrationName() string {
 	if iw.integration == nil {
-		return ReferenceIntegration{}.Name()
+		return judge.ReferenceIntegration{}.Name()
 	}
 	return iw.integration.Name()
 }
@@ -314,9 +260,52 @@ func reasonSuffix(r string) string {
 	return "/" + r
 }
 
-func lastN[T any](s []T, n int) []T {
-	if len(s) > n {
-		return s[len(s)-n:]
+// gather reads the evidence once the PBX has settled: every NetSapiens
+// change accepted with 202 has been applied (its journal entry carries the
+// outcome note). RingCentral applies changes before it answers.
+func (iw *IntegrationWorld) gather() (judge.Evidence, error) {
+	if iw.evidence != nil {
+		return *iw.evidence, nil
 	}
-	return s
+	w := iw.w
+	var journal []control.JournalEntry
+	read := func() error {
+		var err error
+		journal, err = w.Ctl.Journal(w.Context(), control.JournalFilter{Dialect: iw.vendor, After: iw.journalMark})
+		return err
+	}
+	if err := read(); err != nil {
+		return judge.Evidence{}, err
+	}
+	if iw.vendor == "netsapiens" {
+		err := w.Await("every change the integration sent to be applied (a note on each accepted write)", func() (bool, string, error) {
+			if err := read(); err != nil {
+				return false, "", err
+			}
+			var pending []string
+			for _, e := range journal {
+				if e.Method != "GET" && e.Status == 202 && e.Note == "" {
+					pending = append(pending, fmt.Sprintf("#%d %s %s", e.Seq, e.Method, e.Path))
+				}
+			}
+			return len(pending) == 0, "pending: " + strings.Join(pending, ", "), nil
+		})
+		if err != nil {
+			return judge.Evidence{}, err
+		}
+	}
+	calls, err := w.Ctl.Calls(w.Context())
+	if err != nil {
+		return judge.Evidence{}, err
+	}
+	ev := judge.Evidence{Vendor: iw.vendor, Facts: w.Facts, Calls: calls, Journal: journal, Result: *iw.result, AllowFindings: iw.allowFindings}
+	_, ev.ViaHTTP = iw.integration.(judge.HTTPIntegration)
+	ev.Original = iw.original
+	for _, c := range calls {
+		if c.ID == iw.original.ID {
+			ev.Original = c
+		}
+	}
+	iw.evidence = &ev
+	return ev, nil
 }

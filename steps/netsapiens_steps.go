@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -345,7 +346,7 @@ func (n *NSWorld) signInWithPassword() error {
 	}
 	c, err := netsapiens.New(netsapiens.Config{
 		BaseURL: f.ServerURL, Domain: f.Domain, HTTPClient: n.w.HTTP,
-		Poll: netsapiens.PollPolicy{Max: pollMax, Timeout: n.w.Timeout},
+		Poll: netsapiens.PollPolicy{Max: judge.PollMax, Timeout: n.w.Timeout},
 		Auth: &netsapiens.PasswordGrant{ClientID: f.ClientID, ClientSecret: f.ClientSecret,
 			Username: f.Operator.ID + "@" + f.Domain, Password: f.Operator.Password},
 	})

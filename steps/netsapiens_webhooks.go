@@ -3,6 +3,8 @@ package steps
 import (
 	"context"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -10,7 +12,6 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
 )
 
@@ -125,7 +126,7 @@ func (n *NSWorld) coreChanges(session string) ([]string, error) {
 	}
 	callID := ""
 	for _, c := range calls {
-		if sessionOfControlCall(c) == session {
+		if judge.NetSapiensSession(c) == session {
 			callID = c.ID
 		}
 	}
@@ -143,18 +144,6 @@ func (n *NSWorld) coreChanges(session string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func sessionOfControlCall(c control.Call) string {
-	if s := c.Vendor["netsapiens"]["call-session-id"]; s != "" {
-		return s
-	}
-	for _, l := range c.Legs {
-		if s := l.Vendor["netsapiens"]["call-session-id"]; s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func describePosts(posts []netsapiens.CallEvent) string {
@@ -237,4 +226,24 @@ func (n *NSWorld) subscriptionStatus(status string) error {
 		}
 		return strings.EqualFold(string(got.Status), status), fmt.Sprintf("status=%s posts=%s errors=%s", got.Status, got.PostsCount, got.ErrorCount), nil
 	})
+}
+
+// notifications are the webhook posts the receiver got.
+func (n *NSWorld) notifications() []NotificationLog {
+	if n.hook == nil {
+		return nil
+	}
+	l := NotificationLog{Heading: "webhooks: NetSapiens call events posted to the receiver"}
+	for _, e := range n.hook.Events() {
+		l.Lines = append(l.Lines, target.Redact(fmt.Sprint(e)))
+		what := "call " + string(e.OrigCallID)
+		if e.Removed() {
+			what += " removed"
+		}
+		l.Entries = append(l.Entries, Notification{
+			Transport: "webhook", To: "webhook receiver", Call: string(e.SessionID),
+			Summary: target.Redact(strings.TrimSpace(fmt.Sprintf("%s %s→%s %s", what, e.OrigUser, e.TermUser, e.ByAction))),
+		})
+	}
+	return []NotificationLog{l}
 }

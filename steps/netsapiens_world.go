@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/http/httptest"
 	"strings"
 	"time"
@@ -17,7 +19,7 @@ import (
 // last write and its answer, and the webhook receiver.
 type NSWorld struct {
 	w     *World
-	facts *NetSapiensFacts
+	facts *target.NetSapiensFacts
 
 	// Client acts for the operator; which credential it holds is chosen by
 	// a step (the domain's office-manager key by default).
@@ -88,7 +90,7 @@ func (n *NSWorld) hangUpScenarioCalls() {
 		if c.State == "ended" {
 			continue
 		}
-		if c.ID == n.w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber] || mine[sessionOfControlCall(c)] && sessionOfControlCall(c) != "" {
+		if c.ID == n.w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber] || mine[judge.NetSapiensSession(c)] && judge.NetSapiensSession(c) != "" {
 			_ = n.w.Ctl.HangupCall(ctx, c.ID)
 		}
 	}
@@ -105,7 +107,7 @@ func (n *NSWorld) worldSession() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading the world's call %s: %w", id, err)
 	}
-	return sessionOfControlCall(c), nil
+	return judge.NetSapiensSession(c), nil
 }
 
 // awaitWorldCall reads the NS API until the world's last call shows with
@@ -148,10 +150,6 @@ func (n *NSWorld) awaitWorldCall(what string, check func(netsapiens.ActiveCall) 
 	})
 }
 
-// pollMax caps the reference client's pause between reads: NetSapiens'
-// apply delay is a fraction of a second, so a longer pause only slows specs.
-const pollMax = 250 * time.Millisecond
-
 // clientWith builds a reference client on the world's traced HTTP client.
 func (n *NSWorld) clientWith(key, what string) (*netsapiens.Client, error) {
 	if key == "" {
@@ -162,7 +160,7 @@ func (n *NSWorld) clientWith(key, what string) (*netsapiens.Client, error) {
 		Domain:     n.facts.Domain,
 		Auth:       netsapiens.APIKey(key),
 		HTTPClient: n.w.HTTP,
-		Poll:       netsapiens.PollPolicy{Max: pollMax, Timeout: n.w.Timeout},
+		Poll:       netsapiens.PollPolicy{Max: judge.PollMax, Timeout: n.w.Timeout},
 	})
 }
 

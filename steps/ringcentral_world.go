@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"strings"
+	"time"
 
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
 )
@@ -15,7 +17,7 @@ import (
 // progress, and the last Call Control request with its answer.
 type RCWorld struct {
 	w     *World
-	facts *RingCentralFacts
+	facts *target.RingCentralFacts
 
 	people map[string]*rcPerson // by role
 
@@ -36,7 +38,7 @@ type RCWorld struct {
 // rcPerson is one role's reference client, subscription and Desk.
 type rcPerson struct {
 	role   string
-	facts  Person
+	facts  target.Person
 	client *rc.Client
 	sub    *rc.Subscription
 	desk   *rc.Desk
@@ -58,7 +60,7 @@ func (w *World) rc() (*RCWorld, error) {
 	return w.RC, nil
 }
 
-func (r *RCWorld) factsOf(role string) (Person, error) {
+func (r *RCWorld) factsOf(role string) (target.Person, error) {
 	switch role {
 	case "customer":
 		return r.facts.Customer, nil
@@ -67,7 +69,7 @@ func (r *RCWorld) factsOf(role string) (Person, error) {
 	case "consult":
 		return r.facts.Consult, nil
 	}
-	return Person{}, fmt.Errorf("no RingCentral role %q (customer, operator, consult)", role)
+	return target.Person{}, fmt.Errorf("no RingCentral role %q (customer, operator, consult)", role)
 }
 
 func (r *RCWorld) setID(role, id string) {
@@ -220,4 +222,46 @@ func (r *RCWorld) describeDesks() string {
 		}
 	}
 	return b.String()
+}
+
+// notifications are what each role's Desk received over WebSocket.
+func (r *RCWorld) notifications() []NotificationLog {
+	var out []NotificationLog
+	for _, role := range []string{"customer", "operator", "consult"} {
+		p := r.people[role]
+		if p == nil || p.sub == nil {
+			continue
+		}
+		l := NotificationLog{Heading: fmt.Sprintf("WebSocket: the %s's telephony-session notifications", role)}
+		for _, rec := range p.desk.Log() {
+			n := rec.Notification
+			at, _ := time.Parse(time.RFC3339Nano, n.Timestamp)
+			l.Lines = append(l.Lines, fmt.Sprintf("%s seq %d session %s party %s %s %s [%s]", n.Timestamp, n.Body.Sequence, n.Body.TelephonySessionID,
+				partyOf(n), statusOf(n), n.Event, rec.Verdict))
+			l.Entries = append(l.Entries, Notification{
+				Time: at, Transport: "websocket", To: role, Call: n.Body.TelephonySessionID,
+				Summary: fmt.Sprintf("seq %d %s %s [%s]", n.Body.Sequence, partyOf(n), statusOf(n), rec.Verdict),
+			})
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func partyOf(n rc.Notification) string {
+	if len(n.Body.Parties) == 0 {
+		return "-"
+	}
+	return n.Body.Parties[0].ID
+}
+
+func statusOf(n rc.Notification) string {
+	if len(n.Body.Parties) == 0 {
+		return "-"
+	}
+	s := n.Body.Parties[0].Status
+	if s.Reason != "" {
+		return s.Code + "/" + s.Reason
+	}
+	return s.Code
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"net/http"
 	"strings"
@@ -15,7 +17,7 @@ import (
 // Config configures the step definitions.
 type Config struct {
 	// NewTarget makes the target for each scenario.
-	NewTarget NewTarget
+	NewTarget target.New
 	// StepTimeout bounds each await inside a step; default 10s.
 	StepTimeout time.Duration
 	// OnScenarioEnd, when set, receives each finished scenario's world and
@@ -26,7 +28,7 @@ type Config struct {
 	OnScenarioStart func(s *godog.Scenario, w *World)
 	// Integration is the user's code under test in @integration scenarios;
 	// nil means the reference clients (ReferenceIntegration).
-	Integration Integration
+	Integration judge.Integration
 	// IntegrationTimeout is the integration's deadline; default 1m.
 	IntegrationTimeout time.Duration
 	// AllowFindings lists the contract findings an integration may cause
@@ -52,10 +54,6 @@ type Config struct {
 	// ErrInterrupted rather than as a conformance failure.
 	Aborted func() bool
 }
-
-// ErrHarness marks failures of the harness or the target (cannot start the
-// simulator, target unreachable) rather than of the behaviour under test.
-var ErrHarness = errors.New("harness error")
 
 // ErrInterrupted marks a step cut short because the run was aborted (a
 // second SIGINT): the scenario reached no verdict.
@@ -99,9 +97,9 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			for _, tg := range s.Tags {
 				tags = append(tags, tg.Name)
 			}
-			t, err := cfg.NewTarget(withScenarioTags(ctx, tags), w.HTTP)
+			t, err := cfg.NewTarget(target.WithScenarioTags(ctx, tags), w.HTTP)
 			if err != nil {
-				return ctx, fmt.Errorf("%w: starting target: %v", ErrHarness, err)
+				return ctx, fmt.Errorf("%w: starting target: %v", target.ErrHarness, err)
 			}
 			w.Target = t
 			w.Facts = t.Facts()
@@ -140,14 +138,14 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			}
 			w.runCleanups()
 			if lines := w.Trace.Lines(); len(lines) > 0 {
-				ctx = godog.Attach(ctx, godog.Attachment{FileName: TranscriptAttachment, MediaType: "text/plain", Body: []byte(Redact(strings.Join(lines, "\n") + "\n"))})
+				ctx = godog.Attach(ctx, godog.Attachment{FileName: TranscriptAttachment, MediaType: "text/plain", Body: []byte(target.Redact(strings.Join(lines, "\n") + "\n"))})
 			}
 			if cfg.OnScenarioEnd != nil {
 				cfg.OnScenarioEnd(s.Name, w, err)
 			}
 			if w.Target != nil {
 				if cerr := w.Target.Close(); cerr != nil && err == nil {
-					return ctx, fmt.Errorf("%w: closing target: %v", ErrHarness, cerr)
+					return ctx, fmt.Errorf("%w: closing target: %v", target.ErrHarness, cerr)
 				}
 			}
 			// The step's own error is already reported; returning it again
@@ -169,13 +167,13 @@ func (w *World) skipped(ctx context.Context, what string, err error) (context.Co
 	reason := skipReason(err)
 	w.SkipReason = reason
 	if w.onSkip != nil {
-		w.onSkip(w.scenarioID, Redact(reason))
+		w.onSkip(w.scenarioID, target.Redact(reason))
 	}
 	w.Trace.Addf("skipped: %s", reason)
 	if w.notices != nil {
-		fmt.Fprintf(w.notices, "skipped: %s: %s\n", what, Redact(reason))
+		fmt.Fprintf(w.notices, "skipped: %s: %s\n", what, target.Redact(reason))
 	}
-	ctx = godog.Attach(ctx, godog.Attachment{FileName: "skip-reason.txt", MediaType: "text/plain", Body: []byte(Redact(reason))})
+	ctx = godog.Attach(ctx, godog.Attachment{FileName: "skip-reason.txt", MediaType: "text/plain", Body: []byte(target.Redact(reason))})
 	return ctx, err
 }
 

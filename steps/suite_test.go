@@ -1,6 +1,7 @@
 package steps_test
 
 import (
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 	"testing"
 
 	"github.com/cucumber/godog"
@@ -15,7 +16,7 @@ import (
 func TestFeatures(t *testing.T) {
 	suite := godog.TestSuite{
 		Name:                "xfer-conform",
-		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: steps.Embedded(nil)}),
+		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil)}),
 		Options: &godog.Options{
 			Format:   "pretty",
 			FS:       features.FS,

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"net/http"
 	"time"
@@ -12,8 +13,8 @@ import (
 // World is one scenario's state. It is built fresh for every scenario, so
 // scenarios share nothing and may run concurrently.
 type World struct {
-	Target Target
-	Facts  Facts
+	Target target.Target
+	Facts  target.Facts
 	// Ctl is the control API client; nil on a real tenant.
 	Ctl *control.Client
 	// Driver plays the world: the control API when there is one, else the
@@ -42,7 +43,7 @@ type World struct {
 	scenarioID string // and its pickle ID
 	onSkip     func(scenarioID, reason string)
 	cleanups   []func()
-	stepsRun   []BundleStep // for the results bundle (bundle_report.go)
+	stepsRun   []StepRecord // for the results bundle (bundle_report.go)
 
 	// phones does what only a person at a phone can; personTimeout bounds
 	// the wait for it.

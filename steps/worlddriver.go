@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ type Phone struct {
 	Vendor string
 	// Role is "customer", "operator", "consult" or "outside caller".
 	Role   string
-	Person Person
+	Person target.Person
 	// Address is how the control API names the phone: "101@684349005",
 	// "+15555555555", "1000".
 	Address string
@@ -135,7 +136,7 @@ func (p PromptPhones) Do(_ context.Context, t PhoneTask) error {
 	}
 	why := ""
 	if t.Why != "" {
-		why = " (" + Redact(t.Why) + ")"
+		why = " (" + target.Redact(t.Why) + ")"
 	}
 	_, err := fmt.Fprintf(p.Out, "\n>>> %s: waiting up to %s%s\n", t.String(), t.Within, why)
 	return err

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/http"
 	"strings"
 	"time"
@@ -28,9 +29,9 @@ func (n *NSWorld) phone(role string) Phone {
 	case "consult":
 		return Phone{Vendor: "netsapiens", Role: role, Person: f.Consult, Address: userAt(f.Consult.ID, f.Domain)}
 	case "inbound number":
-		return Phone{Vendor: "netsapiens", Role: role, Person: Person{Name: "the inbound number", Number: f.InboundNumber}, Address: f.InboundNumber}
+		return Phone{Vendor: "netsapiens", Role: role, Person: target.Person{Name: "the inbound number", Number: f.InboundNumber}, Address: f.InboundNumber}
 	}
-	return Phone{Vendor: "netsapiens", Role: "outside caller", Person: Person{Name: "the outside caller", Number: f.OutsideCaller}, Address: f.OutsideCaller}
+	return Phone{Vendor: "netsapiens", Role: "outside caller", Person: target.Person{Name: "the outside caller", Number: f.OutsideCaller}, Address: f.OutsideCaller}
 }
 
 // nsRefused says the switch refused the request itself (4xx other than

@@ -1,7 +1,7 @@
 // Command stepdoc writes docs/writing-features.md: the step vocabulary of
 // xfer-conform's features, generated from the step definitions godog has
 // registered (Options.ShowStepDefinitions) with an example of each from
-// features/, and the integration checks from steps.Checks(). A test fails
+// features/, and the integration checks from judge.Checks(). A test fails
 // when the committed page differs, so it cannot drift.
 //
 //	go generate ./cmd/stepdoc     # or: go run ./cmd/stepdoc --out docs/writing-features.md
@@ -26,6 +26,8 @@ import (
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 func main() {
@@ -134,7 +136,7 @@ func Generate() ([]byte, error) {
 	b.WriteString("Names for `Then the integration's transfer passes these checks:` (one per table row) and\n")
 	b.WriteString("`Then the integration's transfer passes the \"<name>\" check`. A failed check names the bug it found.\n\n")
 	b.WriteString("| check | vendor | what must hold |\n|---|---|---|\n")
-	for _, c := range steps.Checks() {
+	for _, c := range judge.Checks() {
 		v := c.Vendor
 		if v == "" {
 			v = "both"
@@ -148,7 +150,7 @@ func Generate() ([]byte, error) {
 func registered() ([]stepDef, error) {
 	var out bytes.Buffer
 	suite := godog.TestSuite{
-		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: steps.Embedded(nil)}),
+		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil)}),
 		Options:             &godog.Options{ShowStepDefinitions: true, NoColors: true, Output: &out, Format: "progress"},
 	}
 	suite.Run()

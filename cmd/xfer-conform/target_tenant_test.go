@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,9 +15,11 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // secretScenario is the default scenario with every credential replaced by
@@ -44,9 +48,13 @@ func secretScenario() *scenario.Scenario {
 // tenantOnPbxsim starts pbxsim --no-control on sc and writes the tenant
 // config that points at it; it returns the server, the config file and
 // the config's secrets.
-func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (*pbxsim.Server, string, []string) {
+func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (func() *steps.PbxsimPhones, string, []string) {
 	t.Helper()
-	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, NoControl: true})
+	// Its control API sits behind a token the harness never learns: only
+	// the person at the phones (PbxsimPhones) uses it, as a person would
+	// use a phone; the harness sees the vendor APIs alone, like a tenant's.
+	token := rand.Text()
+	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, ControlToken: token})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +66,11 @@ func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (*pbxsim.Server, string
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	cfg, err := steps.TenantConfigFor(srv.URL(), sc)
+	raw, err := json.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := target.TenantConfigFor(srv.URL(), raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +82,10 @@ func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (*pbxsim.Server, string
 	if err := os.WriteFile(file, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return srv, file, cfg.Secrets()
+	phones := func() *steps.PbxsimPhones {
+		return &steps.PbxsimPhones{Control: control.New(srv.URL(), nil).WithToken(token)}
+	}
+	return phones, file, cfg.Secrets()
 }
 
 func runTenant(t *testing.T, phones steps.Phones, args ...string) (int, string, string) {
@@ -91,7 +106,7 @@ func TestTenantRunsKeepSecretsOutOfOutputAndReports(t *testing.T) {
 	}
 	for _, vendor := range []string{"ringcentral", "netsapiens"} {
 		dir := t.TempDir()
-		code, out, errOut := runTenant(t, &steps.PbxsimPhones{Server: srv}, "--target", vendor, "--config", file, "--out", dir)
+		code, out, errOut := runTenant(t, srv(), "--target", vendor, "--config", file, "--out", dir)
 		if code != ExitPass {
 			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", vendor, code, out, errOut)
 		}

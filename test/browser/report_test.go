@@ -3,6 +3,8 @@ package browser
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/bundle"
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,8 +30,8 @@ const failingStep = `the request is refused with HTTP 403 and error code "TAS-10
 func runFeature(t *testing.T, path string) string {
 	t.Helper()
 	dir := t.TempDir()
-	bundle := steps.NewBundle(dir)
-	cfg := steps.Config{NewTarget: steps.Embedded(nil), StepTimeout: 3 * time.Second, OnScenarioStart: bundle.Start, OnScenarioEnd: bundle.End}
+	results := bundle.New(dir)
+	cfg := steps.Config{NewTarget: embedded.New(nil), StepTimeout: 3 * time.Second, OnScenarioStart: results.Start, OnScenarioEnd: results.End}
 	suite := godog.TestSuite{
 		Name:                "report",
 		ScenarioInitializer: steps.Initializer(cfg),
@@ -38,7 +40,7 @@ func runFeature(t *testing.T, path string) string {
 	if code := suite.Run(); code != 1 {
 		t.Fatalf("the run exited %d, want 1 (one scenario fails)", code)
 	}
-	must(t, bundle.Close())
+	must(t, results.Close())
 	return dir
 }
 

@@ -1,4 +1,4 @@
-package steps
+package bundle
 
 import (
 	"context"
@@ -16,8 +16,10 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
-	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
 	"github.com/xfer-conform/xfer-conform/report"
+	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Bundle writes a results bundle: for every scenario a folder
@@ -33,41 +35,41 @@ type Bundle struct {
 	Dir string
 
 	mu      sync.Mutex
-	started map[*World]bundleMark
+	started map[*steps.World]mark
 	used    map[string]int
-	index   []BundleEntry
+	index   []Entry
 }
 
-// BundleEntry is one scenario in index.json.
-type BundleEntry struct {
+// Entry is one scenario in index.json.
+type Entry struct {
 	Feature string `json:"feature,omitempty"`
 	Name    string `json:"name"`
 	Status  string `json:"status"` // passed, failed, harness-error, skipped, interrupted
 	Error   string `json:"error,omitempty"`
 	Dir     string `json:"dir"`
 	// Tags, Started, DurationMS and Steps feed the HTML report (index.html).
-	Tags       []string     `json:"tags,omitempty"`
-	Started    time.Time    `json:"started,omitzero"`
-	DurationMS int64        `json:"durationMs"`
-	Steps      []BundleStep `json:"steps,omitempty"`
+	Tags       []string           `json:"tags,omitempty"`
+	Started    time.Time          `json:"started,omitzero"`
+	DurationMS int64              `json:"durationMs"`
+	Steps      []steps.StepRecord `json:"steps,omitempty"`
 }
 
-type bundleMark struct {
+type mark struct {
 	uri, name      string
 	journal, event uint64
 	at             time.Time
 	tags, steps    []string
 }
 
-// NewBundle returns a bundle writing under dir.
-func NewBundle(dir string) *Bundle {
-	return &Bundle{Dir: dir, started: map[*World]bundleMark{}, used: map[string]int{}}
+// New returns a bundle writing under dir.
+func New(dir string) *Bundle {
+	return &Bundle{Dir: dir, started: map[*steps.World]mark{}, used: map[string]int{}}
 }
 
 // Start remembers where pbxsim's journal and event log stand, so a pbxsim
 // shared by several scenarios gives each only its own.
-func (b *Bundle) Start(s *godog.Scenario, w *World) {
-	m := bundleMark{uri: s.Uri, name: s.Name, at: time.Now()}
+func (b *Bundle) Start(s *godog.Scenario, w *steps.World) {
+	m := mark{uri: s.Uri, name: s.Name, at: time.Now()}
 	for _, t := range s.Tags {
 		m.tags = append(m.tags, t.Name)
 	}
@@ -75,7 +77,7 @@ func (b *Bundle) Start(s *godog.Scenario, w *World) {
 		m.steps = append(m.steps, st.Text)
 	}
 	if w.Ctl != nil {
-		ctx, cancel := context.WithTimeout(quietly(w.Context()), 5*time.Second)
+		ctx, cancel := context.WithTimeout(steps.Quietly(w.Context()), 5*time.Second)
 		if js, err := w.Ctl.Journal(ctx, control.JournalFilter{}); err == nil {
 			for _, j := range js {
 				m.journal = max(m.journal, j.Seq)
@@ -95,12 +97,12 @@ func (b *Bundle) Start(s *godog.Scenario, w *World) {
 
 // End writes the scenario's folder. Writing errors are reported on the
 // transcript's reader's behalf in index.json, never fail the scenario.
-func (b *Bundle) End(name string, w *World, err error) {
+func (b *Bundle) End(name string, w *steps.World, err error) {
 	b.mu.Lock()
 	m, ok := b.started[w]
 	delete(b.started, w)
 	if !ok {
-		m = bundleMark{name: name}
+		m = mark{name: name}
 	}
 	slug := slugify(strings.TrimSuffix(filepath.Base(m.uri), ".feature") + "--" + name)
 	b.used[slug]++
@@ -110,13 +112,13 @@ func (b *Bundle) End(name string, w *World, err error) {
 	b.mu.Unlock()
 
 	dir := filepath.Join(b.Dir, "scenarios", slug)
-	entry := BundleEntry{Feature: m.uri, Name: name, Status: scenarioStatus(w, err), Dir: filepath.Join("scenarios", slug),
-		Tags: m.tags, Started: m.at, Steps: stepsOf(m.steps, w.stepsRun)}
+	entry := Entry{Feature: m.uri, Name: name, Status: scenarioStatus(w, err), Dir: filepath.Join("scenarios", slug),
+		Tags: m.tags, Started: m.at, Steps: stepsOf(m.steps, w.StepsRun())}
 	if !m.at.IsZero() {
 		entry.DurationMS = time.Since(m.at).Milliseconds()
 	}
 	if err != nil {
-		entry.Error = Redact(err.Error())
+		entry.Error = target.Redact(err.Error())
 	}
 	if werr := b.write(dir, m, w, entry); werr != nil {
 		entry.Error = strings.TrimSpace(entry.Error + "\n(results bundle: " + werr.Error() + ")")
@@ -137,11 +139,11 @@ func (b *Bundle) Close() error {
 	return report.Write(b.Dir)
 }
 
-func scenarioStatus(w *World, err error) string {
+func scenarioStatus(w *steps.World, err error) string {
 	switch {
-	case errors.Is(err, ErrInterrupted):
+	case errors.Is(err, steps.ErrInterrupted):
 		return "interrupted"
-	case errors.Is(err, ErrHarness):
+	case errors.Is(err, target.ErrHarness):
 		return "harness-error"
 	case err != nil && errors.Is(err, godog.ErrSkip):
 		return "skipped"
@@ -153,7 +155,7 @@ func scenarioStatus(w *World, err error) string {
 	return "passed"
 }
 
-func (b *Bundle) write(dir string, m bundleMark, w *World, entry BundleEntry) error {
+func (b *Bundle) write(dir string, m mark, w *steps.World, entry Entry) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -161,14 +163,14 @@ func (b *Bundle) write(dir string, m bundleMark, w *World, entry BundleEntry) er
 	var events []control.Event
 	var readErr []string
 	if w.Ctl != nil {
-		ctx, cancel := context.WithTimeout(quietly(context.Background()), 10*time.Second)
+		ctx, cancel := context.WithTimeout(steps.Quietly(context.Background()), 10*time.Second)
 		defer cancel()
 		js, err := w.Ctl.Journal(ctx, control.JournalFilter{After: m.journal})
 		if err != nil {
 			readErr = append(readErr, "journal: "+err.Error())
 		}
 		for _, j := range js {
-			j.Query, j.Body, j.Response, j.Note = Redact(j.Query), Redact(j.Body), Redact(j.Response), Redact(j.Note)
+			j.Query, j.Body, j.Response, j.Note = target.Redact(j.Query), target.Redact(j.Body), target.Redact(j.Response), target.Redact(j.Note)
 			journal = append(journal, j)
 		}
 		if events, err = w.Ctl.Events(ctx, m.event); err != nil {
@@ -181,28 +183,29 @@ func (b *Bundle) write(dir string, m bundleMark, w *World, entry BundleEntry) er
 	if events == nil {
 		events = []control.Event{}
 	}
+	logs := w.Notifications()
 	var t strings.Builder
 	fmt.Fprintf(&t, "scenario: %s\nfeature:  %s\nstatus:   %s\nstarted:  %s\n", entry.Name, entry.Feature, entry.Status, m.at.Format(time.RFC3339))
 	if entry.Error != "" {
 		fmt.Fprintf(&t, "error:\n  %s\n", strings.ReplaceAll(entry.Error, "\n", "\n  "))
 	}
 	if w.SkipReason != "" {
-		fmt.Fprintf(&t, "skipped:  %s\n", Redact(w.SkipReason))
+		fmt.Fprintf(&t, "skipped:  %s\n", target.Redact(w.SkipReason))
 	}
 	t.WriteString("\n== harness: HTTP requests and observations\n")
 	for _, l := range w.Trace.Lines() {
 		t.WriteString(l + "\n")
 	}
-	writeNotifications(&t, w)
+	writeNotifications(&t, logs)
 	t.WriteString("\n== pbxsim journal: every vendor-API request it served (the integration's included)\n")
 	if w.Ctl == nil {
 		t.WriteString("(no control API on this target)\n")
 	}
 	for _, j := range journal {
-		t.WriteString(describeEntry(j) + "\n")
+		t.WriteString(judge.DescribeEntry(j) + "\n")
 	}
 	for _, e := range readErr {
-		fmt.Fprintf(&t, "(could not read pbxsim's %s)\n", Redact(e))
+		fmt.Fprintf(&t, "(could not read pbxsim's %s)\n", target.Redact(e))
 	}
 	if err := os.WriteFile(filepath.Join(dir, "transcript.txt"), []byte(t.String()), 0o644); err != nil {
 		return err
@@ -210,7 +213,7 @@ func (b *Bundle) write(dir string, m bundleMark, w *World, entry BundleEntry) er
 	if err := writeJSONFile(filepath.Join(dir, "journal.json"), journal); err != nil {
 		return err
 	}
-	if err := writeJSONFile(filepath.Join(dir, "notifications.json"), notificationsOf(w)); err != nil {
+	if err := writeJSONFile(filepath.Join(dir, "notifications.json"), notifications(logs)); err != nil {
 		return err
 	}
 	return writeJSONFile(filepath.Join(dir, "events.json"), events)
@@ -218,25 +221,11 @@ func (b *Bundle) write(dir string, m bundleMark, w *World, entry BundleEntry) er
 
 // writeNotifications adds what the reference clients received: RingCentral
 // telephony-session notifications over WebSocket and NetSapiens webhooks.
-func writeNotifications(t *strings.Builder, w *World) {
-	if w.RC != nil {
-		for _, role := range []string{"customer", "operator", "consult"} {
-			p := w.RC.people[role]
-			if p == nil || p.sub == nil {
-				continue
-			}
-			fmt.Fprintf(t, "\n== WebSocket: the %s's telephony-session notifications\n", role)
-			for _, r := range p.desk.Log() {
-				n := r.Notification
-				fmt.Fprintf(t, "%s seq %d session %s party %s %s %s [%s]\n", n.Timestamp, n.Body.Sequence, n.Body.TelephonySessionID,
-					partyOf(n), statusOf(n), n.Event, r.Verdict)
-			}
-		}
-	}
-	if w.NS != nil && w.NS.hook != nil {
-		t.WriteString("\n== webhooks: NetSapiens call events posted to the receiver\n")
-		for _, e := range w.NS.hook.Events() {
-			t.WriteString(Redact(fmt.Sprint(e)) + "\n")
+func writeNotifications(t *strings.Builder, logs []steps.NotificationLog) {
+	for _, l := range logs {
+		fmt.Fprintf(t, "\n== %s\n", l.Heading)
+		for _, line := range l.Lines {
+			t.WriteString(line + "\n")
 		}
 	}
 }
@@ -254,6 +243,15 @@ func slugify(s string) string {
 	return s
 }
 
+// notifications flattens the logs for notifications.json.
+func notifications(logs []steps.NotificationLog) []steps.Notification {
+	out := []steps.Notification{}
+	for _, l := range logs {
+		out = append(out, l.Entries...)
+	}
+	return out
+}
+
 func writeJSONFile(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -265,20 +263,12 @@ func writeJSONFile(path string, v any) error {
 	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
-func partyOf(n rc.Notification) string {
-	if len(n.Body.Parties) == 0 {
-		return "-"
+// stepsOf lines up a scenario's steps with the ones that ran; the rest
+// did not run.
+func stepsOf(texts []string, ran []steps.StepRecord) []steps.StepRecord {
+	out := append([]steps.StepRecord(nil), ran...)
+	for i := len(ran); i < len(texts); i++ {
+		out = append(out, steps.StepRecord{Text: texts[i], Status: "not run"})
 	}
-	return n.Body.Parties[0].ID
-}
-
-func statusOf(n rc.Notification) string {
-	if len(n.Body.Parties) == 0 {
-		return "-"
-	}
-	s := n.Body.Parties[0].Status
-	if s.Reason != "" {
-		return s.Code + "/" + s.Reason
-	}
-	return s.Code
+	return out
 }

@@ -1,4 +1,4 @@
-package steps
+package target
 
 import (
 	"context"
@@ -6,14 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
-	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
-	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
 // Every scenario on a pbxsim target gets a tenant set of its own (issue
@@ -36,8 +33,9 @@ const ownPbxsimTag = "@faults"
 
 type scenarioTagsKey struct{}
 
-// withScenarioTags records the scenario's tags for NewTarget.
-func withScenarioTags(ctx context.Context, tags []string) context.Context {
+// WithScenarioTags records the scenario's tags for New: a target reads
+// them to give a scenario what it needs (@faults: a pbxsim of its own).
+func WithScenarioTags(ctx context.Context, tags []string) context.Context {
 	return context.WithValue(ctx, scenarioTagsKey{}, tags)
 }
 
@@ -51,17 +49,27 @@ func needsOwnPbxsim(ctx context.Context) bool {
 	return false
 }
 
-// newTenantSetTarget makes a tenant set on the pbxsim behind ctl. A pbxsim
-// without POST /sim/v1/tenants (older than issue 12) is used whole, as
-// before.
-func newTenantSetTarget(ctx context.Context, name, base string, ctl *control.Client, template json.RawMessage) (Target, error) {
+// TenantSet makes a tenant set on the pbxsim behind ctl for one scenario.
+// A pbxsim without POST /sim/v1/tenants (older than issue 12) is used
+// whole, as before. template is the pbxsim's scenario JSON, read when nil;
+// own starts the pbxsim of a scenario that cannot share one.
+func TenantSet(ctx context.Context, name, base string, ctl *control.Client, template json.RawMessage, own Starter) (Target, error) {
 	if needsOwnPbxsim(ctx) {
-		return ownEmbedded(ctx, name, template, ctl)
+		if own == nil {
+			return nil, fmt.Errorf("pbxsim at %s: this scenario (%s) needs a pbxsim of its own and this run cannot start one", base, ownPbxsimTag)
+		}
+		if template == nil {
+			var err error
+			if template, err = ctl.Scenario(ctx); err != nil {
+				return nil, fmt.Errorf("reading the target's scenario: %w", err)
+			}
+		}
+		return own(ctx, template)
 	}
 	id, raw, err := ctl.CreateTenants(ctx, nil)
 	var ce *control.Error
 	if errors.As(err, &ce) && (ce.Status == http.StatusNotFound || ce.Status == http.StatusNotImplemented) {
-		return newPbxsimTarget(ctx, name, base, ctl, nil)
+		return Pbxsim(ctx, name, base, ctl, nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("pbxsim at %s: creating this scenario's tenants: %w", base, err)
@@ -88,23 +96,7 @@ func newTenantSetTarget(ctx context.Context, name, base string, ctl *control.Cli
 		}
 	}
 	facts.Aliases = tenantAliases(template, raw)
-	return &pbxsimTarget{name: name, facts: facts, ctl: scoped, close: closeFn, tenantSet: id}, nil
-}
-
-// ownEmbedded starts an embedded pbxsim with the target's scenario for a
-// scenario that cannot share one.
-func ownEmbedded(ctx context.Context, name string, template json.RawMessage, ctl *control.Client) (Target, error) {
-	if template == nil {
-		var err error
-		if template, err = ctl.Scenario(ctx); err != nil {
-			return nil, fmt.Errorf("reading the target's scenario: %w", err)
-		}
-	}
-	var sc *scenario.Scenario
-	if err := json.Unmarshal(template, &sc); err != nil {
-		return nil, fmt.Errorf("the target's scenario: %w", err)
-	}
-	return Embedded(sc)(ctx, http.DefaultClient)
+	return &pbxsimTarget{name: name, facts: facts, ctl: scoped, close: closeFn}, nil
 }
 
 // tenantAliases maps the template's phone numbers and "ext@tenant"
@@ -147,42 +139,4 @@ func tenantAliases(template, set json.RawMessage) map[string]string {
 		}
 	}
 	return out
-}
-
-// EmbeddedShared starts one pbxsim in-process, on the first scenario, and
-// gives every scenario a tenant set of its own on it; stop ends it after
-// the run. Scenarios tagged @faults get their own pbxsim, as on a URL
-// target. A nil scenario means the built-in one.
-func EmbeddedShared(sc *scenario.Scenario) (newTarget NewTarget, stop func() error) {
-	var (
-		once sync.Once
-		srv  *pbxsim.Server
-		err  error
-		tpl  json.RawMessage
-	)
-	start := func() {
-		if srv, err = pbxsim.New(pbxsim.Config{Scenario: sc, MaxTenants: -1}); err != nil {
-			return
-		}
-		if err = srv.Start("127.0.0.1:0"); err != nil {
-			return
-		}
-		tpl, err = json.Marshal(srv.Scenario)
-	}
-	newTarget = func(ctx context.Context, hc *http.Client) (Target, error) {
-		once.Do(start)
-		if err != nil {
-			return nil, err
-		}
-		return newTenantSetTarget(ctx, "embedded", srv.URL(), control.New(srv.URL(), hc), tpl)
-	}
-	stop = func() error {
-		if srv == nil {
-			return nil
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return srv.Shutdown(ctx)
-	}
-	return newTarget, stop
 }

@@ -1,4 +1,4 @@
-package steps
+package target
 
 import (
 	"context"
@@ -12,6 +12,10 @@ import (
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
 )
 
+// ErrHarness marks failures of the harness or the target (cannot start the
+// simulator, target unreachable) rather than of the behaviour under test.
+var ErrHarness = errors.New("harness error")
+
 // Errors of a tenant check; the command exits 4 on either.
 var (
 	// ErrUnreachable: the target's server did not answer.
@@ -20,11 +24,11 @@ var (
 	ErrCredentialsRefused = errors.New("credentials refused")
 )
 
-// TenantTarget is a real RingCentral account or NetSapiens domain (vendor
+// Tenant is a real RingCentral account or NetSapiens domain (vendor
 // "ringcentral" or "netsapiens"), or pbxsim started with --no-control
 // posing as one. It has no control API: the world is played through the
 // vendor API and, where only a phone can act, a person (see WorldDriver).
-func TenantTarget(vendor string, cfg *TenantConfig) (NewTarget, error) {
+func Tenant(vendor string, cfg *TenantConfig) (New, error) {
 	if err := cfg.Validate(vendor); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
-package steps
+package judge
 
 import (
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +16,8 @@ import (
 var t0 = time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
 
 func rcEvidence() Evidence {
-	f := Facts{RingCentral: &RingCentralFacts{AccountID: "A",
-		Customer: Person{ID: "101id"}, Operator: Person{ID: "102id"}, Consult: Person{ID: "103id"}}}
+	f := target.Facts{RingCentral: &target.RingCentralFacts{AccountID: "A",
+		Customer: target.Person{ID: "101id"}, Operator: target.Person{ID: "102id"}, Consult: target.Person{ID: "103id"}}}
 	leg := func(id, user, state, party string) control.Leg {
 		return control.Leg{ID: id, State: state, Endpoint: control.Endpoint{UserID: user},
 			Vendor: map[string]map[string]string{"ringcentral": {"partyId": party}}}
@@ -147,7 +148,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func nsEvidence() Evidence {
-	f := Facts{NetSapiens: &NetSapiensFacts{Domain: "TEST", OutsideCaller: "+15555555555", Operator: Person{ID: "1000"}, Consult: Person{ID: "1010"}}}
+	f := target.Facts{NetSapiens: &target.NetSapiensFacts{Domain: "TEST", OutsideCaller: "+15555555555", Operator: target.Person{ID: "1000"}, Consult: target.Person{ID: "1010"}}}
 	leg := func(id, user, number, state, callID string) control.Leg {
 		return control.Leg{ID: id, State: state, Endpoint: control.Endpoint{UserID: user, Number: number},
 			Vendor: map[string]map[string]string{"netsapiens": {"call-id": callID}}}

@@ -1,4 +1,4 @@
-package steps
+package judge
 
 import (
 	"encoding/json"
@@ -64,7 +64,7 @@ func checkFinished(e Evidence) error {
 	r := e.Result
 	out := ""
 	if strings.TrimSpace(r.Output) != "" {
-		out = "; its last output:\n      " + strings.ReplaceAll(tailLines(r.Output, 12), "\n", "\n      ")
+		out = "; its last output:\n      " + strings.ReplaceAll(TailLines(r.Output, 12), "\n", "\n      ")
 	}
 	switch {
 	case !r.Finished:
@@ -178,7 +178,7 @@ func checkRCHeldFirst(e Evidence) error {
 	if len(wrong) > 0 {
 		return errors.New(strings.Join(wrong, "; "))
 	}
-	return fmt.Errorf("the integration called the consult without holding the customer first: no accepted POST …/parties/%s/hold before the call-out (%s)", opParty, describeEntry(*callOut))
+	return fmt.Errorf("the integration called the consult without holding the customer first: no accepted POST …/parties/%s/hold before the call-out (%s)", opParty, DescribeEntry(*callOut))
 }
 
 func orUnknown(role string) string {
@@ -200,7 +200,7 @@ func checkRCBridgeIDs(e Evidence) error {
 	}
 	var bugs []string
 	for _, b := range bridges {
-		where := describeEntry(b.entry)
+		where := DescribeEntry(b.entry)
 		switch {
 		case rcPartyID.MatchString(b.session) && rcSessionID.MatchString(b.party):
 			bugs = append(bugs, "the integration bridged with the session and party IDs swapped in the path (…/sessions/"+b.session+"/parties/"+b.party+"/bridge): "+where)
@@ -261,9 +261,9 @@ func checkNSHoldByTerm(e Evidence) error {
 		case term:
 			continue
 		case orig:
-			return fmt.Errorf("held by call-orig-call-id instead of call-term-call-id: PATCH …/calls/%s/hold names the caller's leg, so nothing is held (the operator's own leg is call-term-call-id %s): %s", orig, term, describeEntry(h.entry))
+			return fmt.Errorf("held by call-orig-call-id instead of call-term-call-id: PATCH …/calls/%s/hold names the caller's leg, so nothing is held (the operator's own leg is call-term-call-id %s): %s", orig, term, DescribeEntry(h.entry))
 		default:
-			return fmt.Errorf("held call-id %s, which is neither of the original call's ids (call-term-call-id %s, call-orig-call-id %s): %s", h.callID, term, orig, describeEntry(h.entry))
+			return fmt.Errorf("held call-id %s, which is neither of the original call's ids (call-term-call-id %s, call-orig-call-id %s): %s", h.callID, term, orig, DescribeEntry(h.entry))
 		}
 	}
 	return nil
@@ -279,14 +279,14 @@ func checkNSTransferOnOrig(e Evidence) error {
 		switch t.callID {
 		case orig:
 		case term:
-			return fmt.Errorf("transferred on call-term-call-id instead of call-orig-call-id: PATCH …/calls/%s/transfer merges nothing (the original call's call-orig-call-id is %s): %s", term, orig, describeEntry(t.entry))
+			return fmt.Errorf("transferred on call-term-call-id instead of call-orig-call-id: PATCH …/calls/%s/transfer merges nothing (the original call's call-orig-call-id is %s): %s", term, orig, DescribeEntry(t.entry))
 		default:
-			return fmt.Errorf("transferred call-id %s, not the original call's call-orig-call-id %s: %s", t.callID, orig, describeEntry(t.entry))
+			return fmt.Errorf("transferred call-id %s, not the original call's call-orig-call-id %s: %s", t.callID, orig, DescribeEntry(t.entry))
 		}
 		var body map[string]any
 		_ = json.Unmarshal([]byte(t.entry.Body), &body)
 		if body["call-destination-session-id"] == nil || body["hostname"] == nil {
-			return fmt.Errorf("the transfer body lacks hostname or call-destination-session-id, so it is not an attended transfer: %s", describeEntry(t.entry))
+			return fmt.Errorf("the transfer body lacks hostname or call-destination-session-id, so it is not an attended transfer: %s", DescribeEntry(t.entry))
 		}
 	}
 	return nil
@@ -296,7 +296,7 @@ func checkNSNoTermUser(e Evidence) error {
 	for _, t := range nsCallAction(e, "transfer") {
 		var body map[string]any
 		if json.Unmarshal([]byte(t.entry.Body), &body) == nil && body["call-term-user"] != nil {
-			return fmt.Errorf("sent call-term-user in the attended transfer body: NetSapiens then blind-transfers instead of joining the consult call: %s", describeEntry(t.entry))
+			return fmt.Errorf("sent call-term-user in the attended transfer body: NetSapiens then blind-transfers instead of joining the consult call: %s", DescribeEntry(t.entry))
 		}
 	}
 	return nil
@@ -395,7 +395,7 @@ func checkRetryAfter(e Evidence) error {
 			next := e.Journal[i+1]
 			if gap := after(j, next); gap < wait {
 				return fmt.Errorf("did not honour Retry-After: after a 429 on %s %s it sent %s %s %s later (Retry-After %s): %s",
-					j.Method, j.Path, next.Method, next.Path, gap.Round(time.Millisecond), wait, describeEntry(next))
+					j.Method, j.Path, next.Method, next.Path, gap.Round(time.Millisecond), wait, DescribeEntry(next))
 			}
 		}
 	}

@@ -1,7 +1,8 @@
-package steps
+package judge
 
 import (
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/url"
 	"strings"
 	"time"
@@ -15,7 +16,7 @@ import (
 // nothing else, so they are plain functions, tested on made-up evidence.
 type Evidence struct {
 	Vendor string
-	Facts  Facts
+	Facts  target.Facts
 	// Original is the customer's call as pbxsim shows it now.
 	Original control.Call
 	// Calls is every call pbxsim holds now, the original among them.
@@ -31,63 +32,13 @@ type Evidence struct {
 	AllowFindings []string
 }
 
-// gather reads the evidence once the PBX has settled: every NetSapiens
-// change accepted with 202 has been applied (its journal entry carries the
-// outcome note). RingCentral applies changes before it answers.
-func (iw *IntegrationWorld) gather() (Evidence, error) {
-	if iw.evidence != nil {
-		return *iw.evidence, nil
-	}
-	w := iw.w
-	var journal []control.JournalEntry
-	read := func() error {
-		var err error
-		journal, err = w.Ctl.Journal(w.Context(), control.JournalFilter{Dialect: iw.vendor, After: iw.journalMark})
-		return err
-	}
-	if err := read(); err != nil {
-		return Evidence{}, err
-	}
-	if iw.vendor == "netsapiens" {
-		err := w.Await("every change the integration sent to be applied (a note on each accepted write)", func() (bool, string, error) {
-			if err := read(); err != nil {
-				return false, "", err
-			}
-			var pending []string
-			for _, e := range journal {
-				if e.Method != "GET" && e.Status == 202 && e.Note == "" {
-					pending = append(pending, fmt.Sprintf("#%d %s %s", e.Seq, e.Method, e.Path))
-				}
-			}
-			return len(pending) == 0, "pending: " + strings.Join(pending, ", "), nil
-		})
-		if err != nil {
-			return Evidence{}, err
-		}
-	}
-	calls, err := w.Ctl.Calls(w.Context())
-	if err != nil {
-		return Evidence{}, err
-	}
-	ev := Evidence{Vendor: iw.vendor, Facts: w.Facts, Calls: calls, Journal: journal, Result: *iw.result, AllowFindings: iw.allowFindings}
-	_, ev.ViaHTTP = iw.integration.(HTTPIntegration)
-	ev.Original = iw.original
-	for _, c := range calls {
-		if c.ID == iw.original.ID {
-			ev.Original = c
-		}
-	}
-	iw.evidence = &ev
-	return ev, nil
-}
-
 // Role names who a leg belongs to: customer, operator, consult, or "".
 func (e Evidence) Role(l control.Leg) string {
 	ep := l.Endpoint
 	switch {
 	case e.Vendor == "ringcentral" && e.Facts.RingCentral != nil:
 		f := e.Facts.RingCentral
-		for role, p := range map[string]Person{"customer": f.Customer, "operator": f.Operator, "consult": f.Consult} {
+		for role, p := range map[string]target.Person{"customer": f.Customer, "operator": f.Operator, "consult": f.Consult} {
 			if ep.UserID != "" && ep.UserID == p.ID {
 				return role
 			}
@@ -152,8 +103,8 @@ func (e Evidence) roleOfVendorID(key, id string) (role string, call control.Call
 	return "", control.Call{}, false
 }
 
-// describeEntry renders a journal entry on one line.
-func describeEntry(j control.JournalEntry) string {
+// DescribeEntry renders a journal entry on one line.
+func DescribeEntry(j control.JournalEntry) string {
 	p := j.Path
 	if j.Query != "" {
 		p += "?" + j.Query
@@ -168,7 +119,7 @@ func describeEntry(j control.JournalEntry) string {
 	for _, f := range j.Findings {
 		s += " [" + f + "]"
 	}
-	return Redact(s)
+	return target.Redact(s)
 }
 
 func oneLine(s string, n int) string {
@@ -193,3 +144,31 @@ func pathParts(p string) []string {
 
 // after says how long after a the entry b came.
 func after(a, b control.JournalEntry) time.Duration { return b.Time.Sub(a.Time) }
+
+func legName(l control.Leg) string {
+	if l.Endpoint.Name != "" {
+		return l.Endpoint.Name
+	}
+	return l.Endpoint.Number
+}
+
+func reasonSuffix(r string) string {
+	if r == "" {
+		return ""
+	}
+	return "/" + r
+}
+
+// NetSapiensSession is the call-session-id pbxsim shows for a NetSapiens
+// call: the call's, else its first leg's that has one.
+func NetSapiensSession(c control.Call) string {
+	if s := c.Vendor["netsapiens"]["call-session-id"]; s != "" {
+		return s
+	}
+	for _, l := range c.Legs {
+		if s := l.Vendor["netsapiens"]["call-session-id"]; s != "" {
+			return s
+		}
+	}
+	return ""
+}

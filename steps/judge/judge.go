@@ -1,8 +1,10 @@
-package steps
+package judge
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"sort"
 	"strings"
 	"time"
@@ -55,7 +57,7 @@ func (h Handover) Mask(s string) string {
 			s = strings.ReplaceAll(s, v, "[redacted]")
 		}
 	}
-	return Redact(s)
+	return target.Redact(s)
 }
 
 // Result is how the integration's run ended.
@@ -83,9 +85,9 @@ func (r Result) OK(http bool) bool {
 	return r.Code == 0
 }
 
-// handover builds the integration's variables from the target's facts and
+// NewHandover builds the integration's variables from the target's facts and
 // the world's call (the customer's call, answered by the operator).
-func handover(vendor string, f Facts, original control.Call, timeout time.Duration) (Handover, error) {
+func NewHandover(vendor string, f target.Facts, original control.Call, timeout time.Duration) (Handover, error) {
 	h := Handover{Vendor: vendor, Timeout: timeout, Vars: map[string]string{
 		"PBX_VENDOR":   vendor,
 		"XFER_TIMEOUT": timeout.String(),
@@ -105,7 +107,7 @@ func handover(vendor string, f Facts, original control.Call, timeout time.Durati
 	case "ringcentral":
 		rc := f.RingCentral
 		if rc == nil {
-			return h, fmt.Errorf("%w: the target has no RingCentral account", ErrHarness)
+			return h, fmt.Errorf("%w: the target has no RingCentral account", target.ErrHarness)
 		}
 		set("PBX_URL", rc.ServerURL)
 		set("RC_SERVER_URL", rc.ServerURL)
@@ -125,7 +127,7 @@ func handover(vendor string, f Facts, original control.Call, timeout time.Durati
 	case "netsapiens":
 		ns := f.NetSapiens
 		if ns == nil {
-			return h, fmt.Errorf("%w: the target has no NetSapiens domain", ErrHarness)
+			return h, fmt.Errorf("%w: the target has no NetSapiens domain", target.ErrHarness)
 		}
 		set("PBX_URL", ns.ServerURL)
 		set("NS_API_URL", strings.TrimRight(ns.ServerURL, "/")+"/ns-api/v2")
@@ -137,18 +139,89 @@ func handover(vendor string, f Facts, original control.Call, timeout time.Durati
 		set("XFER_OPERATOR_NUMBER", ns.Operator.Number)
 		set("XFER_CONSULT", ns.Consult.ID)
 		set("XFER_CONSULT_NUMBER", ns.Consult.Number)
-		set("XFER_SESSION_ID", sessionOfControlCall(original))
+		set("XFER_SESSION_ID", NetSapiensSession(original))
 	default:
 		return h, fmt.Errorf("no integration hand-over for vendor %q", vendor)
 	}
 	return h, nil
 }
 
-// tailLines keeps the last n lines of s.
-func tailLines(s string, n int) string {
+// TailLines keeps the last n lines of s.
+func TailLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
 		lines = append([]string{fmt.Sprintf("…(%d earlier lines)", len(lines)-n)}, lines[len(lines)-n:]...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Judge runs the checks on the evidence and reports every one that
+// failed, each by name, then the integration's last requests and the last
+// events (lastEvents, read only on failure) around them. trace hears each
+// check's outcome. The error is a *ChecksFailed.
+func Judge(ev Evidence, checks []Check, integration string, lastEvents func() []string, trace func(format string, args ...any)) error {
+	// The checks that name a vendor-specific bug come first: they say why
+	// the outcome checks below them failed.
+	var named, outcome, namedShort, outcomeShort []string
+	for _, c := range checks {
+		var findings findingsError
+		if err := c.Judge(ev); errors.As(err, &findings) {
+			// Each finding is a named check of its own, with its source.
+			for _, f := range findings.findings {
+				short := fmt.Sprintf("%s: %s", c.Name, f)
+				named, namedShort = append(named, "✗ "+short), append(namedShort, short)
+				trace("judge: %s: FAILED: %s", c.Name, f)
+			}
+			continue
+		} else if err != nil {
+			short := fmt.Sprintf("%s: %v", c.Name, err)
+			line := "✗ " + short
+			if c.Vendor != "" {
+				named, namedShort = append(named, line), append(namedShort, short)
+			} else {
+				outcome, outcomeShort = append(outcome, line), append(outcomeShort, short)
+			}
+			trace("judge: %s: FAILED: %v", c.Name, err)
+			continue
+		}
+		trace("judge: %s: ok", c.Name)
+	}
+	failed := append(named, outcome...)
+	if len(failed) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "the integration %q failed %d of %d checks:\n  %s", integration, len(failed), len(checks), strings.Join(failed, "\n  "))
+	b.WriteString("\n  the integration's last requests (pbxsim journal):")
+	for _, e := range lastN(ev.Journal, 10) {
+		b.WriteString("\n    " + DescribeEntry(e))
+	}
+	if len(ev.Journal) == 0 {
+		b.WriteString("\n    (none: the integration sent no request to the vendor API)")
+	}
+	if evs := lastEvents(); len(evs) > 0 {
+		b.WriteString("\n  the last events:")
+		for _, e := range evs {
+			b.WriteString("\n    " + e)
+		}
+	}
+	return &ChecksFailed{Failed: append(namedShort, outcomeShort...), Total: len(checks), report: b.String()}
+}
+
+// ChecksFailed is the error of an integration that failed named checks:
+// Failed holds "check name: why" for each, the bug-naming checks first,
+// so a report's headline can start with the failing check.
+type ChecksFailed struct {
+	Failed []string
+	Total  int
+	report string
+}
+
+func (e *ChecksFailed) Error() string { return e.report }
+
+func lastN[T any](s []T, n int) []T {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }

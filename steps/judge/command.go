@@ -1,4 +1,4 @@
-package steps
+package judge
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"net/http"
 	"os"
@@ -60,15 +61,15 @@ func (c CommandIntegration) Run(ctx context.Context, h Handover) (Result, error)
 	case errors.As(err, &ee):
 		res.Code = ee.ExitCode()
 	default:
-		return res, fmt.Errorf("%w: integration command %q could not run: %v", ErrHarness, c.Command, err)
+		return res, fmt.Errorf("%w: integration command %q could not run: %v", target.ErrHarness, c.Command, err)
 	}
 	switch {
 	case res.Code == 127:
-		return res, fmt.Errorf("%w: integration command %q was not found (sh exit 127): %s", ErrHarness, c.Command, tailLines(res.Output, 5))
+		return res, fmt.Errorf("%w: integration command %q was not found (sh exit 127): %s", target.ErrHarness, c.Command, TailLines(res.Output, 5))
 	case res.Code == 126:
-		return res, fmt.Errorf("%w: integration command %q is not executable (sh exit 126): %s", ErrHarness, c.Command, tailLines(res.Output, 5))
+		return res, fmt.Errorf("%w: integration command %q is not executable (sh exit 126): %s", target.ErrHarness, c.Command, TailLines(res.Output, 5))
 	case res.Code < 0 || res.Code > 128:
-		return res, fmt.Errorf("%w: integration command %q crashed (%v) after %s; its last output:\n%s", ErrHarness, c.Command, ee.ProcessState, res.Elapsed.Round(time.Millisecond), tailLines(res.Output, 20))
+		return res, fmt.Errorf("%w: integration command %q crashed (%v) after %s; its last output:\n%s", target.ErrHarness, c.Command, ee.ProcessState, res.Elapsed.Round(time.Millisecond), TailLines(res.Output, 20))
 	}
 	return res, nil
 }
@@ -102,7 +103,7 @@ func (i HTTPIntegration) Run(ctx context.Context, h Handover) (Result, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, i.URL, bytes.NewReader(body))
 	if err != nil {
-		return Result{}, fmt.Errorf("%w: integration URL %q: %v", ErrHarness, i.URL, err)
+		return Result{}, fmt.Errorf("%w: integration URL %q: %v", target.ErrHarness, i.URL, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	hc := i.Client
@@ -115,7 +116,7 @@ func (i HTTPIntegration) Run(ctx context.Context, h Handover) (Result, error) {
 		if ctx.Err() == context.DeadlineExceeded {
 			return Result{Finished: false, Code: -1, Elapsed: time.Since(start)}, nil
 		}
-		return Result{}, fmt.Errorf("%w: integration endpoint %s unreachable: %v", ErrHarness, i.URL, h.Mask(err.Error()))
+		return Result{}, fmt.Errorf("%w: integration endpoint %s unreachable: %v", target.ErrHarness, i.URL, h.Mask(err.Error()))
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxOutput))
