@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/judge"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +11,8 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // IntegrationWorld is one @integration scenario's state: the world's call
@@ -51,7 +51,7 @@ func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
 // operator answer it, both through the control API: the integration takes
 // over an answered call, as it would from a screen-pop.
 func (w *World) integCustomerReachesOperator(vendor string) error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	iw := w.Integ
@@ -89,7 +89,7 @@ func (w *World) integCustomerReachesOperator(vendor string) error {
 // until the scenario ends: the integration's consult call must reach
 // someone. It polls the control API quietly (out of the transcript).
 func (w *World) integConsultAutoAnswers() error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	consult, err := w.Integ.consultID()
@@ -245,7 +245,7 @@ func (iw *IntegrationWorld) lastEvents(n int) []string {
 	}
 	var out []string
 	for _, e := range evs {
-		out = append(out, fmt.Sprintf("#%d call %s leg %s %s %s%s (%s)", e.Seq, e.CallID, e.Leg.ID, legName(e.Leg), e.Leg.State, reasonSuffix(e.Leg.Reason), e.Cause))
+		out = append(out, fmt.Sprintf("#%d call %s leg %s %s %s%s (%s)", e.Seq, e.CallID, e.Leg.ID, judge.LegName(e.Leg), e.Leg.State, reasonSuffix(e.Leg.Reason), e.Cause))
 	}
 	if len(out) > n {
 		out = out[len(out)-n:]

@@ -1,10 +1,11 @@
 package steps
 
 import (
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // StepRecord is one step of a scenario as it ran, for the HTML report.
@@ -54,11 +55,8 @@ type NotificationLog struct {
 // Notifications gathers what the scenario's reference clients received.
 func (w *World) Notifications() []NotificationLog {
 	var out []NotificationLog
-	if w.RC != nil {
-		out = append(out, w.RC.notifications()...)
-	}
-	if w.NS != nil {
-		out = append(out, w.NS.notifications()...)
+	for _, v := range w.vendors {
+		out = append(out, v.Notifications(w)...)
 	}
 	return out
 }

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/judge"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Config configures the step definitions.
@@ -49,6 +50,9 @@ type Config struct {
 	// OnSkip, when set, hears why a scenario (by its pickle ID) was
 	// skipped: godog's formatters see a skip without its reason.
 	OnSkip func(scenarioID, reason string)
+	// Vendors are the run's vendors; nil means every registered one
+	// (Register).
+	Vendors []Vendor
 	// Aborted, when set, says the run was aborted: a scenario that fails
 	// from then on was cut short, and OnScenarioEnd sees its error marked
 	// ErrInterrupted rather than as a conformance failure.
@@ -76,8 +80,12 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 	if cfg.Phones == nil && cfg.Notices != nil {
 		cfg.Phones = PromptPhones{Out: cfg.Notices}
 	}
+	vendors := cfg.Vendors
+	if vendors == nil {
+		vendors = Vendors()
+	}
 	return func(sc *godog.ScenarioContext) {
-		w := &World{Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}, phones: cfg.Phones, personTimeout: cfg.PersonTimeout, notices: cfg.Notices}
+		w := &World{vendors: vendors, Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}, phones: cfg.Phones, personTimeout: cfg.PersonTimeout, notices: cfg.Notices}
 		w.HTTP = &http.Client{Transport: &tracingTransport{next: http.DefaultTransport, trace: w.Trace}, Timeout: 30 * time.Second}
 		notStarted := false
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
@@ -101,14 +109,10 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			if err != nil {
 				return ctx, fmt.Errorf("%w: starting target: %v", target.ErrHarness, err)
 			}
-			w.Target = t
-			w.Facts = t.Facts()
-			w.Ctl = t.Control()
-			w.Driver = controlDriver{w}
+			w.UseTarget(t)
 			if w.Ctl == nil {
-				w.Driver = vendorDriver{w}
 				if hasTag(s, "@simulator") {
-					return w.skipped(ctx, s.Name, skipf("tagged @simulator: it needs what only pbxsim's control API can do, and target %s has none", t.Name()))
+					return w.skipped(ctx, s.Name, Skipf("tagged @simulator: it needs what only pbxsim's control API can do, and target %s has none", t.Name()))
 				}
 			}
 			if cfg.OnScenarioStart != nil {
@@ -153,10 +157,11 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			return ctx, nil
 		})
 		registerCommon(sc, w)
-		registerRingCentral(sc, w)
-		registerNetSapiens(sc, w)
 		registerIntegration(sc, w, cfg)
 		registerFaults(sc, w)
+		for _, v := range w.vendors {
+			v.Steps(sc, w)
+		}
 	}
 }
 

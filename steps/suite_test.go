@@ -1,13 +1,15 @@
 package steps_test
 
 import (
-	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 	"testing"
 
 	"github.com/cucumber/godog"
 
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 // TestFeatures runs every feature in features/ against a fresh embedded

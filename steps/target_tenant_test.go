@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"github.com/xfer-conform/xfer-conform/client/control"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,10 +13,12 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // startNoControl starts one pbxsim with its control API switched off: it

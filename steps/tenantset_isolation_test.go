@@ -3,8 +3,6 @@ package steps_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/xfer-conform/xfer-conform/steps/target"
-	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +15,8 @@ import (
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/steps/target"
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 // Rule: two scenarios on one pbxsim, each in its own tenant set, doing the

@@ -3,12 +3,13 @@ package steps
 import (
 	"context"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Trace is a scenario's transcript: the HTTP requests its clients made and

@@ -1,9 +1,10 @@
 package steps
 
 import (
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"strings"
 	"testing"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Secrets never appear in any output or report (issue 5); what is not a

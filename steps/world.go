@@ -2,12 +2,12 @@ package steps
 
 import (
 	"context"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // World is one scenario's state. It is built fresh for every scenario, so
@@ -32,11 +32,13 @@ type World struct {
 	// Vars holds values remembered between steps.
 	Vars map[string]string
 
-	// RC and NS are the vendor steps' own state.
-	RC *RCWorld
-	NS *NSWorld
 	// Integ is the @integration steps' state.
 	Integ *IntegrationWorld
+
+	// vendors are the run's; state is theirs, by vendor (State).
+	vendors []Vendor
+	state   map[string]any
+	faults  *Faults
 
 	ctx        context.Context
 	scenario   string // the running scenario's name
@@ -73,4 +75,18 @@ func (w *World) runCleanups() {
 // Await polls probe with the world's step timeout (see Await).
 func (w *World) Await(what string, probe func() (bool, string, error)) error {
 	return Await(w.Context(), w.Timeout, what, probe)
+}
+
+// PersonTimeout bounds the wait for a person's phone task.
+func (w *World) PersonTimeout() time.Duration { return w.personTimeout }
+
+// UseTarget makes t the scenario's target: its facts, its control API and
+// the world driver that goes with them (the control API's, else the
+// vendors' own).
+func (w *World) UseTarget(t target.Target) {
+	w.Target, w.Facts, w.Ctl = t, t.Facts(), t.Control()
+	w.Driver = controlDriver{w}
+	if w.Ctl == nil {
+		w.Driver = vendorDriver{w}
+	}
 }

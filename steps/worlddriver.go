@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // WorldDriver plays what happens at the phones around a transfer: a
@@ -142,9 +143,9 @@ func (p PromptPhones) Do(_ context.Context, t PhoneTask) error {
 	return err
 }
 
-// skipf returns godog's skip error with the reason, so the step and the
+// Skipf returns godog's skip error with the reason, so the step and the
 // scenario are reported as skipped and the reason is kept.
-func skipf(format string, args ...any) error {
+func Skipf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", godog.ErrSkip, fmt.Sprintf(format, args...))
 }
 

@@ -38,6 +38,8 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps"
 	"github.com/xfer-conform/xfer-conform/steps/bundle"
 	"github.com/xfer-conform/xfer-conform/steps/judge"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
 	"github.com/xfer-conform/xfer-conform/steps/target"
 	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )

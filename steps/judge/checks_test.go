@@ -1,12 +1,12 @@
 package judge
 
 import (
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Made-up evidence in the shape pbxsim's control API gives it; each test

@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"sync"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // CommandIntegration runs the user's integration as a shell command

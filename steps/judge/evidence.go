@@ -2,12 +2,12 @@ package judge
 
 import (
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Evidence is what the checks judge an integration by: the PBX's state
@@ -68,7 +68,7 @@ func (e Evidence) DescribeCalls() string {
 		for _, l := range c.Legs {
 			who := e.Role(l)
 			if who == "" {
-				who = legName(l)
+				who = LegName(l)
 			}
 			legs = append(legs, who+" "+l.State+reasonSuffix(l.Reason))
 		}
@@ -145,7 +145,8 @@ func pathParts(p string) []string {
 // after says how long after a the entry b came.
 func after(a, b control.JournalEntry) time.Duration { return b.Time.Sub(a.Time) }
 
-func legName(l control.Leg) string {
+// LegName names a leg by its endpoint: its name, else its number.
+func LegName(l control.Leg) string {
 	if l.Endpoint.Name != "" {
 		return l.Endpoint.Name
 	}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // An Integration is the user's code under test: once the harness has set

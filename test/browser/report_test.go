@@ -3,8 +3,6 @@ package browser
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/bundle"
-	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,6 +19,10 @@ import (
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/report"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/bundle"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 const failingStep = `the request is refused with HTTP 403 and error code "TAS-106" saying "Operation is not allowed"`

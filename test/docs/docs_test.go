@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // root is the repository, two levels up.

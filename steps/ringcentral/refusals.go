@@ -1,4 +1,4 @@
-package steps
+package ringcentral
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ import (
 // it), so the spec records what the platform itself answers; separate
 // steps check that the reference client refuses the same mistakes locally.
 
-func registerRingCentralRefusals(sc *godog.ScenarioContext, w *World) {
+func registerRingCentralRefusals(sc *godog.ScenarioContext, w world) {
 	sc.Step(`^the operator bridges the customer's call with the consult call$`, w.rcBridgeAsIs)
 	sc.Step(`^the operator bridges the customer's call with the consult's own party$`, w.rcBridgeConsultsParty)
 	sc.Step(`^the operator bridges the customer's call with itself, sent as it is$`, w.rcBridgeSelfRaw)
@@ -28,7 +28,7 @@ func registerRingCentralRefusals(sc *godog.ScenarioContext, w *World) {
 	sc.Step(`^the request is refused with HTTP (\d+)(?: and error code "([^"]+)")?(?: saying "([^"]+)")?$`, w.rcRefused)
 }
 
-func (w *World) rcBridgeAsIs() error {
+func (w world) rcBridgeAsIs() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (w *World) rcBridgeAsIs() error {
 
 // rcBridgeConsultsParty names, in the body, the consult's own party in the
 // consult call instead of the operator's: someone else's party.
-func (w *World) rcBridgeConsultsParty() error {
+func (w world) rcBridgeConsultsParty() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (r *RCWorld) rawBridge(from rc.Leg, body map[string]string) {
 	r.record(what, &p, nil)
 }
 
-func (w *World) rcBridgeSelfRaw() error {
+func (w world) rcBridgeSelfRaw() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (w *World) rcBridgeSelfRaw() error {
 	return nil
 }
 
-func (w *World) rcBridgeSwappedRaw() error {
+func (w world) rcBridgeSwappedRaw() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -130,7 +130,7 @@ func (w *World) rcBridgeSwappedRaw() error {
 }
 
 // bridgeRequests counts bridge requests in the scenario's HTTP transcript.
-func (w *World) bridgeRequests() int {
+func (w world) bridgeRequests() int {
 	n := 0
 	for _, l := range w.Trace.Lines() {
 		if strings.Contains(l, "POST ") && strings.Contains(l, "/bridge") {
@@ -142,7 +142,7 @@ func (w *World) bridgeRequests() int {
 
 // rcClientRefuses checks that the reference client refuses a bridge
 // locally with an *IDError and puts nothing on the wire.
-func (w *World) rcClientRefuses(from, to rc.Leg, wantField string) error {
+func (w world) rcClientRefuses(from, to rc.Leg, wantField string) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -169,7 +169,7 @@ func (w *World) rcClientRefuses(from, to rc.Leg, wantField string) error {
 	return nil
 }
 
-func (w *World) rcClientRefusesSelf() error {
+func (w world) rcClientRefusesSelf() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -181,7 +181,7 @@ func (w *World) rcClientRefusesSelf() error {
 	return w.rcClientRefuses(leg, leg, "body.telephonySessionId")
 }
 
-func (w *World) rcClientRefusesSwapped() error {
+func (w world) rcClientRefusesSwapped() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -193,7 +193,7 @@ func (w *World) rcClientRefusesSwapped() error {
 	return w.rcClientRefuses(wt.Customer, rc.Leg{SessionID: wt.Consult.PartyID, PartyID: wt.Consult.SessionID}, "body.telephonySessionId")
 }
 
-func (w *World) rcRefused(status, code, saying string) error {
+func (w world) rcRefused(status, code, saying string) error {
 	r, err := w.rc()
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package steps
+package netsapiens
 
 import (
 	"context"
@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/steps"
 )
 
-func registerFaultsNetSapiens(sc *godog.ScenarioContext, f *faultsWorld) {
+func registerFaultsNetSapiens(sc *godog.ScenarioContext, f faults) {
 	sc.Step(`^the operator runs the attended transfer to the consult under the faults$`, f.nsRunTransfer)
 	sc.Step(`^the operator tries to complete the attended transfer$`, f.nsTryComplete)
 	sc.Step(`^the consult hangs up the consultation call$`, f.nsConsultHangsUp)
@@ -18,13 +20,13 @@ func registerFaultsNetSapiens(sc *godog.ScenarioContext, f *faultsWorld) {
 // the world answers the consult's phone once it rings, and keeps the
 // outcome. Unlike the plain step it stops waiting for the consult's phone
 // as soon as the client gives up, so an unrecoverable fault fails fast.
-func (f *faultsWorld) nsRunTransfer() error {
+func (f faults) nsRunTransfer() error {
 	n, err := f.w.ns()
 	if err != nil {
 		return err
 	}
 	if f.w.Ctl == nil {
-		f.record("the attended transfer", n.runWholeGuide())
+		f.Record("the attended transfer", n.runWholeGuide())
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(f.w.Context(), f.w.Timeout)
@@ -58,12 +60,12 @@ wait:
 		}
 	}
 	n.Transfer = t
-	f.record("the attended transfer", runErr)
+	f.Record("the attended transfer", runErr)
 	return nil
 }
 
 // consultRinging asks the control API whether the consult's phone rings.
-func (f *faultsWorld) consultRinging(ctx context.Context, user string) bool {
+func (f faults) consultRinging(ctx context.Context, user string) bool {
 	calls, err := f.w.Ctl.Calls(ctx)
 	if err != nil {
 		return false
@@ -80,7 +82,7 @@ func (f *faultsWorld) consultRinging(ctx context.Context, user string) bool {
 
 // nsTryComplete is guide steps 5 and 6 from where the scenario stands,
 // keeping the outcome (the scenario may have broken the transfer).
-func (f *faultsWorld) nsTryComplete() error {
+func (f faults) nsTryComplete() error {
 	n, err := f.w.ns()
 	if err != nil {
 		return err
@@ -88,11 +90,11 @@ func (f *faultsWorld) nsTryComplete() error {
 	ctx, cancel := context.WithTimeout(f.w.Context(), f.w.Timeout)
 	defer cancel()
 	_, err = n.Transfer.Complete(ctx)
-	f.record("completing the attended transfer", err)
+	f.Record("completing the attended transfer", err)
 	return nil
 }
 
-func (f *faultsWorld) nsConsultHangsUp() error {
+func (f faults) nsConsultHangsUp() error {
 	n, err := f.w.ns()
 	if err != nil {
 		return err
@@ -100,5 +102,5 @@ func (f *faultsWorld) nsConsultHangsUp() error {
 	if n.Transfer.ConsultCallID == "" {
 		return fmt.Errorf("no consultation call was placed in this scenario")
 	}
-	return f.w.Driver.HangUp(f.w.Context(), n.phone("consult"), WorldCall{})
+	return f.w.Driver.HangUp(f.w.Context(), n.phone("consult"), steps.WorldCall{})
 }

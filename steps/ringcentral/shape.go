@@ -1,4 +1,4 @@
-package steps
+package ringcentral
 
 import (
 	"encoding/json"
@@ -160,7 +160,7 @@ func (s rcEventShape) check(raw []byte) []string {
 	return problems
 }
 
-func (w *World) rcEventShape() error {
+func (w world) rcEventShape() error {
 	r, err := w.rc()
 	if err != nil {
 		return err

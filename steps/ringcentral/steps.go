@@ -1,4 +1,4 @@
-package steps
+package ringcentral
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"github.com/cucumber/godog"
 
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+	"github.com/xfer-conform/xfer-conform/steps"
 )
 
 // registerRingCentral adds the RingCentral steps (features/ringcentral).
@@ -15,7 +16,7 @@ import (
 // world (a customer dialling, a consult picking up) acts through the
 // world driver: pbxsim's control API, or the vendor API alone on a target
 // without one (see WorldDriver).
-func registerRingCentral(sc *godog.ScenarioContext, w *World) {
+func registerRingCentral(sc *godog.ScenarioContext, w world) {
 	role := `(customer|operator|consult)`
 	// Set-up.
 	sc.Step(`^the `+role+` follows their RingCentral telephony sessions$`, w.rcFollows)
@@ -46,7 +47,7 @@ func registerRingCentral(sc *godog.ScenarioContext, w *World) {
 	registerRingCentralRefusals(sc, w)
 }
 
-func (w *World) rcFollows(role string) error {
+func (w world) rcFollows(role string) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -54,7 +55,7 @@ func (w *World) rcFollows(role string) error {
 	return r.follow(role)
 }
 
-func (w *World) rcCustomerCallsOperator() error {
+func (w world) rcCustomerCallsOperator() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -71,7 +72,7 @@ func (w *World) rcCustomerCallsOperator() error {
 	return err
 }
 
-func (w *World) rcPicksUp(role string) error {
+func (w world) rcPicksUp(role string) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -84,7 +85,7 @@ func (w *World) rcPicksUp(role string) error {
 }
 
 // rcHangsUp hangs up the role's newest live call.
-func (w *World) rcHangsUp(role string) error {
+func (w world) rcHangsUp(role string) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -93,10 +94,10 @@ func (w *World) rcHangsUp(role string) error {
 	if err != nil {
 		return err
 	}
-	return w.Driver.HangUp(w.Context(), p, WorldCall{})
+	return w.Driver.HangUp(w.Context(), p, steps.WorldCall{})
 }
 
-func (w *World) rcOperatorAnswers() error {
+func (w world) rcOperatorAnswers() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -120,7 +121,7 @@ func (w *World) rcOperatorAnswers() error {
 	return err
 }
 
-func (w *World) rcLearnsCustomerCall() error {
+func (w world) rcLearnsCustomerCall() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -142,7 +143,7 @@ func (w *World) rcLearnsCustomerCall() error {
 	return nil
 }
 
-func (w *World) rcBeginWarmTransfer() error {
+func (w world) rcBeginWarmTransfer() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -171,7 +172,7 @@ func (r *RCWorld) transfer() (*rc.WarmTransfer, error) {
 	return r.Transfer, nil
 }
 
-func (w *World) rcLearnsConsultCall() error {
+func (w world) rcLearnsConsultCall() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -190,7 +191,7 @@ func (w *World) rcLearnsConsultCall() error {
 	return nil
 }
 
-func (w *World) rcCompleteWarmTransfer() error {
+func (w world) rcCompleteWarmTransfer() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -214,12 +215,12 @@ func (r *RCWorld) customerLeg() (rc.Leg, error) {
 	return r.customerCall, nil
 }
 
-func (w *World) rcHold() error   { return w.rcPartyAction("hold") }
-func (w *World) rcUnhold() error { return w.rcPartyAction("unhold") }
+func (w world) rcHold() error   { return w.rcPartyAction("hold") }
+func (w world) rcUnhold() error { return w.rcPartyAction("unhold") }
 
-func (w *World) rcMute(action string) error { return w.rcPartyAction(action[:len(action)-1]) }
+func (w world) rcMute(action string) error { return w.rcPartyAction(action[:len(action)-1]) }
 
-func (w *World) rcPartyAction(action string) error {
+func (w world) rcPartyAction(action string) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -249,7 +250,7 @@ func (w *World) rcPartyAction(action string) error {
 	return err
 }
 
-func (w *World) rcBlindTransfer() error {
+func (w world) rcBlindTransfer() error {
 	r, err := w.rc()
 	if err != nil {
 		return err

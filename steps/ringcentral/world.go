@@ -1,14 +1,15 @@
-package steps
+package ringcentral
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"strings"
 	"time"
 
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // RCWorld is the RingCentral steps' state for one scenario: one logged-in
@@ -16,7 +17,7 @@ import (
 // its own telephony sessions over WebSocket, the warm transfer in
 // progress, and the last Call Control request with its answer.
 type RCWorld struct {
-	w     *World
+	w     world
 	facts *target.RingCentralFacts
 
 	people map[string]*rcPerson // by role
@@ -32,7 +33,7 @@ type RCWorld struct {
 	lastErr     error
 
 	// worldCall is the customer's call as the world driver placed it.
-	worldCall WorldCall
+	worldCall steps.WorldCall
 }
 
 // rcPerson is one role's reference client, subscription and Desk.
@@ -45,19 +46,18 @@ type rcPerson struct {
 }
 
 // rc returns the RingCentral state, building it on first use.
-func (w *World) rc() (*RCWorld, error) {
-	if w.RC != nil {
-		return w.RC, nil
-	}
-	if w.Facts.RingCentral == nil {
-		return nil, skipf("target %s has no RingCentral account", w.Target.Name())
-	}
-	w.RC = &RCWorld{w: w, facts: w.Facts.RingCentral, people: map[string]*rcPerson{}}
-	if w.Ctl == nil {
-		// Without a control API nothing resets the PBX between scenarios.
-		w.Cleanup(w.RC.endCalls)
-	}
-	return w.RC, nil
+func (w world) rc() (*RCWorld, error) {
+	return steps.State(w.World, Name, func() (*RCWorld, error) {
+		if w.Facts.RingCentral == nil {
+			return nil, steps.Skipf("target %s has no RingCentral account", w.Target.Name())
+		}
+		r := &RCWorld{w: w, facts: w.Facts.RingCentral, people: map[string]*rcPerson{}}
+		if w.Ctl == nil {
+			// Without a control API nothing resets the PBX between scenarios.
+			w.Cleanup(r.endCalls)
+		}
+		return r, nil
+	})
 }
 
 func (r *RCWorld) factsOf(role string) (target.Person, error) {
@@ -225,20 +225,20 @@ func (r *RCWorld) describeDesks() string {
 }
 
 // notifications are what each role's Desk received over WebSocket.
-func (r *RCWorld) notifications() []NotificationLog {
-	var out []NotificationLog
+func (r *RCWorld) notifications() []steps.NotificationLog {
+	var out []steps.NotificationLog
 	for _, role := range []string{"customer", "operator", "consult"} {
 		p := r.people[role]
 		if p == nil || p.sub == nil {
 			continue
 		}
-		l := NotificationLog{Heading: fmt.Sprintf("WebSocket: the %s's telephony-session notifications", role)}
+		l := steps.NotificationLog{Heading: fmt.Sprintf("WebSocket: the %s's telephony-session notifications", role)}
 		for _, rec := range p.desk.Log() {
 			n := rec.Notification
 			at, _ := time.Parse(time.RFC3339Nano, n.Timestamp)
 			l.Lines = append(l.Lines, fmt.Sprintf("%s seq %d session %s party %s %s %s [%s]", n.Timestamp, n.Body.Sequence, n.Body.TelephonySessionID,
 				partyOf(n), statusOf(n), n.Event, rec.Verdict))
-			l.Entries = append(l.Entries, Notification{
+			l.Entries = append(l.Entries, steps.Notification{
 				Time: at, Transport: "websocket", To: role, Call: n.Body.TelephonySessionID,
 				Summary: fmt.Sprintf("seq %d %s %s [%s]", n.Body.Sequence, partyOf(n), statusOf(n), rec.Verdict),
 			})

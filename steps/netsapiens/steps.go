@@ -1,21 +1,22 @@
-package steps
+package netsapiens
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/judge"
 	"strings"
 
 	"github.com/cucumber/godog"
 
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
+	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
 )
 
 // registerNetSapiens adds the NetSapiens steps: the world around the
 // operator (through the world driver), the operator's attended transfer
 // through the reference client, the traps, and webhook checks.
-func registerNetSapiens(sc *godog.ScenarioContext, w *World) {
+func registerNetSapiens(sc *godog.ScenarioContext, w world) {
 	ns := func(f func(*NSWorld) error) func() error {
 		return func() error {
 			n, err := w.ns()
@@ -320,7 +321,7 @@ func (n *NSWorld) runWholeGuide() error {
 
 // registerNetSapiensActions adds the steps of the call actions around the
 // transfer: password sign-in, answer, unhold, reject through the API.
-func registerNetSapiensActions(sc *godog.ScenarioContext, w *World) {
+func registerNetSapiensActions(sc *godog.ScenarioContext, w world) {
 	step := func(f func(*NSWorld) error) func() error {
 		return func() error {
 			n, err := w.ns()
@@ -342,7 +343,7 @@ func registerNetSapiensActions(sc *godog.ScenarioContext, w *World) {
 func (n *NSWorld) signInWithPassword() error {
 	f := n.facts
 	if f.ClientID == "" || f.Operator.Password == "" {
-		return skipf("the target's NetSapiens facts have no OAuth client or operator password")
+		return steps.Skipf("the target's NetSapiens facts have no OAuth client or operator password")
 	}
 	c, err := netsapiens.New(netsapiens.Config{
 		BaseURL: f.ServerURL, Domain: f.Domain, HTTPClient: n.w.HTTP,

@@ -1,4 +1,4 @@
-package steps
+package ringcentral
 
 import (
 	"encoding/json"

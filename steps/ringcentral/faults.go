@@ -1,4 +1,4 @@
-package steps
+package ringcentral
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+	"github.com/xfer-conform/xfer-conform/steps"
 	"github.com/xfer-conform/xfer-conform/steps/judge"
 	"github.com/xfer-conform/xfer-conform/steps/target"
 )
@@ -21,7 +22,7 @@ import (
 // notification costs little in the specs.
 const readAfterUnderFaults = 500 * time.Millisecond
 
-func registerFaultsRingCentral(sc *godog.ScenarioContext, f *faultsWorld) {
+func registerFaultsRingCentral(sc *godog.ScenarioContext, f faults) {
 	sc.Step(`^pbxsim's RingCentral account is rate-limited to (\d+) light requests per (\S+) with a (\S+) penalty$`, f.rcRateLimited)
 	sc.Step(`^the operator warm-transfers the customer to the consult$`, f.rcWarmTransfer)
 	sc.Step(`^the operator tries to complete the warm transfer$`, f.rcTryComplete)
@@ -37,9 +38,9 @@ func registerFaultsRingCentral(sc *godog.ScenarioContext, f *faultsWorld) {
 // rcRateLimited restarts the embedded pbxsim with RingCentral's rate-limit
 // profile on the account (it is opt-in per account in the scenario file,
 // docs/faults.md). A running pbxsim must have been started with one.
-func (f *faultsWorld) rcRateLimited(light, window, penalty string) error {
+func (f faults) rcRateLimited(light, window, penalty string) error {
 	w := f.w
-	if w.RC != nil {
+	if _, ok := steps.StateIf[*RCWorld](w.World, Name); ok {
 		return errors.New("set the rate limits before any RingCentral step (the clients would be on the old pbxsim)")
 	}
 	n, err := strconv.Atoi(light)
@@ -57,7 +58,7 @@ func (f *faultsWorld) rcRateLimited(light, window, penalty string) error {
 	}
 	rt, ok := w.Target.(target.Restarter)
 	if !ok {
-		return skipf("rate limits are set in the scenario file; target %s is not an embedded pbxsim this step can restart (start pbxsim with rateLimits on the account instead)", targetName(w))
+		return steps.Skipf("rate limits are set in the scenario file; target %s is not an embedded pbxsim this step can restart (start pbxsim with rateLimits on the account instead)", targetName(w))
 	}
 	t, err := rt.Restart(w.Context(), w.HTTP, func(sc map[string]any) error {
 		rc, _ := sc["ringcentral"].(map[string]any)
@@ -73,16 +74,16 @@ func (f *faultsWorld) rcRateLimited(light, window, penalty string) error {
 		return fmt.Errorf("%w: starting a rate-limited pbxsim: %v", target.ErrHarness, err)
 	}
 	old := w.Target
-	w.Target, w.Facts, w.Ctl, w.Driver = t, t.Facts(), t.Control(), controlDriver{w}
+	w.UseTarget(t)
 	_ = old.Close()
 	w.Trace.Addf("faults: pbxsim restarted with RingCentral rate limits light %d per %s, penalty %s", n, window, penalty)
-	if f.seed != 0 {
-		return f.w.Ctl.SetFaultSeed(w.Context(), f.seed)
+	if f.Seed() != 0 {
+		return f.w.Ctl.SetFaultSeed(w.Context(), f.Seed())
 	}
 	return nil
 }
 
-func targetName(w *World) string {
+func targetName(w world) string {
 	if w.Target == nil {
 		return "(none)"
 	}
@@ -92,7 +93,7 @@ func targetName(w *World) string {
 // rcWarmTransfer runs the whole warm transfer through the reference
 // client while the world answers the consult's phone, and keeps the
 // outcome for the Then steps (the transfer may be meant to fail).
-func (f *faultsWorld) rcWarmTransfer() error {
+func (f faults) rcWarmTransfer() error {
 	w := f.w
 	r, err := w.rc()
 	if err != nil {
@@ -106,7 +107,7 @@ func (f *faultsWorld) rcWarmTransfer() error {
 	defer cancel()
 	wt, err := op.client.BeginWarmTransfer(ctx, op.desk, rc.Caller{DeviceID: op.facts.DeviceID}, rc.Callee{ExtensionNumber: r.facts.Consult.Extension})
 	if err != nil {
-		f.record("the warm transfer", err)
+		f.Record("the warm transfer", err)
 		return nil
 	}
 	wt.ReadAfter = readAfterUnderFaults
@@ -119,11 +120,11 @@ func (f *faultsWorld) rcWarmTransfer() error {
 	if err := w.Driver.Answer(ctx, consult); err != nil {
 		return fmt.Errorf("the consult could not pick up: %w", err)
 	}
-	f.record("the warm transfer", f.rcComplete(ctx, wt))
+	f.Record("the warm transfer", f.rcComplete(ctx, wt))
 	return nil
 }
 
-func (f *faultsWorld) rcComplete(ctx context.Context, wt *rc.WarmTransfer) error {
+func (f faults) rcComplete(ctx context.Context, wt *rc.WarmTransfer) error {
 	wt.ReadAfter = readAfterUnderFaults
 	p, err := wt.Complete(ctx)
 	if err != nil {
@@ -133,7 +134,7 @@ func (f *faultsWorld) rcComplete(ctx context.Context, wt *rc.WarmTransfer) error
 	return wt.AwaitSettled(ctx)
 }
 
-func (f *faultsWorld) rcTryComplete() error {
+func (f faults) rcTryComplete() error {
 	r, err := f.w.rc()
 	if err != nil {
 		return err
@@ -144,12 +145,12 @@ func (f *faultsWorld) rcTryComplete() error {
 	}
 	ctx, cancel := r.stepCtx()
 	defer cancel()
-	f.record("completing the warm transfer", f.rcComplete(ctx, wt))
+	f.Record("completing the warm transfer", f.rcComplete(ctx, wt))
 	return nil
 }
 
-func (f *faultsWorld) rcCloseSocket(how string) error {
-	if err := f.control(); err != nil {
+func (f faults) rcCloseSocket(how string) error {
+	if err := f.Control(); err != nil {
 		return err
 	}
 	r, err := f.w.rc()
@@ -176,7 +177,7 @@ func (f *faultsWorld) rcCloseSocket(how string) error {
 // customer's own client (REST, so it holds whatever notifications were
 // lost): one of them has the customer and the consult Answered and the
 // operator no longer live.
-func (f *faultsWorld) rcCustomerWithConsult() error {
+func (f faults) rcCustomerWithConsult() error {
 	r, err := f.w.rc()
 	if err != nil {
 		return err
@@ -225,7 +226,7 @@ func (f *faultsWorld) rcCustomerWithConsult() error {
 	})
 }
 
-func (f *faultsWorld) rcOperator() (*rcPerson, error) {
+func (f faults) rcOperator() (*rcPerson, error) {
 	r, err := f.w.rc()
 	if err != nil {
 		return nil, err
@@ -233,7 +234,7 @@ func (f *faultsWorld) rcOperator() (*rcPerson, error) {
 	return r.following("operator")
 }
 
-func (f *faultsWorld) rcDeskDropped(kind string) error {
+func (f faults) rcDeskDropped(kind string) error {
 	op, err := f.rcOperator()
 	if err != nil {
 		return err
@@ -246,7 +247,7 @@ func (f *faultsWorld) rcDeskDropped(kind string) error {
 		}
 	}
 	if n == 0 {
-		return fmt.Errorf("the operator's Desk dropped no %s notification (seed %d):\n%s", kind, f.seed, op.desk.Describe())
+		return fmt.Errorf("the operator's Desk dropped no %s notification (seed %d):\n%s", kind, f.Seed(), op.desk.Describe())
 	}
 	f.w.Trace.Addf("ringcentral: the operator's Desk dropped %d %s notification(s)", n, kind)
 	return nil
@@ -255,7 +256,7 @@ func (f *faultsWorld) rcDeskDropped(kind string) error {
 // rcRecovered waits for the operator's subscription to come back over a
 // wsc recovery (the SDK's first reconnect comes 2s after the loss) and
 // checks it kept its subscription.
-func (f *faultsWorld) rcRecovered() error {
+func (f faults) rcRecovered() error {
 	op, err := f.rcOperator()
 	if err != nil {
 		return err
@@ -271,7 +272,7 @@ func (f *faultsWorld) rcRecovered() error {
 
 // rcResubscribed waits for the operator's subscription to subscribe again
 // after its recovery failed, and for the Desk to have read its sessions.
-func (f *faultsWorld) rcResubscribed() error {
+func (f faults) rcResubscribed() error {
 	op, err := f.rcOperator()
 	if err != nil {
 		return err
@@ -286,7 +287,7 @@ func (f *faultsWorld) rcResubscribed() error {
 	return f.rcReadInstead()
 }
 
-func (f *faultsWorld) rcReadInstead() error {
+func (f faults) rcReadInstead() error {
 	op, err := f.rcOperator()
 	if err != nil {
 		return err
@@ -300,8 +301,8 @@ func (f *faultsWorld) rcReadInstead() error {
 // rcWaitedRetryAfter judges the RingCentral journal with the integration
 // check "Retry-After honoured": after every 429, the next request came no
 // sooner than the Retry-After the 429 announced.
-func (f *faultsWorld) rcWaitedRetryAfter() error {
-	if err := f.control(); err != nil {
+func (f faults) rcWaitedRetryAfter() error {
+	if err := f.Control(); err != nil {
 		return err
 	}
 	journal, err := f.w.Ctl.Journal(f.w.Context(), control.JournalFilter{Dialect: "ringcentral"})
@@ -315,7 +316,7 @@ func (f *faultsWorld) rcWaitedRetryAfter() error {
 		}
 	}
 	if n == 0 {
-		return fmt.Errorf("pbxsim answered no RingCentral request with 429 (seed %d): the spec exercised nothing", f.seed)
+		return fmt.Errorf("pbxsim answered no RingCentral request with 429 (seed %d): the spec exercised nothing", f.Seed())
 	}
 	c, _ := judge.LookupCheck("Retry-After honoured")
 	if err := c.Judge(judge.Evidence{Vendor: "ringcentral", Facts: f.w.Facts, Journal: journal}); err != nil {
@@ -323,4 +324,37 @@ func (f *faultsWorld) rcWaitedRetryAfter() error {
 	}
 	f.w.Trace.Addf("ringcentral: %d request(s) answered 429; each next request waited out its Retry-After", n)
 	return nil
+}
+
+// placeholders let fault rules name the RingCentral account, the
+// operator's extension id and the operator's WebSocket subscription.
+func (f faults) placeholders() {
+	f.Placeholder("{account}", func() (string, error) {
+		if f.w.Facts.RingCentral == nil {
+			return "", errors.New("no RingCentral account on this target")
+		}
+		return f.w.Facts.RingCentral.AccountID, nil
+	})
+	f.Placeholder("{operator extension id}", func() (string, error) {
+		r, err := f.w.rc()
+		if err != nil {
+			return "", err
+		}
+		p, err := r.person("operator")
+		if err != nil {
+			return "", err
+		}
+		return p.facts.ID, nil
+	})
+	f.Placeholder("{operator subscription}", func() (string, error) {
+		r, err := f.w.rc()
+		if err != nil {
+			return "", err
+		}
+		p, err := r.following("operator")
+		if err != nil {
+			return "", err
+		}
+		return p.sub.Info().ID, nil
+	})
 }

@@ -1,10 +1,8 @@
-package steps
+package netsapiens
 
 import (
 	"context"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/judge"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -13,6 +11,9 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
+	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // subscribe starts a webhook receiver the steps run and subscribes it to
@@ -140,7 +141,7 @@ func (n *NSWorld) coreChanges(session string) ([]string, error) {
 	var out []string
 	for _, e := range events {
 		if e.CallID == callID {
-			out = append(out, fmt.Sprintf("#%d %s: %s %s %s", e.CallSeq, e.Cause, legName(e.Leg), e.Leg.State, e.Leg.Reason))
+			out = append(out, fmt.Sprintf("#%d %s: %s %s %s", e.CallSeq, e.Cause, judge.LegName(e.Leg), e.Leg.State, e.Leg.Reason))
 		}
 	}
 	return out, nil
@@ -229,21 +230,21 @@ func (n *NSWorld) subscriptionStatus(status string) error {
 }
 
 // notifications are the webhook posts the receiver got.
-func (n *NSWorld) notifications() []NotificationLog {
+func (n *NSWorld) notifications() []steps.NotificationLog {
 	if n.hook == nil {
 		return nil
 	}
-	l := NotificationLog{Heading: "webhooks: NetSapiens call events posted to the receiver"}
+	l := steps.NotificationLog{Heading: "webhooks: NetSapiens call events posted to the receiver"}
 	for _, e := range n.hook.Events() {
 		l.Lines = append(l.Lines, target.Redact(fmt.Sprint(e)))
 		what := "call " + string(e.OrigCallID)
 		if e.Removed() {
 			what += " removed"
 		}
-		l.Entries = append(l.Entries, Notification{
+		l.Entries = append(l.Entries, steps.Notification{
 			Transport: "webhook", To: "webhook receiver", Call: string(e.SessionID),
 			Summary: target.Redact(strings.TrimSpace(fmt.Sprintf("%s %s→%s %s", what, e.OrigUser, e.TermUser, e.ByAction))),
 		})
 	}
-	return []NotificationLog{l}
+	return []steps.NotificationLog{l}
 }

@@ -1,24 +1,25 @@
-package steps
+package netsapiens
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/judge"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/http/httptest"
 	"strings"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
+	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // NSWorld is the NetSapiens steps' state for one scenario: the reference
 // client the operator acts through, the attended transfer in progress, the
 // last write and its answer, and the webhook receiver.
 type NSWorld struct {
-	w     *World
+	w     world
 	facts *target.NetSapiensFacts
 
 	// Client acts for the operator; which credential it holds is chosen by
@@ -41,7 +42,7 @@ type NSWorld struct {
 	journalAfter uint64
 
 	// worldCall is the outside caller's call as the world driver placed it.
-	worldCall WorldCall
+	worldCall steps.WorldCall
 
 	hook    *netsapiens.WebhookReceiver
 	hookSrv *httptest.Server
@@ -49,28 +50,26 @@ type NSWorld struct {
 }
 
 // ns returns the NetSapiens state, building it on first use.
-func (w *World) ns() (*NSWorld, error) {
-	if w.NS != nil {
-		return w.NS, nil
-	}
-	if w.Facts.NetSapiens == nil {
-		return nil, skipf("target %s has no NetSapiens domain", w.Target.Name())
-	}
-	n := &NSWorld{w: w, facts: w.Facts.NetSapiens}
-	c, err := n.clientWith(n.facts.DomainKey, "domain key")
-	if err != nil {
-		return nil, err
-	}
-	n.Client, n.Observer = c, c
-	n.Transfer = c.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
-	w.NS = n
-	if w.Ctl != nil {
-		w.Cleanup(n.hangUpScenarioCalls)
-	} else {
-		// Without a control API nothing resets the PBX between scenarios.
-		w.Cleanup(n.endCalls)
-	}
-	return n, nil
+func (w world) ns() (*NSWorld, error) {
+	return steps.State(w.World, Name, func() (*NSWorld, error) {
+		if w.Facts.NetSapiens == nil {
+			return nil, steps.Skipf("target %s has no NetSapiens domain", w.Target.Name())
+		}
+		n := &NSWorld{w: w, facts: w.Facts.NetSapiens}
+		c, err := n.clientWith(n.facts.DomainKey, "domain key")
+		if err != nil {
+			return nil, err
+		}
+		n.Client, n.Observer = c, c
+		n.Transfer = c.NewWarmTransfer(n.facts.Operator.ID, n.facts.Consult.ID)
+		if w.Ctl != nil {
+			w.Cleanup(n.hangUpScenarioCalls)
+		} else {
+			// Without a control API nothing resets the PBX between scenarios.
+			w.Cleanup(n.endCalls)
+		}
+		return n, nil
+	})
 }
 
 // hangUpScenarioCalls ends the calls this scenario made, so a pbxsim
@@ -153,7 +152,7 @@ func (n *NSWorld) awaitWorldCall(what string, check func(netsapiens.ActiveCall) 
 // clientWith builds a reference client on the world's traced HTTP client.
 func (n *NSWorld) clientWith(key, what string) (*netsapiens.Client, error) {
 	if key == "" {
-		return nil, skipf("the target's NetSapiens facts have no %s", what)
+		return nil, steps.Skipf("the target's NetSapiens facts have no %s", what)
 	}
 	return netsapiens.New(netsapiens.Config{
 		BaseURL:    n.facts.ServerURL,

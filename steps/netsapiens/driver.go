@@ -1,14 +1,15 @@
-package steps
+package netsapiens
 
 import (
 	"context"
 	"fmt"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
+	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // The NetSapiens world without a control API. The outside caller is a
@@ -21,17 +22,17 @@ import (
 
 // phone names a role's phone for the world driver: "operator", "consult",
 // "outside caller" or "inbound number".
-func (n *NSWorld) phone(role string) Phone {
+func (n *NSWorld) phone(role string) steps.Phone {
 	f := n.facts
 	switch role {
 	case "operator":
-		return Phone{Vendor: "netsapiens", Role: role, Person: f.Operator, Address: userAt(f.Operator.ID, f.Domain)}
+		return steps.Phone{Vendor: "netsapiens", Role: role, Person: f.Operator, Address: userAt(f.Operator.ID, f.Domain)}
 	case "consult":
-		return Phone{Vendor: "netsapiens", Role: role, Person: f.Consult, Address: userAt(f.Consult.ID, f.Domain)}
+		return steps.Phone{Vendor: "netsapiens", Role: role, Person: f.Consult, Address: userAt(f.Consult.ID, f.Domain)}
 	case "inbound number":
-		return Phone{Vendor: "netsapiens", Role: role, Person: target.Person{Name: "the inbound number", Number: f.InboundNumber}, Address: f.InboundNumber}
+		return steps.Phone{Vendor: "netsapiens", Role: role, Person: target.Person{Name: "the inbound number", Number: f.InboundNumber}, Address: f.InboundNumber}
 	}
-	return Phone{Vendor: "netsapiens", Role: "outside caller", Person: target.Person{Name: "the outside caller", Number: f.OutsideCaller}, Address: f.OutsideCaller}
+	return steps.Phone{Vendor: "netsapiens", Role: "outside caller", Person: target.Person{Name: "the outside caller", Number: f.OutsideCaller}, Address: f.OutsideCaller}
 }
 
 // nsRefused says the switch refused the request itself (4xx other than
@@ -41,16 +42,16 @@ func nsRefused(err error) bool {
 	return s >= 400 && s < 500 && s != http.StatusUnauthorized
 }
 
-func (w *World) nsDial(ctx context.Context, caller, callee Phone) (WorldCall, error) {
+func (w world) nsDial(ctx context.Context, caller, callee steps.Phone) (steps.WorldCall, error) {
 	n, err := w.ns()
 	if err != nil {
-		return WorldCall{}, err
+		return steps.WorldCall{}, err
 	}
 	calls, err := n.Observer.Calls(ctx)
 	if err != nil {
-		return WorldCall{}, fmt.Errorf("reading the domain's calls before %s dials: %w", caller, err)
+		return steps.WorldCall{}, fmt.Errorf("reading the domain's calls before %s dials: %w", caller, err)
 	}
-	wc := WorldCall{Before: map[string]bool{}}
+	wc := steps.WorldCall{Before: map[string]bool{}}
 	for _, c := range calls {
 		wc.Before[string(c.SessionID)] = true
 	}
@@ -75,7 +76,7 @@ func (w *World) nsDial(ctx context.Context, caller, callee Phone) (WorldCall, er
 			if err := n.awaitWorldRinging(ctx, wc, grace); err == nil {
 				return wc, nil
 			}
-			return wc, n.askAndAwaitRinging(ctx, wc, PhoneTask{Action: "answer", Phone: caller,
+			return wc, n.askAndAwaitRinging(ctx, wc, steps.PhoneTask{Action: "answer", Phone: caller,
 				Why: "a click-to-call rings the call-orig-user first, then " + callee.String()})
 		case nsRefused(err):
 			why = fmt.Sprintf("the click-to-call through user %s was refused: %v", via, err)
@@ -83,13 +84,13 @@ func (w *World) nsDial(ctx context.Context, caller, callee Phone) (WorldCall, er
 			return wc, fmt.Errorf("%s calling %s by click-to-call: %w", caller, callee, err)
 		}
 	}
-	return wc, n.askAndAwaitRinging(ctx, wc, PhoneTask{Action: "dial", Phone: caller, To: callee, Why: why})
+	return wc, n.askAndAwaitRinging(ctx, wc, steps.PhoneTask{Action: "dial", Phone: caller, To: callee, Why: why})
 }
 
 // worldCallIn finds the world's call among the domain's calls: by its
 // session once known, by the click-to-call's call-id, or as the newest
 // call at the operator that did not exist before the person dialled.
-func (n *NSWorld) worldCallIn(calls []netsapiens.ActiveCall, wc WorldCall) *netsapiens.ActiveCall {
+func (n *NSWorld) worldCallIn(calls []netsapiens.ActiveCall, wc steps.WorldCall) *netsapiens.ActiveCall {
 	for i := len(calls) - 1; i >= 0; i-- {
 		c := calls[i]
 		switch {
@@ -110,8 +111,8 @@ func (n *NSWorld) worldCallIn(calls []netsapiens.ActiveCall, wc WorldCall) *nets
 	return nil
 }
 
-func (n *NSWorld) awaitWorldRinging(ctx context.Context, wc WorldCall, within time.Duration) error {
-	return Await(ctx, within, "the world's call to reach operator "+n.facts.Operator.ID, func() (bool, string, error) {
+func (n *NSWorld) awaitWorldRinging(ctx context.Context, wc steps.WorldCall, within time.Duration) error {
+	return steps.Await(ctx, within, "the world's call to reach operator "+n.facts.Operator.ID, func() (bool, string, error) {
 		calls, err := n.Observer.Calls(ctx)
 		if err != nil {
 			return false, "", err
@@ -121,18 +122,18 @@ func (n *NSWorld) awaitWorldRinging(ctx context.Context, wc WorldCall, within ti
 	})
 }
 
-func (n *NSWorld) askAndAwaitRinging(ctx context.Context, wc WorldCall, t PhoneTask) error {
-	pctx, cancel, err := n.w.askPerson(ctx, t)
+func (n *NSWorld) askAndAwaitRinging(ctx context.Context, wc steps.WorldCall, t steps.PhoneTask) error {
+	pctx, cancel, err := n.w.AskPerson(ctx, t)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	return n.awaitWorldRinging(pctx, wc, n.w.personTimeout)
+	return n.awaitWorldRinging(pctx, wc, n.w.PersonTimeout())
 }
 
 // nsAnswer answers the user's ringing call with PATCH .../answer on the
 // user's own device, or asks a person when the switch refuses.
-func (w *World) nsAnswer(ctx context.Context, ph Phone) error {
+func (w world) nsAnswer(ctx context.Context, ph steps.Phone) error {
 	n, err := w.ns()
 	if err != nil {
 		return err
@@ -170,13 +171,13 @@ func (w *World) nsAnswer(ctx context.Context, ph Phone) error {
 	if !nsRefused(err) {
 		return fmt.Errorf("%s answering %s: %w", ph, ringing.TermCallID, err)
 	}
-	pctx, cancel, perr := w.askPerson(ctx, PhoneTask{Action: "answer", Phone: ph, Why: "the answer request was refused: " + err.Error()})
+	pctx, cancel, perr := w.AskPerson(ctx, steps.PhoneTask{Action: "answer", Phone: ph, Why: "the answer request was refused: " + err.Error()})
 	if perr != nil {
 		return perr
 	}
 	defer cancel()
 	session := string(ringing.SessionID)
-	return Await(pctx, w.personTimeout, fmt.Sprintf("%s to answer session %s", ph, session), func() (bool, string, error) {
+	return steps.Await(pctx, w.PersonTimeout(), fmt.Sprintf("%s to answer session %s", ph, session), func() (bool, string, error) {
 		c, calls, err := n.session(session)
 		if err != nil {
 			return false, "", err
@@ -187,7 +188,7 @@ func (w *World) nsAnswer(ctx context.Context, ph Phone) error {
 
 // nsHangUp ends a user's newest call with DELETE .../calls/{own call-id};
 // the outside caller is no user, so a person hangs up that phone.
-func (w *World) nsHangUp(ctx context.Context, ph Phone, wc WorldCall) error {
+func (w world) nsHangUp(ctx context.Context, ph steps.Phone, wc steps.WorldCall) error {
 	n, err := w.ns()
 	if err != nil {
 		return err
@@ -213,12 +214,12 @@ func (w *World) nsHangUp(ctx context.Context, ph Phone, wc WorldCall) error {
 	}
 	// The caller's call: the original one, wherever the transfer took it.
 	orig := n.Transfer.Original
-	pctx, cancel, err := w.askPerson(ctx, PhoneTask{Action: "hang up", Phone: ph, Why: "the outside phone is not a user of the domain"})
+	pctx, cancel, err := w.AskPerson(ctx, steps.PhoneTask{Action: "hang up", Phone: ph, Why: "the outside phone is not a user of the domain"})
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	return Await(pctx, w.personTimeout, ph.String()+" to leave every call", func() (bool, string, error) {
+	return steps.Await(pctx, w.PersonTimeout(), ph.String()+" to leave every call", func() (bool, string, error) {
 		calls, err := n.Observer.Calls(pctx)
 		if err != nil {
 			return false, "", err
@@ -271,7 +272,7 @@ func (n *NSWorld) endCalls() {
 		}
 	}
 	n.w.Trace.Addf("world: ending %d call(s) after the scenario", len(calls))
-	_ = Await(ctx, 4*time.Second, "the scenario's calls to end", func() (bool, string, error) {
+	_ = steps.Await(ctx, 4*time.Second, "the scenario's calls to end", func() (bool, string, error) {
 		rest := left()
 		return len(rest) == 0, netsapiens.Summarize(rest), nil
 	})

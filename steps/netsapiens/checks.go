@@ -1,4 +1,4 @@
-package steps
+package netsapiens
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func (n *NSWorld) refusedWith(status int) error {
 }
 
 func (n *NSWorld) pbxsimNotes(text string) error {
-	if err := n.w.needControl(); err != nil {
+	if err := n.w.NeedControl(); err != nil {
 		return err
 	}
 	note, err := n.outcome("")

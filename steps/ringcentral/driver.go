@@ -1,4 +1,4 @@
-package steps
+package ringcentral
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
+	"github.com/xfer-conform/xfer-conform/steps"
 )
 
 // The RingCentral world without a control API: each role logs in with its
@@ -19,13 +20,13 @@ import (
 // not allow it); a role hangs up by deleting its own party.
 
 // phone names a role's phone for the world driver.
-func (r *RCWorld) phone(role string) (Phone, error) {
+func (r *RCWorld) phone(role string) (steps.Phone, error) {
 	f, err := r.factsOf(role)
 	if err != nil {
-		return Phone{}, err
+		return steps.Phone{}, err
 	}
 	addr, _ := r.address(role)
-	return Phone{Vendor: "ringcentral", Role: role, Person: f, Address: addr}, nil
+	return steps.Phone{Vendor: "ringcentral", Role: role, Person: f, Address: addr}, nil
 }
 
 // rcRefused says the platform answered the request with a refusal (a 4xx
@@ -56,14 +57,14 @@ func (p *rcPerson) learnDevice(ctx context.Context) {
 	}
 }
 
-func (w *World) rcDial(ctx context.Context, caller, callee Phone) (WorldCall, error) {
+func (w world) rcDial(ctx context.Context, caller, callee steps.Phone) (steps.WorldCall, error) {
 	r, err := w.rc()
 	if err != nil {
-		return WorldCall{}, err
+		return steps.WorldCall{}, err
 	}
 	p, err := r.person(caller.Role)
 	if err != nil {
-		return WorldCall{}, err
+		return steps.WorldCall{}, err
 	}
 	to := rc.Callee{ExtensionNumber: callee.Person.Extension}
 	if to.ExtensionNumber == "" {
@@ -74,10 +75,10 @@ func (w *World) rcDial(ctx context.Context, caller, callee Phone) (WorldCall, er
 		s, err := p.client.CallOut(ctx, rc.Caller{DeviceID: p.facts.DeviceID}, to)
 		if err == nil {
 			w.Trace.Addf("world: %s calls %s by call-out from device %s (session %s)", caller, callee, p.facts.DeviceID, s.ID)
-			return WorldCall{SessionID: s.ID}, nil
+			return steps.WorldCall{SessionID: s.ID}, nil
 		}
 		if !rcRefused(err) {
-			return WorldCall{}, fmt.Errorf("%s calling %s by call-out: %w", caller, callee, err)
+			return steps.WorldCall{}, fmt.Errorf("%s calling %s by call-out: %w", caller, callee, err)
 		}
 		why = append(why, "call-out refused: "+err.Error())
 	} else {
@@ -86,7 +87,7 @@ func (w *World) rcDial(ctx context.Context, caller, callee Phone) (WorldCall, er
 	// The callee must follow their sessions to see a call the API did not
 	// place; follow now, before anything rings.
 	if err := r.follow(callee.Role); err != nil {
-		return WorldCall{}, err
+		return steps.WorldCall{}, err
 	}
 	target := r.people[callee.Role]
 	if caller.Person.Number != "" {
@@ -98,21 +99,21 @@ func (w *World) rcDial(ctx context.Context, caller, callee Phone) (WorldCall, er
 		err := p.client.Send(ctx, http.MethodPost, "/restapi/v1.0/account/~/extension/~/ring-out", body, nil)
 		if err == nil {
 			w.Trace.Addf("world: %s calls %s by RingOut", caller, callee)
-			return WorldCall{}, w.rcAwaitRinging(ctx, target, PhoneTask{Action: "answer", Phone: caller,
+			return steps.WorldCall{}, w.rcAwaitRinging(ctx, target, steps.PhoneTask{Action: "answer", Phone: caller,
 				Why: "RingOut rings the caller's own phone first, then " + callee.String()})
 		}
 		if !rcRefused(err) {
-			return WorldCall{}, fmt.Errorf("%s calling %s by RingOut: %w", caller, callee, err)
+			return steps.WorldCall{}, fmt.Errorf("%s calling %s by RingOut: %w", caller, callee, err)
 		}
 		why = append(why, "RingOut refused: "+err.Error())
 	}
-	return WorldCall{}, w.rcAwaitRinging(ctx, target, PhoneTask{Action: "dial", Phone: caller, To: callee, Why: strings.Join(why, "; ")})
+	return steps.WorldCall{}, w.rcAwaitRinging(ctx, target, steps.PhoneTask{Action: "dial", Phone: caller, To: callee, Why: strings.Join(why, "; ")})
 }
 
 // rcAwaitRinging asks a person for t and waits until the callee's phone
 // rings, as the callee's own notifications show it.
-func (w *World) rcAwaitRinging(ctx context.Context, callee *rcPerson, t PhoneTask) error {
-	pctx, cancel, err := w.askPerson(ctx, t)
+func (w world) rcAwaitRinging(ctx context.Context, callee *rcPerson, t steps.PhoneTask) error {
+	pctx, cancel, err := w.AskPerson(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func (w *World) rcAwaitRinging(ctx context.Context, callee *rcPerson, t PhoneTas
 	})
 }
 
-func (w *World) rcAnswer(ctx context.Context, ph Phone) error {
+func (w world) rcAnswer(ctx context.Context, ph steps.Phone) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -150,7 +151,7 @@ func (w *World) rcAnswer(ctx context.Context, ph Phone) error {
 	if !rcRefused(err) {
 		return fmt.Errorf("%s answering %s/%s: %w", ph, leg.SessionID, leg.PartyID, err)
 	}
-	pctx, pcancel, perr := w.askPerson(ctx, PhoneTask{Action: "answer", Phone: ph, Why: "the answer action was refused: " + err.Error()})
+	pctx, pcancel, perr := w.AskPerson(ctx, steps.PhoneTask{Action: "answer", Phone: ph, Why: "the answer action was refused: " + err.Error()})
 	if perr != nil {
 		return perr
 	}
@@ -171,7 +172,7 @@ func rcLive(p rc.Party) bool {
 
 // rcLiveLeg finds a role's newest live party: in its own notifications
 // when it follows them, else in the session the world placed.
-func (r *RCWorld) rcLiveLeg(ctx context.Context, p *rcPerson, call WorldCall) (rc.Leg, bool, error) {
+func (r *RCWorld) rcLiveLeg(ctx context.Context, p *rcPerson, call steps.WorldCall) (rc.Leg, bool, error) {
 	if p.sub != nil {
 		s := p.desk.Sessions()
 		for i := len(s) - 1; i >= 0; i-- {
@@ -195,7 +196,7 @@ func (r *RCWorld) rcLiveLeg(ctx context.Context, p *rcPerson, call WorldCall) (r
 	return rc.Leg{}, false, nil
 }
 
-func (w *World) rcHangUp(ctx context.Context, ph Phone, call WorldCall) error {
+func (w world) rcHangUp(ctx context.Context, ph steps.Phone, call steps.WorldCall) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -220,12 +221,12 @@ func (w *World) rcHangUp(ctx context.Context, ph Phone, call WorldCall) error {
 	if !rcRefused(err) {
 		return fmt.Errorf("%s hanging up %s/%s: %w", ph, leg.SessionID, leg.PartyID, err)
 	}
-	pctx, cancel, perr := w.askPerson(ctx, PhoneTask{Action: "hang up", Phone: ph, Why: "deleting the party was refused: " + err.Error()})
+	pctx, cancel, perr := w.AskPerson(ctx, steps.PhoneTask{Action: "hang up", Phone: ph, Why: "deleting the party was refused: " + err.Error()})
 	if perr != nil {
 		return perr
 	}
 	defer cancel()
-	return Await(pctx, w.personTimeout, fmt.Sprintf("%s's party %s to end", ph, leg.PartyID), func() (bool, string, error) {
+	return steps.Await(pctx, w.PersonTimeout(), fmt.Sprintf("%s's party %s to end", ph, leg.PartyID), func() (bool, string, error) {
 		party, err := p.client.Party(pctx, leg)
 		if rc.IsStatus(err, http.StatusNotFound) {
 			return true, "party gone", nil

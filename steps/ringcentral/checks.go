@@ -1,4 +1,4 @@
-package steps
+package ringcentral
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 // The RingCentral assertion steps: what the operator, the customer and the
 // consult see through their own notifications, confirmed with REST reads.
 
-func (w *World) rcOperatorPartyIs(code, muted string) error {
+func (w world) rcOperatorPartyIs(code, muted string) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func (w *World) rcOperatorPartyIs(code, muted string) error {
 	return nil
 }
 
-func (w *World) rcBridgeAnswer() error {
+func (w world) rcBridgeAnswer() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (w *World) rcBridgeAnswer() error {
 	return nil
 }
 
-func (w *World) rcSettled() error {
+func (w world) rcSettled() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func (r *RCWorld) sharedSession() (string, error) {
 	return shared, nil
 }
 
-func (w *World) rcCustomerMeetsConsult() error {
+func (w world) rcCustomerMeetsConsult() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (w *World) rcCustomerMeetsConsult() error {
 	return nil
 }
 
-func (w *World) rcReadSharedSession() error {
+func (w world) rcReadSharedSession() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -182,7 +182,7 @@ func (w *World) rcReadSharedSession() error {
 	return nil
 }
 
-func (w *World) rcBlindAnswer() error {
+func (w world) rcBlindAnswer() error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -197,7 +197,7 @@ func (w *World) rcBlindAnswer() error {
 	return nil
 }
 
-func (w *World) rcConsultRings() error {
+func (w world) rcConsultRings() error {
 	r, err := w.rc()
 	if err != nil {
 		return err

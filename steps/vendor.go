@@ -1,0 +1,114 @@
+package steps
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/cucumber/godog"
+)
+
+// Vendor is one PBX vendor's plug-in to the harness: a package per vendor
+// (steps/ringcentral, steps/netsapiens) implements it and registers it
+// (Register, from its init). The harness knows no vendor by name: it asks
+// the vendors of the run for their steps, their world driver and what
+// their reference clients received.
+type Vendor interface {
+	// Name is the vendor's name in flags, facts, tags and journals:
+	// "ringcentral". A feature picks its vendor by the tag "@" + Name.
+	Name() string
+	// Steps registers the vendor's step definitions for one scenario.
+	Steps(sc *godog.ScenarioContext, w *World)
+	// Driver plays the world through the vendor API alone, on a target
+	// without a control API.
+	Driver(w *World) WorldDriver
+	// Notifications are what the vendor's reference clients received in
+	// this world, for the results bundle; nil when they received none.
+	Notifications(w *World) []NotificationLog
+}
+
+var registry struct {
+	mu      sync.Mutex
+	vendors map[string]Vendor
+}
+
+// Register adds a vendor to the registry the harness draws on when
+// Config.Vendors is nil. A vendor package calls it from init; a test can
+// register a vendor of its own. Registering a name twice panics.
+func Register(v Vendor) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if registry.vendors == nil {
+		registry.vendors = map[string]Vendor{}
+	}
+	if _, dup := registry.vendors[v.Name()]; dup {
+		panic(fmt.Sprintf("steps: vendor %q registered twice", v.Name()))
+	}
+	registry.vendors[v.Name()] = v
+}
+
+// Vendors returns the registered vendors by name.
+func Vendors() []Vendor {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	out := make([]Vendor, 0, len(registry.vendors))
+	for _, v := range registry.vendors {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// VendorNames returns the registered vendors' names, sorted.
+func VendorNames() []string {
+	var out []string
+	for _, v := range Vendors() {
+		out = append(out, v.Name())
+	}
+	return out
+}
+
+// vendorOf finds the run's vendor by name.
+func (w *World) vendorOf(name string) (Vendor, bool) {
+	i := slices.IndexFunc(w.vendors, func(v Vendor) bool { return v.Name() == name })
+	if i < 0 {
+		return nil, false
+	}
+	return w.vendors[i], true
+}
+
+// State returns the vendor's state in this world, made by newState on
+// first use: the one way a vendor's steps reach their per-scenario state.
+// An error from newState (a target without the vendor: a skip) is
+// returned, and newState runs again on the next call.
+func State[T any](w *World, vendor string, newState func() (T, error)) (T, error) {
+	if s, ok := w.state[vendor].(T); ok {
+		return s, nil
+	}
+	s, err := newState()
+	if err != nil {
+		return s, err
+	}
+	if w.state == nil {
+		w.state = map[string]any{}
+	}
+	w.state[vendor] = s
+	return s, nil
+}
+
+// StateIf returns the vendor's state when the scenario made one.
+func StateIf[T any](w *World, vendor string) (T, bool) {
+	s, ok := w.state[vendor].(T)
+	return s, ok
+}
+
+// vendorNamesOf lists vendors' names for messages.
+func vendorNamesOf(vs []Vendor) string {
+	var names []string
+	for _, v := range vs {
+		names = append(names, v.Name())
+	}
+	return strings.Join(names, ", ")
+}
