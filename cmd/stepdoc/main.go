@@ -56,16 +56,34 @@ func main() {
 // stepDef is one registered step definition.
 type stepDef struct {
 	expr, file string
-	example    string
-	re         *regexp.Regexp
+	// vendor is the vendor that registers the step ("": the harness).
+	vendor  string
+	example string
+	re      *regexp.Regexp
 }
 
-// groups title the step files, in the page's order.
-var groups = []struct{ prefix, title, about string }{
-	{"common_steps", "The world (control API)", "Vendor-neutral steps that play the world through pbxsim's control API: calls placed, phones answered."},
-	{"ringcentral", "RingCentral", "The customer, the operator and the consult are extensions of one account; the operator acts through the reference RingCentral client, the world through the control API."},
-	{"netsapiens", "NetSapiens", "The outside caller reaches the operator; the operator acts through the reference NS API v2 client."},
-	{"integration", "Your integration (@integration)", "The harness sets the world up and hands over to the integration under test (`--integration`, `--integration-url`), then judges it with the named checks below."},
+// group titles the steps of some files on the page.
+type group struct{ prefix, vendor, title, about string }
+
+func (g group) has(d stepDef) bool {
+	if g.vendor != "" {
+		return d.vendor == g.vendor
+	}
+	return d.vendor == "" && strings.HasPrefix(d.file, g.prefix)
+}
+
+// groups title the step files, in the page's order: the world's, each
+// registered vendor's (its package, steps/<name>/), the integration's.
+func groups() []group {
+	out := []group{{"common_steps", "", "The world (control API)", "Vendor-neutral steps that play the world through pbxsim's control API: calls placed, phones answered."}}
+	for _, v := range steps.Vendors() {
+		g := group{vendor: v.Name(), title: v.Name()}
+		if d, ok := v.(interface{ StepDoc() (title, about string) }); ok {
+			g.title, g.about = d.StepDoc()
+		}
+		out = append(out, g)
+	}
+	return append(out, group{"integration", "", "Your integration (@integration)", "The harness sets the world up and hands over to the integration under test (`--integration`, `--integration-url`), then judges it with the named checks below."})
 }
 
 // Generate renders the page.
@@ -99,10 +117,11 @@ func Generate() ([]byte, error) {
 	b.WriteString("    And the consult answers when their phone rings\n    When the integration under test transfers the customer to the consult\n")
 	b.WriteString("    Then the integration's transfer passes these checks:\n      | check                     |\n      | customer talks to consult |\n      | hold by call-term-call-id |\n```\n\n")
 	b.WriteString("Each step below is the regular expression it must match, then an example from the shipped features\n(where one uses it).\n")
+	groups := groups()
 	for _, g := range groups {
 		var mine []stepDef
 		for _, d := range defs {
-			if strings.HasPrefix(d.file, g.prefix) {
+			if g.has(d) {
 				mine = append(mine, d)
 			}
 		}
@@ -122,7 +141,7 @@ func Generate() ([]byte, error) {
 	for _, d := range defs {
 		known := false
 		for _, g := range groups {
-			known = known || strings.HasPrefix(d.file, g.prefix)
+			known = known || g.has(d)
 		}
 		if !known {
 			other = append(other, d)
@@ -148,11 +167,46 @@ func Generate() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// registered asks godog for every step definition the suite registers.
+// registered asks godog for every step definition the suite registers:
+// the harness's own, then each registered vendor's.
 func registered() ([]stepDef, error) {
+	defs, err := listed(nil)
+	if err != nil {
+		return nil, err
+	}
+	harness := map[string]bool{}
+	for _, d := range defs {
+		harness[d.expr] = true
+	}
+	sort.SliceStable(defs, func(i, j int) bool { return defs[i].file < defs[j].file })
+	for _, v := range steps.Vendors() {
+		vd, err := listed(v)
+		if err != nil {
+			return nil, err
+		}
+		var mine []stepDef
+		for _, d := range vd {
+			if !harness[d.expr] {
+				d.vendor = v.Name()
+				mine = append(mine, d)
+			}
+		}
+		sort.SliceStable(mine, func(i, j int) bool { return mine[i].file < mine[j].file })
+		defs = append(defs, mine...)
+	}
+	return defs, nil
+}
+
+// listed is godog's listing of the step definitions with the harness's
+// steps and the vendor's (none when v is nil).
+func listed(v steps.Vendor) ([]stepDef, error) {
+	vendors := []steps.Vendor{}
+	if v != nil {
+		vendors = append(vendors, v)
+	}
 	var out bytes.Buffer
 	suite := godog.TestSuite{
-		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil)}),
+		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil), Vendors: vendors}),
 		Options:             &godog.Options{ShowStepDefinitions: true, NoColors: true, Output: &out, Format: "progress"},
 	}
 	suite.Run()
@@ -175,7 +229,6 @@ func registered() ([]stepDef, error) {
 	if len(defs) == 0 {
 		return nil, fmt.Errorf("godog listed no step definitions:\n%s", out.String())
 	}
-	sort.SliceStable(defs, func(i, j int) bool { return defs[i].file < defs[j].file })
 	return defs, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +14,9 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
-// isTenant says --target names a real tenant rather than a pbxsim.
-func isTenant(target string) bool { return target == "ringcentral" || target == "netsapiens" }
+// isTenant says --target names a real tenant (a registered vendor)
+// rather than a pbxsim.
+func isTenant(target string) bool { return slices.Contains(steps.VendorNames(), target) }
 
 // selectTarget turns --target into the scenarios' target: "embedded", the
 // URL of a running pbxsim, or a real tenant ("ringcentral", "netsapiens")
@@ -23,7 +25,7 @@ func isTenant(target string) bool { return target == "ringcentral" || target == 
 // with a message that names no secret.
 func (m *Main) selectTarget(ctx context.Context, o options) (target.New, *target.TenantConfig, int) {
 	if o.config != "" && !isTenant(o.target) {
-		fmt.Fprintf(m.Stderr, "xfer-conform: --config configures --target ringcentral or netsapiens, not %q\n", o.target)
+		fmt.Fprintf(m.Stderr, "xfer-conform: --config configures --target %s, not %q\n", vendorList(false), o.target)
 		return nil, nil, ExitUsage
 	}
 	switch {
@@ -63,7 +65,7 @@ func (m *Main) selectTarget(ctx context.Context, o options) (target.New, *target
 		}
 		return newTarget, cfg, ExitPass
 	}
-	fmt.Fprintf(m.Stderr, "xfer-conform: --target must be \"embedded\", a pbxsim URL like http://127.0.0.1:8080, \"ringcentral\" or \"netsapiens\", not %q\n", o.target)
+	fmt.Fprintf(m.Stderr, "xfer-conform: --target must be \"embedded\", a pbxsim URL like http://127.0.0.1:8080, %s, not %q\n", vendorList(true), o.target)
 	return nil, nil, ExitUsage
 }
 

@@ -61,3 +61,8 @@ func (d driver) Answer(ctx context.Context, p steps.Phone) error { return d.w.ns
 func (d driver) HangUp(ctx context.Context, p steps.Phone, call steps.WorldCall) error {
 	return d.w.nsHangUp(ctx, p, call)
 }
+
+// StepDoc titles the NetSapiens steps on the step page (cmd/stepdoc).
+func (Vendor) StepDoc() (title, about string) {
+	return "NetSapiens", "The outside caller reaches the operator; the operator acts through the reference NS API v2 client."
+}

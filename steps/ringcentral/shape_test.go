@@ -11,7 +11,7 @@ import (
 
 func readRCTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "ringcentral-client", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ringcentral-client", name))
 	if err != nil {
 		t.Fatal(err)
 	}

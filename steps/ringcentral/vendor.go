@@ -64,3 +64,8 @@ func (d driver) Answer(ctx context.Context, p steps.Phone) error { return d.w.rc
 func (d driver) HangUp(ctx context.Context, p steps.Phone, call steps.WorldCall) error {
 	return d.w.rcHangUp(ctx, p, call)
 }
+
+// StepDoc titles the RingCentral steps on the step page (cmd/stepdoc).
+func (Vendor) StepDoc() (title, about string) {
+	return "RingCentral", "The customer, the operator and the consult are extensions of one account; the operator acts through the reference RingCentral client, the world through the control API."
+}
