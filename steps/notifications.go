@@ -56,7 +56,9 @@ type NotificationLog struct {
 func (w *World) Notifications() []NotificationLog {
 	var out []NotificationLog
 	for _, v := range w.vendors {
-		out = append(out, v.Notifications(w)...)
+		if n, ok := w.state[v.Name()].(Notifier); ok {
+			out = append(out, n.Notifications()...)
+		}
 	}
 	return out
 }

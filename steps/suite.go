@@ -105,6 +105,7 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			for _, tg := range s.Tags {
 				tags = append(tags, tg.Name)
 			}
+			w.tags = tags
 			t, err := cfg.NewTarget(target.WithScenarioTags(ctx, tags), w.HTTP)
 			if err != nil {
 				return ctx, fmt.Errorf("%w: starting target: %v", target.ErrHarness, err)
@@ -157,6 +158,7 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			return ctx, nil
 		})
 		registerCommon(sc, w)
+		registerWorld(sc, w)
 		registerIntegration(sc, w, cfg)
 		registerFaults(sc, w)
 		for _, v := range w.vendors {

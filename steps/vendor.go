@@ -24,9 +24,12 @@ type Vendor interface {
 	// Driver plays the world through the vendor API alone, on a target
 	// without a control API.
 	Driver(w *World) WorldDriver
-	// Notifications are what the vendor's reference clients received in
-	// this world, for the results bundle; nil when they received none.
-	Notifications(w *World) []NotificationLog
+	// Answer and HangUp play the world sentences every vendor shares
+	// (world_steps.go: "the consult picks up", "the customer hangs up") on
+	// the vendor's PBX. role is "customer" (NetSapiens' outside caller:
+	// both words name the one who calls in), "operator" or "consult".
+	Answer(w *World, role string) error
+	HangUp(w *World, role string) error
 }
 
 var registry struct {
@@ -98,10 +101,35 @@ func State[T any](w *World, vendor string, newState func() (T, error)) (T, error
 	return s, nil
 }
 
+// Notifier is a vendor's per-world state (State) that tells what its
+// reference clients received, for the results bundle.
+type Notifier interface {
+	Notifications() []NotificationLog
+}
+
 // StateIf returns the vendor's state when the scenario made one.
 func StateIf[T any](w *World, vendor string) (T, bool) {
 	s, ok := w.state[vendor].(T)
 	return s, ok
+}
+
+// Vendor is the scenario's vendor: the one its tags name ("@" + Name).
+// A scenario that names none, or several, has no vendor for the world
+// sentences and gets an error that says so.
+func (w *World) Vendor() (Vendor, error) {
+	var mine []Vendor
+	for _, v := range w.vendors {
+		if slices.Contains(w.tags, "@"+v.Name()) {
+			mine = append(mine, v)
+		}
+	}
+	switch len(mine) {
+	case 1:
+		return mine[0], nil
+	case 0:
+		return nil, fmt.Errorf("the scenario names no vendor: tag it with one of @%s", strings.Join(VendorNames(), ", @"))
+	}
+	return nil, fmt.Errorf("the scenario names several vendors (%s): the world sentences need one", vendorNamesOf(mine))
 }
 
 // vendorNamesOf lists vendors' names for messages.

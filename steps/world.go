@@ -37,6 +37,7 @@ type World struct {
 
 	// vendors are the run's; state is theirs, by vendor (State).
 	vendors []Vendor
+	tags    []string // the scenario's, to pick its vendor
 	state   map[string]any
 	faults  *Faults
 

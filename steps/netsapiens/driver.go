@@ -42,7 +42,7 @@ func nsRefused(err error) bool {
 	return s >= 400 && s < 500 && s != http.StatusUnauthorized
 }
 
-func (w world) nsDial(ctx context.Context, caller, callee steps.Phone) (steps.WorldCall, error) {
+func (w world) Dial(ctx context.Context, caller, callee steps.Phone) (steps.WorldCall, error) {
 	n, err := w.ns()
 	if err != nil {
 		return steps.WorldCall{}, err
@@ -133,7 +133,7 @@ func (n *NSWorld) askAndAwaitRinging(ctx context.Context, wc steps.WorldCall, t 
 
 // nsAnswer answers the user's ringing call with PATCH .../answer on the
 // user's own device, or asks a person when the switch refuses.
-func (w world) nsAnswer(ctx context.Context, ph steps.Phone) error {
+func (w world) Answer(ctx context.Context, ph steps.Phone) error {
 	n, err := w.ns()
 	if err != nil {
 		return err
@@ -188,7 +188,7 @@ func (w world) nsAnswer(ctx context.Context, ph steps.Phone) error {
 
 // nsHangUp ends a user's newest call with DELETE .../calls/{own call-id};
 // the outside caller is no user, so a person hangs up that phone.
-func (w world) nsHangUp(ctx context.Context, ph steps.Phone, wc steps.WorldCall) error {
+func (w world) HangUp(ctx context.Context, ph steps.Phone, wc steps.WorldCall) error {
 	n, err := w.ns()
 	if err != nil {
 		return err
@@ -285,4 +285,29 @@ func userAt(id, domain string) string {
 		return id
 	}
 	return id + "@" + domain
+}
+
+// Name says how the world is played: world is the NetSapiens world
+// driver (steps.WorldDriver), on targets without a control API.
+func (w world) Name() string { return "the NetSapiens API" }
+
+// Driver plays the world through NetSapiens' API alone (driver.go).
+func (Vendor) Driver(sw *steps.World) steps.WorldDriver { return world{sw} }
+
+// Answer picks up the role's phone: "the consult answers".
+func (Vendor) Answer(sw *steps.World, role string) error {
+	n, err := world{sw}.ns()
+	if err != nil {
+		return err
+	}
+	return n.answer(role)
+}
+
+// HangUp: the outside caller hangs up the world's call; the others their newest.
+func (Vendor) HangUp(sw *steps.World, role string) error {
+	n, err := world{sw}.ns()
+	if err != nil {
+		return err
+	}
+	return n.hangUp(role)
 }

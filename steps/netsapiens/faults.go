@@ -104,3 +104,9 @@ func (f faults) nsConsultHangsUp() error {
 	}
 	return f.w.Driver.HangUp(f.w.Context(), n.phone("consult"), steps.WorldCall{})
 }
+
+// faults is the scenario's @faults state for the NetSapiens steps.
+type faults struct {
+	*steps.Faults
+	w world
+}

@@ -13,6 +13,13 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps/judge"
 )
 
+// Steps registers the NetSapiens steps and its @faults steps.
+func (Vendor) Steps(sc *godog.ScenarioContext, sw *steps.World) {
+	w := world{sw}
+	registerNetSapiens(sc, w)
+	registerFaultsNetSapiens(sc, faults{Faults: sw.Faults(), w: w})
+}
+
 // registerNetSapiens adds the NetSapiens steps: the world around the
 // operator (through the world driver), the operator's attended transfer
 // through the reference client, the traps, and webhook checks.
@@ -38,8 +45,6 @@ func registerNetSapiens(sc *godog.ScenarioContext, w world) {
 
 	// The world.
 	sc.Step(`^the outside caller has called the inbound number and the operator answered$`, ns((*NSWorld).callerReachesOperator))
-	sc.Step(`^the consult answers$`, ns((*NSWorld).consultAnswers))
-	sc.Step(`^the outside caller hangs up$`, ns((*NSWorld).callerHangsUp))
 
 	// Credentials.
 	sc.Step(`^the operator uses the domain's read-only key$`, ns((*NSWorld).useReadOnlyKey))
@@ -115,8 +120,29 @@ func (n *NSWorld) callerDials() error {
 	return err
 }
 
-func (n *NSWorld) consultAnswers() error {
-	return n.w.Driver.Answer(n.w.Context(), n.phone("consult"))
+// answer picks up the role's phone (steps.Vendor.Answer).
+func (n *NSWorld) answer(role string) error {
+	return n.w.Driver.Answer(n.w.Context(), n.phone(nsRole(role)))
+}
+
+// hangUp hangs up the role's phone (steps.Vendor.HangUp): the outside
+// caller's in the world's call.
+func (n *NSWorld) hangUp(role string) error {
+	if nsRole(role) != "outside caller" {
+		return n.w.Driver.HangUp(n.w.Context(), n.phone(role), steps.WorldCall{})
+	}
+	return n.callerHangsUp()
+}
+
+func (n *NSWorld) consultAnswers() error { return n.answer("consult") }
+
+// nsRole is NetSapiens' word for a role of the world sentences: the
+// customer is the outside caller.
+func nsRole(role string) string {
+	if role == "customer" {
+		return "outside caller"
+	}
+	return role
 }
 
 func (n *NSWorld) callerHangsUp() error {
@@ -414,4 +440,9 @@ func (n *NSWorld) consultRejects() error {
 	return n.write("reject by the consult "+string(cc.TermCallID), func() error {
 		return n.Client.Reject(n.w.Context(), n.facts.Consult.ID, string(cc.TermCallID))
 	})
+}
+
+// StepDoc titles the NetSapiens steps on the step page (cmd/stepdoc).
+func (Vendor) StepDoc() (title, about string) {
+	return "NetSapiens", "The outside caller reaches the operator; the operator acts through the reference NS API v2 client."
 }

@@ -229,8 +229,8 @@ func (n *NSWorld) subscriptionStatus(status string) error {
 	})
 }
 
-// notifications are the webhook posts the receiver got.
-func (n *NSWorld) notifications() []steps.NotificationLog {
+// Notifications are the webhook posts the receiver got (steps.Notifier).
+func (n *NSWorld) Notifications() []steps.NotificationLog {
 	if n.hook == nil {
 		return nil
 	}

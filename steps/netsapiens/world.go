@@ -273,3 +273,6 @@ func (n *NSWorld) needOriginal() error {
 	}
 	return nil
 }
+
+// world is a scenario's World as the NetSapiens steps see it.
+type world struct{ *steps.World }

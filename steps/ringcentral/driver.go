@@ -57,7 +57,7 @@ func (p *rcPerson) learnDevice(ctx context.Context) {
 	}
 }
 
-func (w world) rcDial(ctx context.Context, caller, callee steps.Phone) (steps.WorldCall, error) {
+func (w world) Dial(ctx context.Context, caller, callee steps.Phone) (steps.WorldCall, error) {
 	r, err := w.rc()
 	if err != nil {
 		return steps.WorldCall{}, err
@@ -124,7 +124,7 @@ func (w world) rcAwaitRinging(ctx context.Context, callee *rcPerson, t steps.Pho
 	})
 }
 
-func (w world) rcAnswer(ctx context.Context, ph steps.Phone) error {
+func (w world) Answer(ctx context.Context, ph steps.Phone) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -196,7 +196,7 @@ func (r *RCWorld) rcLiveLeg(ctx context.Context, p *rcPerson, call steps.WorldCa
 	return rc.Leg{}, false, nil
 }
 
-func (w world) rcHangUp(ctx context.Context, ph steps.Phone, call steps.WorldCall) error {
+func (w world) HangUp(ctx context.Context, ph steps.Phone, call steps.WorldCall) error {
 	r, err := w.rc()
 	if err != nil {
 		return err
@@ -266,3 +266,16 @@ func (r *RCWorld) endCalls() {
 		}
 	}
 }
+
+// Name says how the world is played: world is RingCentral's world driver
+// (steps.WorldDriver), for targets without a control API.
+func (w world) Name() string { return "the RingCentral API" }
+
+// Driver plays the world through RingCentral's API alone (driver.go).
+func (Vendor) Driver(sw *steps.World) steps.WorldDriver { return world{sw} }
+
+// Answer picks up the role's phone: "the consult picks up".
+func (Vendor) Answer(sw *steps.World, role string) error { return world{sw}.rcPicksUp(role) }
+
+// HangUp hangs up the role's newest live call: "the customer hangs up".
+func (Vendor) HangUp(sw *steps.World, role string) error { return world{sw}.rcHangsUp(role) }

@@ -358,3 +358,9 @@ func (f faults) placeholders() {
 		return p.sub.Info().ID, nil
 	})
 }
+
+// faults is the scenario's @faults state for the RingCentral steps.
+type faults struct {
+	*steps.Faults
+	w world
+}

@@ -9,6 +9,16 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps"
 )
 
+// Steps registers the RingCentral steps, its refusals and its @faults
+// steps, and the fault rules' RingCentral placeholders.
+func (Vendor) Steps(sc *godog.ScenarioContext, sw *steps.World) {
+	w := world{sw}
+	registerRingCentral(sc, w)
+	f := faults{Faults: sw.Faults(), w: w}
+	registerFaultsRingCentral(sc, f)
+	f.placeholders()
+}
+
 // registerRingCentral adds the RingCentral steps (features/ringcentral).
 // Roles are the customer (who calls), the operator (who transfers) and the
 // consult (who takes the call over), as in RingCentral's guide "Managing
@@ -22,8 +32,6 @@ func registerRingCentral(sc *godog.ScenarioContext, w world) {
 	sc.Step(`^the `+role+` follows their RingCentral telephony sessions$`, w.rcFollows)
 	// The world.
 	sc.Step(`^the customer calls the operator on RingCentral$`, w.rcCustomerCallsOperator)
-	sc.Step(`^the `+role+` picks up$`, w.rcPicksUp)
-	sc.Step(`^the `+role+` hangs up$`, w.rcHangsUp)
 	// The operator's Call Control actions.
 	sc.Step(`^the operator answers the ringing call through Call Control$`, w.rcOperatorAnswers)
 	sc.Step(`^the operator learns the customer's call from notifications$`, w.rcLearnsCustomerCall)
@@ -72,6 +80,7 @@ func (w world) rcCustomerCallsOperator() error {
 	return err
 }
 
+// rcPicksUp answers the role's ringing phone (steps.Vendor.Answer).
 func (w world) rcPicksUp(role string) error {
 	r, err := w.rc()
 	if err != nil {
@@ -268,4 +277,9 @@ func (w world) rcBlindTransfer() error {
 	p, err := op.client.Transfer(ctx, leg, rc.Callee{ExtensionNumber: r.facts.Consult.Extension})
 	r.record(fmt.Sprintf("transfer %s/%s to extension %s", leg.SessionID, leg.PartyID, r.facts.Consult.Extension), p, err)
 	return err
+}
+
+// StepDoc titles the RingCentral steps on the step page (cmd/stepdoc).
+func (Vendor) StepDoc() (title, about string) {
+	return "RingCentral", "The customer, the operator and the consult are extensions of one account; the operator acts through the reference RingCentral client, the world through the control API."
 }

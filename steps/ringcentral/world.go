@@ -224,8 +224,9 @@ func (r *RCWorld) describeDesks() string {
 	return b.String()
 }
 
-// notifications are what each role's Desk received over WebSocket.
-func (r *RCWorld) notifications() []steps.NotificationLog {
+// Notifications are what each role's Desk received over WebSocket
+// (steps.Notifier).
+func (r *RCWorld) Notifications() []steps.NotificationLog {
 	var out []steps.NotificationLog
 	for _, role := range []string{"customer", "operator", "consult"} {
 		p := r.people[role]
@@ -265,3 +266,6 @@ func statusOf(n rc.Notification) string {
 	}
 	return s.Code
 }
+
+// world is a scenario's World as the RingCentral steps see it.
+type world struct{ *steps.World }
