@@ -86,7 +86,10 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 	}
 	return func(sc *godog.ScenarioContext) {
 		w := &World{vendors: vendors, Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}, phones: cfg.Phones, personTimeout: cfg.PersonTimeout, notices: cfg.Notices}
-		w.HTTP = &http.Client{Transport: &tracingTransport{next: http.DefaultTransport, trace: w.Trace}, Timeout: 30 * time.Second}
+		// A transport of the World's own: no connection outlives the
+		// scenario or is shared with another one.
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		w.HTTP = &http.Client{Transport: &tracingTransport{next: transport, trace: w.Trace}, Timeout: 30 * time.Second}
 		notStarted := false
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 			w.ctx = ctx
@@ -148,6 +151,8 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			if cfg.OnScenarioEnd != nil {
 				cfg.OnScenarioEnd(s.Name, w, err)
 			}
+			// The World's connections end with it, after its target.
+			defer transport.CloseIdleConnections()
 			if w.Target != nil {
 				if cerr := w.Target.Close(); cerr != nil && err == nil {
 					return ctx, fmt.Errorf("%w: closing target: %v", target.ErrHarness, cerr)

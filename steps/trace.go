@@ -58,6 +58,14 @@ type tracingTransport struct {
 	trace *Trace
 }
 
+// CloseIdleConnections closes the idle connections of the transport
+// underneath (a target closing down asks it).
+func (t *tracingTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 func (t *tracingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Context().Value(quietKey{}) != nil {
 		return t.next.RoundTrip(r)

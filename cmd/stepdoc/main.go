@@ -75,7 +75,10 @@ func (g group) has(d stepDef) bool {
 // groups title the step files, in the page's order: the world's, each
 // registered vendor's (its package, steps/<name>/), the integration's.
 func groups() []group {
-	out := []group{{"common_steps", "", "The world (control API)", "Vendor-neutral steps that play the world through pbxsim's control API: calls placed, phones answered."}}
+	out := []group{
+		{"common_steps", "", "The world (control API)", "Vendor-neutral steps that play the world through pbxsim's control API: calls placed, phones answered."},
+		{"world_steps", "", "The world (every vendor)", "One sentence for every vendor, played on the scenario's vendor (the one its tag names: `@ringcentral`, `@netsapiens`) by its world driver."},
+	}
 	for _, v := range steps.Vendors() {
 		g := group{vendor: v.Name(), title: v.Name()}
 		if d, ok := v.(interface{ StepDoc() (title, about string) }); ok {
