@@ -1,6 +1,7 @@
 package target
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -15,6 +16,10 @@ type Facts struct {
 	// Aliases map the pbxsim scenario's addresses (numbers, ext@tenant)
 	// to the scenario's own tenant set's, when it has one.
 	Aliases map[string]string
+	// Scenario is the scenario JSON the facts were read from, on a pbxsim
+	// target (the tenant set's, when the scenario has one): a vendor the
+	// harness does not know reads its own section from it.
+	Scenario json.RawMessage
 }
 
 // Address translates an address a feature names into the scenario's own
@@ -71,7 +76,7 @@ func FactsFromScenario(serverURL string, scenarioJSON []byte) (Facts, error) {
 		return Facts{}, fmt.Errorf("scenario is not valid JSON")
 	}
 	sc := gjson.ParseBytes(scenarioJSON)
-	var f Facts
+	f := Facts{Scenario: append(json.RawMessage(nil), scenarioJSON...)}
 	if rc := sc.Get("ringcentral"); rc.Exists() {
 		exts := rc.Get("accounts.0.extensions").Array()
 		if len(exts) < 3 {
