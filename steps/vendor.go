@@ -140,3 +140,51 @@ func vendorNamesOf(vs []Vendor) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// On adapts a step defined on a vendor's per-world state to godog: the
+// state is reached first (state, built with State), then the step runs
+// on it. It is the one way vendors register their steps:
+//
+//	sc.Step(`^the operator puts the customer on hold$`, steps.On(w.rc, (*RCWorld).hold))
+func On[S any](state func() (S, error), step func(S) error) func() error {
+	return func() error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s)
+	}
+}
+
+// On1 is On for a step with one argument.
+func On1[S, A any](state func() (S, error), step func(S, A) error) func(A) error {
+	return func(a A) error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s, a)
+	}
+}
+
+// On2 is On for a step with two arguments.
+func On2[S, A, B any](state func() (S, error), step func(S, A, B) error) func(A, B) error {
+	return func(a A, b B) error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s, a, b)
+	}
+}
+
+// On3 is On for a step with three arguments.
+func On3[S, A, B, C any](state func() (S, error), step func(S, A, B, C) error) func(A, B, C) error {
+	return func(a A, b B, c C) error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s, a, b, c)
+	}
+}

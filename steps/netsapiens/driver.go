@@ -293,21 +293,3 @@ func (w world) Name() string { return "the NetSapiens API" }
 
 // Driver plays the world through NetSapiens' API alone (driver.go).
 func (Vendor) Driver(sw *steps.World) steps.WorldDriver { return world{sw} }
-
-// Answer picks up the role's phone: "the consult answers".
-func (Vendor) Answer(sw *steps.World, role string) error {
-	n, err := world{sw}.ns()
-	if err != nil {
-		return err
-	}
-	return n.answer(role)
-}
-
-// HangUp: the outside caller hangs up the world's call; the others their newest.
-func (Vendor) HangUp(sw *steps.World, role string) error {
-	n, err := world{sw}.ns()
-	if err != nil {
-		return err
-	}
-	return n.hangUp(role)
-}

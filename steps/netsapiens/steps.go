@@ -24,51 +24,32 @@ func (Vendor) Steps(sc *godog.ScenarioContext, sw *steps.World) {
 // operator (through the world driver), the operator's attended transfer
 // through the reference client, the traps, and webhook checks.
 func registerNetSapiens(sc *godog.ScenarioContext, w world) {
-	ns := func(f func(*NSWorld) error) func() error {
-		return func() error {
-			n, err := w.ns()
-			if err != nil {
-				return err
-			}
-			return f(n)
-		}
-	}
-	ns1 := func(f func(*NSWorld, string) error) func(string) error {
-		return func(s string) error {
-			n, err := w.ns()
-			if err != nil {
-				return err
-			}
-			return f(n, s)
-		}
-	}
-
 	// The world.
-	sc.Step(`^the outside caller has called the inbound number and the operator answered$`, ns((*NSWorld).callerReachesOperator))
+	sc.Step(`^the outside caller has called the inbound number and the operator answered$`, steps.On(w.ns, (*NSWorld).callerReachesOperator))
 
 	// Credentials.
-	sc.Step(`^the operator uses the domain's read-only key$`, ns((*NSWorld).useReadOnlyKey))
+	sc.Step(`^the operator uses the domain's read-only key$`, steps.On(w.ns, (*NSWorld).useReadOnlyKey))
 
 	// The guide, step by step.
-	sc.Step(`^the operator reads the domain's active calls$`, ns((*NSWorld).readOriginal))
-	sc.Step(`^the operator's call shows a call-session-id, a call-orig-call-id and a call-term-call-id$`, ns((*NSWorld).originalHasIDs))
-	sc.Step(`^the operator puts the original call on hold by its (call-term-call-id|call-orig-call-id)$`, ns1((*NSWorld).holdBy))
-	sc.Step(`^the operator places a consultation call to the consult$`, ns((*NSWorld).placeConsult))
-	sc.Step(`^the consult's phone rings$`, ns((*NSWorld).consultRings))
-	sc.Step(`^the consultation call is active on both sides$`, ns((*NSWorld).consultActive))
-	sc.Step(`^the consultation call is still active on both sides$`, ns((*NSWorld).consultActive))
-	sc.Step(`^the operator completes the attended transfer on the (call-orig-call-id|call-term-call-id) with the consult call's hostname and session$`, ns1((*NSWorld).transferOn))
-	sc.Step(`^the operator completes the attended transfer on the call-orig-call-id to session "([^"]+)"$`, ns1((*NSWorld).transferToSession))
-	sc.Step(`^the operator sends the transfer on the call-orig-call-id with the consult call's hostname and session and call-term-user set to the consult$`, ns((*NSWorld).transferWithCallTermUser))
-	sc.Step(`^the operator runs the attended transfer to the consult, who answers$`, ns((*NSWorld).runWholeGuide))
+	sc.Step(`^the operator reads the domain's active calls$`, steps.On(w.ns, (*NSWorld).readOriginal))
+	sc.Step(`^the operator's call shows a call-session-id, a call-orig-call-id and a call-term-call-id$`, steps.On(w.ns, (*NSWorld).originalHasIDs))
+	sc.Step(`^the operator puts the original call on hold by its (call-term-call-id|call-orig-call-id)$`, steps.On1(w.ns, (*NSWorld).holdBy))
+	sc.Step(`^the operator places a consultation call to the consult$`, steps.On(w.ns, (*NSWorld).placeConsult))
+	sc.Step(`^the consult's phone rings$`, steps.On(w.ns, (*NSWorld).consultRings))
+	sc.Step(`^the consultation call is active on both sides$`, steps.On(w.ns, (*NSWorld).consultActive))
+	sc.Step(`^the consultation call is still active on both sides$`, steps.On(w.ns, (*NSWorld).consultActive))
+	sc.Step(`^the operator completes the attended transfer on the (call-orig-call-id|call-term-call-id) with the consult call's hostname and session$`, steps.On1(w.ns, (*NSWorld).transferOn))
+	sc.Step(`^the operator completes the attended transfer on the call-orig-call-id to session "([^"]+)"$`, steps.On1(w.ns, (*NSWorld).transferToSession))
+	sc.Step(`^the operator sends the transfer on the call-orig-call-id with the consult call's hostname and session and call-term-user set to the consult$`, steps.On(w.ns, (*NSWorld).transferWithCallTermUser))
+	sc.Step(`^the operator runs the attended transfer to the consult, who answers$`, steps.On(w.ns, (*NSWorld).runWholeGuide))
 
 	// Shortcuts to a state, for scenarios about a later step.
-	sc.Step(`^the operator has the caller on hold$`, ns((*NSWorld).haveCallerOnHold))
-	sc.Step(`^the operator has placed a consultation call to the consult$`, ns((*NSWorld).placeConsult))
-	sc.Step(`^the operator has the caller on hold and is talking to the consult on a consultation call$`, ns((*NSWorld).haveConsultUp))
+	sc.Step(`^the operator has the caller on hold$`, steps.On(w.ns, (*NSWorld).haveCallerOnHold))
+	sc.Step(`^the operator has placed a consultation call to the consult$`, steps.On(w.ns, (*NSWorld).placeConsult))
+	sc.Step(`^the operator has the caller on hold and is talking to the consult on a consultation call$`, steps.On(w.ns, (*NSWorld).haveConsultUp))
 
 	// Outcomes.
-	sc.Step(`^the server answers 202 Accepted$`, ns((*NSWorld).answered202))
+	sc.Step(`^the server answers 202 Accepted$`, steps.On(w.ns, (*NSWorld).answered202))
 	sc.Step(`^the server refuses it with (\d{3})$`, func(status int) error {
 		n, err := w.ns()
 		if err != nil {
@@ -76,18 +57,18 @@ func registerNetSapiens(sc *godog.ScenarioContext, w world) {
 		}
 		return n.refusedWith(status)
 	})
-	sc.Step(`^pbxsim notes "([^"]+)"$`, ns1((*NSWorld).pbxsimNotes))
-	sc.Step(`^the operator's side of the original call (?:still )?reads "([^"]+)"$`, ns1((*NSWorld).operatorSideReads))
-	sc.Step(`^the outside caller's side of the original call reads "([^"]+)"$`, ns1((*NSWorld).callerSideReads))
-	sc.Step(`^the outside caller is talking to the consult$`, ns((*NSWorld).callerTalksToConsult))
-	sc.Step(`^the operator is in no call$`, ns((*NSWorld).operatorInNoCall))
-	sc.Step(`^the consultation call has ended$`, ns((*NSWorld).consultEnded))
-	sc.Step(`^the attended transfer does not complete$`, ns((*NSWorld).transferDidNotComplete))
-	sc.Step(`^the outside caller's call now rings the consult as a blind transfer$`, ns((*NSWorld).callerBlindTransferred))
+	sc.Step(`^pbxsim notes "([^"]+)"$`, steps.On1(w.ns, (*NSWorld).pbxsimNotes))
+	sc.Step(`^the operator's side of the original call (?:still )?reads "([^"]+)"$`, steps.On1(w.ns, (*NSWorld).operatorSideReads))
+	sc.Step(`^the outside caller's side of the original call reads "([^"]+)"$`, steps.On1(w.ns, (*NSWorld).callerSideReads))
+	sc.Step(`^the outside caller is talking to the consult$`, steps.On(w.ns, (*NSWorld).callerTalksToConsult))
+	sc.Step(`^the operator is in no call$`, steps.On(w.ns, (*NSWorld).operatorInNoCall))
+	sc.Step(`^the consultation call has ended$`, steps.On(w.ns, (*NSWorld).consultEnded))
+	sc.Step(`^the attended transfer does not complete$`, steps.On(w.ns, (*NSWorld).transferDidNotComplete))
+	sc.Step(`^the outside caller's call now rings the consult as a blind transfer$`, steps.On(w.ns, (*NSWorld).callerBlindTransferred))
 
 	// Webhooks.
-	sc.Step(`^a "([^"]+)" event subscription posting to the steps' receiver$`, ns1((*NSWorld).subscribe))
-	sc.Step(`^the receiver got a post for every change of the (original|consultation) call, ending with remove "yes"$`, ns1((*NSWorld).postedEveryChange))
+	sc.Step(`^a "([^"]+)" event subscription posting to the steps' receiver$`, steps.On1(w.ns, (*NSWorld).subscribe))
+	sc.Step(`^the receiver got a post for every change of the (original|consultation) call, ending with remove "yes"$`, steps.On1(w.ns, (*NSWorld).postedEveryChange))
 	sc.Step(`^the posts of the original call show, in order:$`, func(table *godog.Table) error {
 		n, err := w.ns()
 		if err != nil {
@@ -95,7 +76,7 @@ func registerNetSapiens(sc *godog.ScenarioContext, w world) {
 		}
 		return n.postsInOrder(table)
 	})
-	sc.Step(`^the subscription reads status "([^"]+)"$`, ns1((*NSWorld).subscriptionStatus))
+	sc.Step(`^the subscription reads status "([^"]+)"$`, steps.On1(w.ns, (*NSWorld).subscriptionStatus))
 
 	registerNetSapiensActions(sc, w)
 }
@@ -125,6 +106,11 @@ func (n *NSWorld) answer(role string) error {
 	return n.w.Driver.Answer(n.w.Context(), n.phone(nsRole(role)))
 }
 
+// Answer picks up the role's phone: "the consult answers".
+func (Vendor) Answer(sw *steps.World, role string) error {
+	return steps.On1(world{sw}.ns, (*NSWorld).answer)(role)
+}
+
 // hangUp hangs up the role's phone (steps.Vendor.HangUp): the outside
 // caller's in the world's call.
 func (n *NSWorld) hangUp(role string) error {
@@ -132,6 +118,11 @@ func (n *NSWorld) hangUp(role string) error {
 		return n.w.Driver.HangUp(n.w.Context(), n.phone(role), steps.WorldCall{})
 	}
 	return n.callerHangsUp()
+}
+
+// HangUp: the outside caller hangs up the world's call; the others their newest.
+func (Vendor) HangUp(sw *steps.World, role string) error {
+	return steps.On1(world{sw}.ns, (*NSWorld).hangUp)(role)
 }
 
 func (n *NSWorld) consultAnswers() error { return n.answer("consult") }
@@ -348,20 +339,11 @@ func (n *NSWorld) runWholeGuide() error {
 // registerNetSapiensActions adds the steps of the call actions around the
 // transfer: password sign-in, answer, unhold, reject through the API.
 func registerNetSapiensActions(sc *godog.ScenarioContext, w world) {
-	step := func(f func(*NSWorld) error) func() error {
-		return func() error {
-			n, err := w.ns()
-			if err != nil {
-				return err
-			}
-			return f(n)
-		}
-	}
-	sc.Step(`^the operator signs in with their password$`, step((*NSWorld).signInWithPassword))
-	sc.Step(`^the outside caller calls the inbound number$`, step((*NSWorld).callerDials))
-	sc.Step(`^the operator answers the ringing call through the API$`, step((*NSWorld).answerThroughAPI))
-	sc.Step(`^the operator takes the original call off hold$`, step((*NSWorld).unhold))
-	sc.Step(`^the consult rejects the consultation call through the API$`, step((*NSWorld).consultRejects))
+	sc.Step(`^the operator signs in with their password$`, steps.On(w.ns, (*NSWorld).signInWithPassword))
+	sc.Step(`^the outside caller calls the inbound number$`, steps.On(w.ns, (*NSWorld).callerDials))
+	sc.Step(`^the operator answers the ringing call through the API$`, steps.On(w.ns, (*NSWorld).answerThroughAPI))
+	sc.Step(`^the operator takes the original call off hold$`, steps.On(w.ns, (*NSWorld).unhold))
+	sc.Step(`^the consult rejects the consultation call through the API$`, steps.On(w.ns, (*NSWorld).consultRejects))
 }
 
 // signInWithPassword switches the operator to a token from POST /tokens

@@ -10,11 +10,7 @@ import (
 // The RingCentral assertion steps: what the operator, the customer and the
 // consult see through their own notifications, confirmed with REST reads.
 
-func (w world) rcOperatorPartyIs(code, muted string) error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcOperatorPartyIs(code, muted string) error {
 	op, err := r.following("operator")
 	if err != nil {
 		return err
@@ -43,11 +39,7 @@ func (w world) rcOperatorPartyIs(code, muted string) error {
 	return nil
 }
 
-func (w world) rcBridgeAnswer() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBridgeAnswer() error {
 	wt, err := r.transfer()
 	if err != nil {
 		return err
@@ -77,11 +69,7 @@ func (w world) rcBridgeAnswer() error {
 	return nil
 }
 
-func (w world) rcSettled() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcSettled() error {
 	wt, err := r.transfer()
 	if err != nil {
 		return err
@@ -129,11 +117,8 @@ func (r *RCWorld) sharedSession() (string, error) {
 	return shared, nil
 }
 
-func (w world) rcCustomerMeetsConsult() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcCustomerMeetsConsult() error {
+	w := r.w
 	s, err := r.sharedSession()
 	if err != nil {
 		return err
@@ -143,11 +128,8 @@ func (w world) rcCustomerMeetsConsult() error {
 	return nil
 }
 
-func (w world) rcReadSharedSession() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcReadSharedSession() error {
+	w := r.w
 	sid := w.Vars["ringcentral:shared-session"]
 	if sid == "" {
 		return fmt.Errorf("no shared session is known (add: Then the customer's and the consult's notifications show them Answered in the same session)")
@@ -182,11 +164,7 @@ func (w world) rcReadSharedSession() error {
 	return nil
 }
 
-func (w world) rcBlindAnswer() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBlindAnswer() error {
 	if r.lastErr != nil {
 		return fmt.Errorf("%s was refused: %w", r.lastRequest, r.lastErr)
 	}
@@ -197,11 +175,7 @@ func (w world) rcBlindAnswer() error {
 	return nil
 }
 
-func (w world) rcConsultRings() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcConsultRings() error {
 	cons, err := r.following("consult")
 	if err != nil {
 		return err

@@ -134,6 +134,7 @@ func (w world) Answer(ctx context.Context, ph steps.Phone) error {
 	}
 	p := r.people[ph.Role]
 	sctx, cancel := context.WithTimeout(ctx, w.Timeout)
+
 	defer cancel()
 	var leg rc.Leg
 	if err := p.desk.Wait(sctx, "the phone of the "+ph.Role+" to ring (an Inbound party in Setup or Proceeding)", func() bool {
@@ -273,9 +274,3 @@ func (w world) Name() string { return "the RingCentral API" }
 
 // Driver plays the world through RingCentral's API alone (driver.go).
 func (Vendor) Driver(sw *steps.World) steps.WorldDriver { return world{sw} }
-
-// Answer picks up the role's phone: "the consult picks up".
-func (Vendor) Answer(sw *steps.World, role string) error { return world{sw}.rcPicksUp(role) }
-
-// HangUp hangs up the role's newest live call: "the customer hangs up".
-func (Vendor) HangUp(sw *steps.World, role string) error { return world{sw}.rcHangsUp(role) }

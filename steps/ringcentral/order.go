@@ -15,11 +15,7 @@ import (
 // callee's Proceeding and Answered carry status.mobilePickupData while the
 // caller's events do not. Source: issue 13 items 3 and 4; the
 // RingCentral-RingCentral capture, seq 2-6 (reference/ringcentral.md §2.3).
-func (w world) rcCapturedOrder() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcCapturedOrder() error {
 	cust, err := r.following("customer")
 	if err != nil {
 		return err

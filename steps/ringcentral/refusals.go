@@ -3,6 +3,7 @@ package ringcentral
 import (
 	"errors"
 	"fmt"
+	"github.com/xfer-conform/xfer-conform/steps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,20 +20,16 @@ import (
 // steps check that the reference client refuses the same mistakes locally.
 
 func registerRingCentralRefusals(sc *godog.ScenarioContext, w world) {
-	sc.Step(`^the operator bridges the customer's call with the consult call$`, w.rcBridgeAsIs)
-	sc.Step(`^the operator bridges the customer's call with the consult's own party$`, w.rcBridgeConsultsParty)
-	sc.Step(`^the operator bridges the customer's call with itself, sent as it is$`, w.rcBridgeSelfRaw)
-	sc.Step(`^the operator bridges with the consult call's session and party IDs swapped, sent as they are$`, w.rcBridgeSwappedRaw)
-	sc.Step(`^the operator's client refuses to bridge the customer's call with itself, sending nothing$`, w.rcClientRefusesSelf)
-	sc.Step(`^the operator's client refuses to bridge with the consult call's session and party IDs swapped, sending nothing$`, w.rcClientRefusesSwapped)
-	sc.Step(`^the request is refused with HTTP (\d+)(?: and error code "([^"]+)")?(?: saying "([^"]+)")?$`, w.rcRefused)
+	sc.Step(`^the operator bridges the customer's call with the consult call$`, steps.On(w.rc, (*RCWorld).rcBridgeAsIs))
+	sc.Step(`^the operator bridges the customer's call with the consult's own party$`, steps.On(w.rc, (*RCWorld).rcBridgeConsultsParty))
+	sc.Step(`^the operator bridges the customer's call with itself, sent as it is$`, steps.On(w.rc, (*RCWorld).rcBridgeSelfRaw))
+	sc.Step(`^the operator bridges with the consult call's session and party IDs swapped, sent as they are$`, steps.On(w.rc, (*RCWorld).rcBridgeSwappedRaw))
+	sc.Step(`^the operator's client refuses to bridge the customer's call with itself, sending nothing$`, steps.On(w.rc, (*RCWorld).rcClientRefusesSelf))
+	sc.Step(`^the operator's client refuses to bridge with the consult call's session and party IDs swapped, sending nothing$`, steps.On(w.rc, (*RCWorld).rcClientRefusesSwapped))
+	sc.Step(`^the request is refused with HTTP (\d+)(?: and error code "([^"]+)")?(?: saying "([^"]+)")?$`, steps.On3(w.rc, (*RCWorld).rcRefused))
 }
 
-func (w world) rcBridgeAsIs() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBridgeAsIs() error {
 	wt, err := r.transfer()
 	if err != nil {
 		return err
@@ -50,11 +47,7 @@ func (w world) rcBridgeAsIs() error {
 
 // rcBridgeConsultsParty names, in the body, the consult's own party in the
 // consult call instead of the operator's: someone else's party.
-func (w world) rcBridgeConsultsParty() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBridgeConsultsParty() error {
 	wt, err := r.transfer()
 	if err != nil {
 		return err
@@ -103,11 +96,7 @@ func (r *RCWorld) rawBridge(from rc.Leg, body map[string]string) {
 	r.record(what, &p, nil)
 }
 
-func (w world) rcBridgeSelfRaw() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBridgeSelfRaw() error {
 	leg, err := r.customerLeg()
 	if err != nil {
 		return err
@@ -116,11 +105,7 @@ func (w world) rcBridgeSelfRaw() error {
 	return nil
 }
 
-func (w world) rcBridgeSwappedRaw() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBridgeSwappedRaw() error {
 	wt, err := r.transfer()
 	if err != nil {
 		return err
@@ -142,11 +127,8 @@ func (w world) bridgeRequests() int {
 
 // rcClientRefuses checks that the reference client refuses a bridge
 // locally with an *IDError and puts nothing on the wire.
-func (w world) rcClientRefuses(from, to rc.Leg, wantField string) error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcClientRefuses(from, to rc.Leg, wantField string) error {
+	w := r.w
 	op, err := r.person("operator")
 	if err != nil {
 		return err
@@ -169,35 +151,24 @@ func (w world) rcClientRefuses(from, to rc.Leg, wantField string) error {
 	return nil
 }
 
-func (w world) rcClientRefusesSelf() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcClientRefusesSelf() error {
 	leg, err := r.customerLeg()
 	if err != nil {
 		return err
 	}
-	return w.rcClientRefuses(leg, leg, "body.telephonySessionId")
+	return r.rcClientRefuses(leg, leg, "body.telephonySessionId")
 }
 
-func (w world) rcClientRefusesSwapped() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcClientRefusesSwapped() error {
 	wt, err := r.transfer()
 	if err != nil {
 		return err
 	}
-	return w.rcClientRefuses(wt.Customer, rc.Leg{SessionID: wt.Consult.PartyID, PartyID: wt.Consult.SessionID}, "body.telephonySessionId")
+	return r.rcClientRefuses(wt.Customer, rc.Leg{SessionID: wt.Consult.PartyID, PartyID: wt.Consult.SessionID}, "body.telephonySessionId")
 }
 
-func (w world) rcRefused(status, code, saying string) error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcRefused(status, code, saying string) error {
+	w := r.w
 	ae, err := r.lastAPIError()
 	if err != nil {
 		return err

@@ -160,11 +160,7 @@ func (s rcEventShape) check(raw []byte) []string {
 	return problems
 }
 
-func (w world) rcEventShape() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcEventShape() error {
 	op, err := r.following("operator")
 	if err != nil {
 		return err

@@ -29,45 +29,41 @@ func (Vendor) Steps(sc *godog.ScenarioContext, sw *steps.World) {
 func registerRingCentral(sc *godog.ScenarioContext, w world) {
 	role := `(customer|operator|consult)`
 	// Set-up.
-	sc.Step(`^the `+role+` follows their RingCentral telephony sessions$`, w.rcFollows)
+	sc.Step(`^the `+role+` follows their RingCentral telephony sessions$`, steps.On1(w.rc, (*RCWorld).rcFollows))
 	// The world.
-	sc.Step(`^the customer calls the operator on RingCentral$`, w.rcCustomerCallsOperator)
+	sc.Step(`^the customer calls the operator on RingCentral$`, steps.On(w.rc, (*RCWorld).rcCustomerCallsOperator))
 	// The operator's Call Control actions.
-	sc.Step(`^the operator answers the ringing call through Call Control$`, w.rcOperatorAnswers)
-	sc.Step(`^the operator learns the customer's call from notifications$`, w.rcLearnsCustomerCall)
-	sc.Step(`^the operator holds the customer and calls the consult$`, w.rcBeginWarmTransfer)
-	sc.Step(`^the operator learns the consult call from notifications$`, w.rcLearnsConsultCall)
-	sc.Step(`^the operator completes the warm transfer$`, w.rcCompleteWarmTransfer)
-	sc.Step(`^the operator puts the customer on hold$`, w.rcHold)
-	sc.Step(`^the operator takes the customer off hold$`, w.rcUnhold)
-	sc.Step(`^the operator (mutes|unmutes) the customer's call$`, w.rcMute)
-	sc.Step(`^the operator blind-transfers the customer to the consult's extension$`, w.rcBlindTransfer)
+	sc.Step(`^the operator answers the ringing call through Call Control$`, steps.On(w.rc, (*RCWorld).rcOperatorAnswers))
+	sc.Step(`^the operator learns the customer's call from notifications$`, steps.On(w.rc, (*RCWorld).rcLearnsCustomerCall))
+	sc.Step(`^the operator holds the customer and calls the consult$`, steps.On(w.rc, (*RCWorld).rcBeginWarmTransfer))
+	sc.Step(`^the operator learns the consult call from notifications$`, steps.On(w.rc, (*RCWorld).rcLearnsConsultCall))
+	sc.Step(`^the operator completes the warm transfer$`, steps.On(w.rc, (*RCWorld).rcCompleteWarmTransfer))
+	sc.Step(`^the operator puts the customer on hold$`, steps.On(w.rc, (*RCWorld).rcHold))
+
+	sc.Step(`^the operator takes the customer off hold$`, steps.On(w.rc, (*RCWorld).rcUnhold))
+
+	sc.Step(`^the operator (mutes|unmutes) the customer's call$`, steps.On1(w.rc, (*RCWorld).rcMute))
+
+	sc.Step(`^the operator blind-transfers the customer to the consult's extension$`, steps.On(w.rc, (*RCWorld).rcBlindTransfer))
 	// What must hold.
-	sc.Step(`^the operator's party in the customer's call is (Answered|Hold)( and muted)?$`, w.rcOperatorPartyIs)
-	sc.Step(`^the bridge answers with the operator's party Gone by AttendedTransfer, pointing at the consult call$`, w.rcBridgeAnswer)
-	sc.Step(`^the operator's notifications show both of the operator's parties Gone by AttendedTransfer with reciprocal peerIds$`, w.rcSettled)
-	sc.Step(`^the customer's and the consult's notifications show them Answered in the same session$`, w.rcCustomerMeetsConsult)
-	sc.Step(`^reading that session shows the customer and the consult Answered$`, w.rcReadSharedSession)
-	sc.Step(`^the transfer answers with the operator's party Disconnected by BlindTransfer$`, w.rcBlindAnswer)
-	sc.Step(`^the consult's phone rings with the customer's call$`, w.rcConsultRings)
-	sc.Step(`^the operator's Answered notifications of both calls have the fields and ID formats of the guide's sample events$`, w.rcEventShape)
-	sc.Step(`^the customer's and the operator's notifications of the customer's call follow the party state order of RingCentral's captures$`, w.rcCapturedOrder)
+	sc.Step(`^the operator's party in the customer's call is (Answered|Hold)( and muted)?$`, steps.On2(w.rc, (*RCWorld).rcOperatorPartyIs))
+	sc.Step(`^the bridge answers with the operator's party Gone by AttendedTransfer, pointing at the consult call$`, steps.On(w.rc, (*RCWorld).rcBridgeAnswer))
+	sc.Step(`^the operator's notifications show both of the operator's parties Gone by AttendedTransfer with reciprocal peerIds$`, steps.On(w.rc, (*RCWorld).rcSettled))
+	sc.Step(`^the customer's and the consult's notifications show them Answered in the same session$`, steps.On(w.rc, (*RCWorld).rcCustomerMeetsConsult))
+	sc.Step(`^reading that session shows the customer and the consult Answered$`, steps.On(w.rc, (*RCWorld).rcReadSharedSession))
+	sc.Step(`^the transfer answers with the operator's party Disconnected by BlindTransfer$`, steps.On(w.rc, (*RCWorld).rcBlindAnswer))
+	sc.Step(`^the consult's phone rings with the customer's call$`, steps.On(w.rc, (*RCWorld).rcConsultRings))
+	sc.Step(`^the operator's Answered notifications of both calls have the fields and ID formats of the guide's sample events$`, steps.On(w.rc, (*RCWorld).rcEventShape))
+	sc.Step(`^the customer's and the operator's notifications of the customer's call follow the party state order of RingCentral's captures$`, steps.On(w.rc, (*RCWorld).rcCapturedOrder))
 	registerRingCentralRefusals(sc, w)
 }
 
-func (w world) rcFollows(role string) error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcFollows(role string) error {
 	return r.follow(role)
 }
 
-func (w world) rcCustomerCallsOperator() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcCustomerCallsOperator() error {
+	w := r.w
 	from, err := r.phone("customer")
 	if err != nil {
 		return err
@@ -81,11 +77,8 @@ func (w world) rcCustomerCallsOperator() error {
 }
 
 // rcPicksUp answers the role's ringing phone (steps.Vendor.Answer).
-func (w world) rcPicksUp(role string) error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcPicksUp(role string) error {
+	w := r.w
 	p, err := r.phone(role)
 	if err != nil {
 		return err
@@ -93,12 +86,14 @@ func (w world) rcPicksUp(role string) error {
 	return w.Driver.Answer(w.Context(), p)
 }
 
+// Answer picks up the role's phone: "the consult picks up".
+func (Vendor) Answer(sw *steps.World, role string) error {
+	return steps.On1(world{sw}.rc, (*RCWorld).rcPicksUp)(role)
+}
+
 // rcHangsUp hangs up the role's newest live call.
-func (w world) rcHangsUp(role string) error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcHangsUp(role string) error {
+	w := r.w
 	p, err := r.phone(role)
 	if err != nil {
 		return err
@@ -106,11 +101,12 @@ func (w world) rcHangsUp(role string) error {
 	return w.Driver.HangUp(w.Context(), p, steps.WorldCall{})
 }
 
-func (w world) rcOperatorAnswers() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+// HangUp hangs up the role's newest live call: "the customer hangs up".
+func (Vendor) HangUp(sw *steps.World, role string) error {
+	return steps.On1(world{sw}.rc, (*RCWorld).rcHangsUp)(role)
+}
+
+func (r *RCWorld) rcOperatorAnswers() error {
 	op, err := r.following("operator")
 	if err != nil {
 		return err
@@ -130,11 +126,8 @@ func (w world) rcOperatorAnswers() error {
 	return err
 }
 
-func (w world) rcLearnsCustomerCall() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcLearnsCustomerCall() error {
+	w := r.w
 	op, err := r.following("operator")
 	if err != nil {
 		return err
@@ -152,11 +145,8 @@ func (w world) rcLearnsCustomerCall() error {
 	return nil
 }
 
-func (w world) rcBeginWarmTransfer() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBeginWarmTransfer() error {
+	w := r.w
 	op, err := r.following("operator")
 	if err != nil {
 		return err
@@ -181,11 +171,8 @@ func (r *RCWorld) transfer() (*rc.WarmTransfer, error) {
 	return r.Transfer, nil
 }
 
-func (w world) rcLearnsConsultCall() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcLearnsConsultCall() error {
+	w := r.w
 	wt, err := r.transfer()
 	if err != nil {
 		return err
@@ -200,11 +187,7 @@ func (w world) rcLearnsConsultCall() error {
 	return nil
 }
 
-func (w world) rcCompleteWarmTransfer() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcCompleteWarmTransfer() error {
 	wt, err := r.transfer()
 	if err != nil {
 		return err
@@ -224,16 +207,12 @@ func (r *RCWorld) customerLeg() (rc.Leg, error) {
 	return r.customerCall, nil
 }
 
-func (w world) rcHold() error   { return w.rcPartyAction("hold") }
-func (w world) rcUnhold() error { return w.rcPartyAction("unhold") }
+func (r *RCWorld) rcHold() error   { return r.rcPartyAction("hold") }
+func (r *RCWorld) rcUnhold() error { return r.rcPartyAction("unhold") }
 
-func (w world) rcMute(action string) error { return w.rcPartyAction(action[:len(action)-1]) }
+func (r *RCWorld) rcMute(action string) error { return r.rcPartyAction(action[:len(action)-1]) }
 
-func (w world) rcPartyAction(action string) error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcPartyAction(action string) error {
 	op, err := r.person("operator")
 	if err != nil {
 		return err
@@ -259,11 +238,7 @@ func (w world) rcPartyAction(action string) error {
 	return err
 }
 
-func (w world) rcBlindTransfer() error {
-	r, err := w.rc()
-	if err != nil {
-		return err
-	}
+func (r *RCWorld) rcBlindTransfer() error {
 	op, err := r.person("operator")
 	if err != nil {
 		return err
