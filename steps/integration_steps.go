@@ -15,10 +15,10 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
-// IntegrationWorld is one @integration scenario's state: the world's call
+// integrationWorld is one @integration scenario's state: the world's call
 // handed over, the integration that ran and how it ended, and where the
 // journal stood at the hand-over (what came after is the integration's).
-type IntegrationWorld struct {
+type integrationWorld struct {
 	w           *World
 	integration judge.Integration
 	timeout     time.Duration
@@ -41,9 +41,9 @@ func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
 	sc.Step(`^the integration under test transfers the customer to the consult$`, w.integRuns)
 	sc.Step(`^the integration's transfer passes these checks:$`, w.integPassesChecks)
 	sc.Step(`^the integration's transfer passes the "([^"]+)" check$`, w.integPassesCheck)
-	w.Integ = &IntegrationWorld{w: w, integration: cfg.Integration, timeout: cfg.IntegrationTimeout, allowFindings: cfg.AllowFindings}
-	if w.Integ.timeout <= 0 {
-		w.Integ.timeout = time.Minute
+	w.integ = &integrationWorld{w: w, integration: cfg.Integration, timeout: cfg.IntegrationTimeout, allowFindings: cfg.AllowFindings}
+	if w.integ.timeout <= 0 {
+		w.integ.timeout = time.Minute
 	}
 }
 
@@ -54,7 +54,7 @@ func (w *World) integCustomerReachesOperator(vendor string) error {
 	if err := w.NeedControl(); err != nil {
 		return err
 	}
-	iw := w.Integ
+	iw := w.integ
 	iw.vendor = strings.ToLower(vendor)
 	var from, to, operator string
 	switch iw.vendor {
@@ -92,7 +92,7 @@ func (w *World) integConsultAutoAnswers() error {
 	if err := w.NeedControl(); err != nil {
 		return err
 	}
-	consult, err := w.Integ.consultID()
+	consult, err := w.integ.consultID()
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (w *World) integConsultAutoAnswers() error {
 	return nil
 }
 
-func (iw *IntegrationWorld) consultID() (string, error) {
+func (iw *integrationWorld) consultID() (string, error) {
 	switch {
 	case iw.vendor == "ringcentral" && iw.w.Facts.RingCentral != nil:
 		return iw.w.Facts.RingCentral.Consult.ID, nil
@@ -148,7 +148,7 @@ func (iw *IntegrationWorld) consultID() (string, error) {
 // harness error (command not found, endpoint unreachable, crash) fails the
 // step as such; anything else is judged by the checks.
 func (w *World) integRuns() error {
-	iw := w.Integ
+	iw := w.integ
 	if iw.original.ID == "" {
 		return errors.New("no customer call to hand over: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
 	}
@@ -179,7 +179,7 @@ func (w *World) integRuns() error {
 }
 
 // journalEnd is the newest journal sequence number of the vendor.
-func (iw *IntegrationWorld) journalEnd() (uint64, error) {
+func (iw *integrationWorld) journalEnd() (uint64, error) {
 	entries, err := iw.w.Ctl.Journal(iw.w.Context(), control.JournalFilter{Dialect: iw.vendor})
 	if err != nil {
 		return 0, err
@@ -208,7 +208,7 @@ func (w *World) integPassesCheck(name string) error { return w.integJudge([]stri
 // that failed, each by name, then the integration's last requests and the
 // last events around them.
 func (w *World) integJudge(names []string) error {
-	iw := w.Integ
+	iw := w.integ
 	if iw.result == nil {
 		return errors.New("the integration has not run: add \"When the integration under test transfers the customer to the consult\"")
 	}
@@ -230,7 +230,7 @@ func (w *World) integJudge(names []string) error {
 	return judge.Judge(ev, checks, iw.integrationName(), func() []string { return iw.lastEvents(8) }, w.Trace.Addf)
 }
 
-func (iw *IntegrationWorld) integrationName() string {
+func (iw *integrationWorld) integrationName() string {
 	if iw.integration == nil {
 		return judge.ReferenceIntegration{}.Name()
 	}
@@ -238,7 +238,7 @@ func (iw *IntegrationWorld) integrationName() string {
 }
 
 // lastEvents renders the newest events of the world's calls.
-func (iw *IntegrationWorld) lastEvents(n int) []string {
+func (iw *integrationWorld) lastEvents(n int) []string {
 	evs, err := iw.w.Ctl.Events(iw.w.Context(), 0)
 	if err != nil {
 		return nil
@@ -263,7 +263,7 @@ func reasonSuffix(r string) string {
 // gather reads the evidence once the PBX has settled: every NetSapiens
 // change accepted with 202 has been applied (its journal entry carries the
 // outcome note). RingCentral applies changes before it answers.
-func (iw *IntegrationWorld) gather() (judge.Evidence, error) {
+func (iw *integrationWorld) gather() (judge.Evidence, error) {
 	if iw.evidence != nil {
 		return *iw.evidence, nil
 	}

@@ -32,8 +32,8 @@ type World struct {
 	// Vars holds values remembered between steps.
 	Vars map[string]string
 
-	// Integ is the @integration steps' state.
-	Integ *IntegrationWorld
+	// integ is the @integration steps' state.
+	integ *integrationWorld
 
 	// vendors are the run's; state is theirs, by vendor (State).
 	vendors []Vendor
