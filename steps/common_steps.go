@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
+
 	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
 )
 
 // registerCommon adds the vendor-neutral steps: the world acting through
@@ -19,7 +21,8 @@ func registerCommon(sc *godog.ScenarioContext, w *World) {
 	sc.Step(`^the call from "([^"]+)" to "([^"]+)" is (ringing|answered|ended)$`, w.callIs)
 }
 
-func (w *World) needControl() error {
+// NeedControl skips the scenario on a target without a control API.
+func (w *World) NeedControl() error {
 	if w.Ctl == nil {
 		return fmt.Errorf("%w: this step needs the pbxsim control API; target %s has none", godog.ErrSkip, w.Target.Name())
 	}
@@ -27,7 +30,7 @@ func (w *World) needControl() error {
 }
 
 func (w *World) pbxsimIsRunning() error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	_, err := w.Ctl.Health(w.Context())
@@ -37,7 +40,7 @@ func (w *World) pbxsimIsRunning() error {
 // addressCalls places a call through the control API and remembers it as
 // "call:<from>-><to>".
 func (w *World) addressCalls(from, to string) error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	c, err := w.Ctl.CreateCall(w.Context(), w.Facts.Address(from), w.Facts.Address(to))
@@ -53,7 +56,7 @@ func (w *World) addressCalls(from, to string) error {
 // addressAnswers answers the ringing leg of the given address in the
 // newest call where it rings.
 func (w *World) addressAnswers(who string) error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	var callID, legID string
@@ -65,7 +68,7 @@ func (w *World) addressAnswers(who string) error {
 		var seen []string
 		for i := len(calls) - 1; i >= 0; i-- {
 			for _, l := range calls[i].Legs {
-				seen = append(seen, fmt.Sprintf("%s/%s %s %s", calls[i].ID, l.ID, legName(l), l.State))
+				seen = append(seen, fmt.Sprintf("%s/%s %s %s", calls[i].ID, l.ID, judge.LegName(l), l.State))
 				if matchesParty(l, who) && (l.State == "proceeding" || l.State == "setup") && l.Direction == "inbound" {
 					callID, legID = calls[i].ID, l.ID
 					return true, strings.Join(seen, ", "), nil
@@ -88,13 +91,6 @@ func (w *World) addressAnswers(who string) error {
 	return nil
 }
 
-func legName(l control.Leg) string {
-	if l.Endpoint.Name != "" {
-		return l.Endpoint.Name
-	}
-	return l.Endpoint.Number
-}
-
 // matchesParty says whether a leg's endpoint is the named party: a user
 // id, extension/number or name.
 func matchesParty(l control.Leg, who string) bool {
@@ -107,7 +103,7 @@ func matchesParty(l control.Leg, who string) bool {
 }
 
 func (w *World) pbxsimListsActiveCalls(n int) error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	calls, err := w.Ctl.Calls(w.Context())
@@ -127,7 +123,7 @@ func (w *World) pbxsimListsActiveCalls(n int) error {
 }
 
 func (w *World) callIs(from, to, state string) error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	id, ok := w.Vars["call:"+from+"->"+to]
@@ -141,7 +137,7 @@ func (w *World) callIs(from, to, state string) error {
 		}
 		var states []string
 		for _, l := range c.Legs {
-			states = append(states, fmt.Sprintf("%s:%s", legName(l), l.State))
+			states = append(states, fmt.Sprintf("%s:%s", judge.LegName(l), l.State))
 		}
 		obs := fmt.Sprintf("call %s %s [%s]", c.ID, c.State, strings.Join(states, " "))
 		switch state {

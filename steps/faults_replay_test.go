@@ -15,6 +15,7 @@ import (
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 // replayRecord is what one run of a faults scenario did, in the terms that
@@ -81,7 +82,7 @@ func runScenario(t *testing.T, path string) replayRecord {
 	var recErr error
 	ran := 0
 	cfg := steps.Config{
-		NewTarget:   steps.Embedded(nil),
+		NewTarget:   embedded.New(nil),
 		StepTimeout: 10 * time.Second,
 		OnScenarioEnd: func(name string, w *steps.World, err error) {
 			ran++

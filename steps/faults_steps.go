@@ -15,13 +15,16 @@ import (
 	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
 )
 
-// faultsWorld is the @faults steps' state for one scenario: the seed the
+// Faults is the @faults steps' state for one scenario: the seed the
 // faults are drawn from, the rules this scenario installed, and the
-// outcome of the transfer run under them.
-type faultsWorld struct {
+// outcome of the transfer run under them. A vendor's fault steps reach it
+// through World.Faults.
+type Faults struct {
 	w     *World
 	seed  int64
 	rules []string
+	// placeholders are what a fault rule's text may name (Placeholder).
+	placeholders map[string]func() (string, error)
 	// outcome is the transfer's error (nil: it completed); ran says a
 	// transfer was run at all.
 	outcome error
@@ -33,21 +36,36 @@ type faultsWorld struct {
 // clients' retry policy, running the transfers under the faults and
 // checking how they came out.
 func registerFaults(sc *godog.ScenarioContext, w *World) {
-	f := &faultsWorld{w: w}
+	f := w.Faults()
 	sc.Step(`^pbxsim's fault seed is (\d+)$`, f.setSeed)
 	sc.Step(`^the fault rule:$`, f.addRule)
 	sc.Step(`^the reference clients retry with:$`, f.retryWith)
 	sc.Step(`^pbxsim's fault log shows rule "([^"]+)" fired (at least )?(\d+) times?$`, f.ruleFired)
 	sc.Step(`^the transfer fails with an error that says "([^"]+)"$`, f.failsSaying)
 	sc.Step(`^the transfer completes$`, f.completed)
-	registerFaultsRingCentral(sc, f)
-	registerFaultsNetSapiens(sc, f)
 }
 
-// control returns the control API, or skips: faults need pbxsim.
-func (f *faultsWorld) control() error {
+// Faults returns the scenario's @faults state.
+func (w *World) Faults() *Faults {
+	if w.faults == nil {
+		w.faults = &Faults{w: w, placeholders: map[string]func() (string, error){}}
+	}
+	return w.faults
+}
+
+// Seed is the seed the scenario's faults are drawn from (0: none set).
+func (f *Faults) Seed() int64 { return f.seed }
+
+// Placeholder lets fault rules name a value only the running scenario
+// knows: "{account}" in a rule's text is replaced by value's result.
+func (f *Faults) Placeholder(name string, value func() (string, error)) {
+	f.placeholders[name] = value
+}
+
+// Control returns nil, or skips: faults need pbxsim's control API.
+func (f *Faults) Control() error {
 	if f.w.Ctl == nil {
-		return skipf("fault injection needs pbxsim's control API; target %s has none", f.w.Target.Name())
+		return Skipf("fault injection needs pbxsim's control API; target %s has none", f.w.Target.Name())
 	}
 	return nil
 }
@@ -55,8 +73,8 @@ func (f *faultsWorld) control() error {
 // setSeed sets the seed every fault decision is drawn from, and prints it:
 // a rerun that sets the same seed and sends the same traffic gets the same
 // faults (docs/faults.md, Reproducibility).
-func (f *faultsWorld) setSeed(seed string) error {
-	if err := f.control(); err != nil {
+func (f *Faults) setSeed(seed string) error {
+	if err := f.Control(); err != nil {
 		return err
 	}
 	n, err := strconv.ParseInt(seed, 10, 64)
@@ -76,11 +94,11 @@ func (f *faultsWorld) setSeed(seed string) error {
 }
 
 // addRule installs the rule of the doc string. Placeholders name what
-// only the running scenario knows: {account} (the RingCentral account
+// only the running scenario knows, each a vendor's Placeholder: {account} (the RingCentral account
 // id), {operator extension id}, {operator subscription} (the operator's
 // WebSocket subscription id).
-func (f *faultsWorld) addRule(doc *godog.DocString) error {
-	if err := f.control(); err != nil {
+func (f *Faults) addRule(doc *godog.DocString) error {
+	if err := f.Control(); err != nil {
 		return err
 	}
 	text, err := f.expand(doc.Content)
@@ -114,40 +132,11 @@ func compactJSON(b []byte) string {
 	return string(out)
 }
 
-func (f *faultsWorld) expand(s string) (string, error) {
+func (f *Faults) expand(s string) (string, error) {
 	if !strings.Contains(s, "{") {
 		return s, nil
 	}
-	repl := map[string]func() (string, error){
-		"{account}": func() (string, error) {
-			if f.w.Facts.RingCentral == nil {
-				return "", errors.New("no RingCentral account on this target")
-			}
-			return f.w.Facts.RingCentral.AccountID, nil
-		},
-		"{operator extension id}": func() (string, error) {
-			r, err := f.w.rc()
-			if err != nil {
-				return "", err
-			}
-			p, err := r.person("operator")
-			if err != nil {
-				return "", err
-			}
-			return p.facts.ID, nil
-		},
-		"{operator subscription}": func() (string, error) {
-			r, err := f.w.rc()
-			if err != nil {
-				return "", err
-			}
-			p, err := r.following("operator")
-			if err != nil {
-				return "", err
-			}
-			return p.sub.Info().ID, nil
-		},
-	}
+	repl := f.placeholders
 	for k, get := range repl {
 		if strings.Contains(s, k) {
 			v, err := get()
@@ -167,7 +156,7 @@ func (f *faultsWorld) expand(s string) (string, error) {
 //	attempt timeout, accepted wait, resends
 //
 // The jitter is fixed (0.5), so the waits are the same on every run.
-func (f *faultsWorld) retryWith(table *godog.Table) error {
+func (f *Faults) retryWith(table *godog.Table) error {
 	var rp rc.RetryPolicy
 	var np netsapiens.RetryPolicy
 	for _, row := range table.Rows {
@@ -215,8 +204,8 @@ func (f *faultsWorld) retryWith(table *godog.Table) error {
 	return nil
 }
 
-func (f *faultsWorld) ruleFired(id, atLeast, times string) error {
-	if err := f.control(); err != nil {
+func (f *Faults) ruleFired(id, atLeast, times string) error {
+	if err := f.Control(); err != nil {
 		return err
 	}
 	want, _ := strconv.Atoi(times)
@@ -236,8 +225,8 @@ func (f *faultsWorld) ruleFired(id, atLeast, times string) error {
 		id, r.Fired, r.Matched, atLeast, want, f.seed, strings.Join(lines, "\n  "))
 }
 
-// record keeps the outcome of a transfer run under faults.
-func (f *faultsWorld) record(what string, err error) {
+// Record keeps how the transfer run under the faults came out.
+func (f *Faults) Record(what string, err error) {
 	f.ran, f.outcome = true, err
 	if err != nil {
 		f.w.Trace.Addf("faults: %s failed (seed %d): %v", what, f.seed, err)
@@ -246,7 +235,7 @@ func (f *faultsWorld) record(what string, err error) {
 	f.w.Trace.Addf("faults: %s completed (seed %d)", what, f.seed)
 }
 
-func (f *faultsWorld) completed() error {
+func (f *Faults) completed() error {
 	if !f.ran {
 		return errors.New("no transfer was run in this scenario")
 	}
@@ -258,7 +247,7 @@ func (f *faultsWorld) completed() error {
 
 // failsSaying checks the transfer failed with an error that names the
 // cause: the unrecoverable fault must end in a clear, specific message.
-func (f *faultsWorld) failsSaying(text string) error {
+func (f *Faults) failsSaying(text string) error {
 	if !f.ran {
 		return errors.New("no transfer was run in this scenario")
 	}

@@ -11,22 +11,24 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
-// IntegrationWorld is one @integration scenario's state: the world's call
+// integrationWorld is one @integration scenario's state: the world's call
 // handed over, the integration that ran and how it ended, and where the
 // journal stood at the hand-over (what came after is the integration's).
-type IntegrationWorld struct {
+type integrationWorld struct {
 	w           *World
-	integration Integration
+	integration judge.Integration
 	timeout     time.Duration
 
 	vendor      string
 	original    control.Call
-	handover    Handover
-	result      *Result
+	handover    judge.Handover
+	result      *judge.Result
 	journalMark uint64
-	evidence    *Evidence
+	evidence    *judge.Evidence
 	// allowFindings is Config.AllowFindings.
 	allowFindings []string
 }
@@ -39,9 +41,9 @@ func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
 	sc.Step(`^the integration under test transfers the customer to the consult$`, w.integRuns)
 	sc.Step(`^the integration's transfer passes these checks:$`, w.integPassesChecks)
 	sc.Step(`^the integration's transfer passes the "([^"]+)" check$`, w.integPassesCheck)
-	w.Integ = &IntegrationWorld{w: w, integration: cfg.Integration, timeout: cfg.IntegrationTimeout, allowFindings: cfg.AllowFindings}
-	if w.Integ.timeout <= 0 {
-		w.Integ.timeout = time.Minute
+	w.integ = &integrationWorld{w: w, integration: cfg.Integration, timeout: cfg.IntegrationTimeout, allowFindings: cfg.AllowFindings}
+	if w.integ.timeout <= 0 {
+		w.integ.timeout = time.Minute
 	}
 }
 
@@ -49,10 +51,10 @@ func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
 // operator answer it, both through the control API: the integration takes
 // over an answered call, as it would from a screen-pop.
 func (w *World) integCustomerReachesOperator(vendor string) error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
-	iw := w.Integ
+	iw := w.integ
 	iw.vendor = strings.ToLower(vendor)
 	var from, to, operator string
 	switch iw.vendor {
@@ -87,14 +89,14 @@ func (w *World) integCustomerReachesOperator(vendor string) error {
 // until the scenario ends: the integration's consult call must reach
 // someone. It polls the control API quietly (out of the transcript).
 func (w *World) integConsultAutoAnswers() error {
-	if err := w.needControl(); err != nil {
+	if err := w.NeedControl(); err != nil {
 		return err
 	}
-	consult, err := w.Integ.consultID()
+	consult, err := w.integ.consultID()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(quietly(w.Context()))
+	ctx, cancel := context.WithCancel(Quietly(w.Context()))
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -132,7 +134,7 @@ func (w *World) integConsultAutoAnswers() error {
 	return nil
 }
 
-func (iw *IntegrationWorld) consultID() (string, error) {
+func (iw *integrationWorld) consultID() (string, error) {
 	switch {
 	case iw.vendor == "ringcentral" && iw.w.Facts.RingCentral != nil:
 		return iw.w.Facts.RingCentral.Consult.ID, nil
@@ -146,30 +148,30 @@ func (iw *IntegrationWorld) consultID() (string, error) {
 // harness error (command not found, endpoint unreachable, crash) fails the
 // step as such; anything else is judged by the checks.
 func (w *World) integRuns() error {
-	iw := w.Integ
+	iw := w.integ
 	if iw.original.ID == "" {
 		return errors.New("no customer call to hand over: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
 	}
-	h, err := handover(iw.vendor, w.Facts, iw.original, iw.timeout)
+	h, err := judge.NewHandover(iw.vendor, w.Facts, iw.original, iw.timeout)
 	if err != nil {
 		return err
 	}
 	iw.handover = h
 	mark, err := iw.journalEnd()
 	if err != nil {
-		return fmt.Errorf("%w: reading pbxsim's journal before the hand-over: %v", ErrHarness, err)
+		return fmt.Errorf("%w: reading pbxsim's journal before the hand-over: %v", target.ErrHarness, err)
 	}
 	iw.journalMark = mark
 	in := iw.integration
 	if in == nil {
-		in = ReferenceIntegration{HTTP: w.HTTP}
+		in = judge.ReferenceIntegration{HTTP: w.HTTP}
 	}
 	w.Trace.Addf("harness: hands over to the integration %q (%s, deadline %s, variables %s)", in.Name(), iw.vendor, iw.timeout, strings.Join(h.Names(), " "))
 	res, err := in.Run(w.Context(), h)
 	iw.result = &res
 	w.Trace.Addf("harness: the integration ended: finished=%v code=%d after %s", res.Finished, res.Code, res.Elapsed.Round(time.Millisecond))
 	if res.Output != "" {
-		for _, l := range strings.Split(tailLines(res.Output, 40), "\n") {
+		for _, l := range strings.Split(judge.TailLines(res.Output, 40), "\n") {
 			w.Trace.Addf("integration> %s", l)
 		}
 	}
@@ -177,7 +179,7 @@ func (w *World) integRuns() error {
 }
 
 // journalEnd is the newest journal sequence number of the vendor.
-func (iw *IntegrationWorld) journalEnd() (uint64, error) {
+func (iw *integrationWorld) journalEnd() (uint64, error) {
 	entries, err := iw.w.Ctl.Journal(iw.w.Context(), control.JournalFilter{Dialect: iw.vendor})
 	if err != nil {
 		return 0, err
@@ -206,15 +208,15 @@ func (w *World) integPassesCheck(name string) error { return w.integJudge([]stri
 // that failed, each by name, then the integration's last requests and the
 // last events around them.
 func (w *World) integJudge(names []string) error {
-	iw := w.Integ
+	iw := w.integ
 	if iw.result == nil {
 		return errors.New("the integration has not run: add \"When the integration under test transfers the customer to the consult\"")
 	}
-	checks := make([]Check, 0, len(names))
+	checks := make([]judge.Check, 0, len(names))
 	for _, n := range names {
-		c, ok := LookupCheck(n)
+		c, ok := judge.LookupCheck(n)
 		if !ok {
-			return fmt.Errorf("no check named %q; the checks are: %s", n, strings.Join(CheckNames(), "; "))
+			return fmt.Errorf("no check named %q; the checks are: %s", n, strings.Join(judge.CheckNames(), "; "))
 		}
 		if c.Vendor != "" && c.Vendor != iw.vendor {
 			return fmt.Errorf("check %q judges %s integrations, this scenario is %s", n, c.Vendor, iw.vendor)
@@ -223,83 +225,27 @@ func (w *World) integJudge(names []string) error {
 	}
 	ev, err := iw.gather()
 	if err != nil {
-		return fmt.Errorf("%w: gathering evidence from pbxsim: %v", ErrHarness, err)
+		return fmt.Errorf("%w: gathering evidence from pbxsim: %v", target.ErrHarness, err)
 	}
-	// The checks that name a vendor-specific bug come first: they say why
-	// the outcome checks below them failed.
-	var named, outcome, namedShort, outcomeShort []string
-	for _, c := range checks {
-		var findings findingsError
-		if err := c.Judge(ev); errors.As(err, &findings) {
-			// Each finding is a named check of its own, with its source.
-			for _, f := range findings.findings {
-				short := fmt.Sprintf("%s: %s", c.Name, f)
-				named, namedShort = append(named, "✗ "+short), append(namedShort, short)
-				w.Trace.Addf("judge: %s: FAILED: %s", c.Name, f)
-			}
-			continue
-		} else if err != nil {
-			short := fmt.Sprintf("%s: %v", c.Name, err)
-			line := "✗ " + short
-			if c.Vendor != "" {
-				named, namedShort = append(named, line), append(namedShort, short)
-			} else {
-				outcome, outcomeShort = append(outcome, line), append(outcomeShort, short)
-			}
-			w.Trace.Addf("judge: %s: FAILED: %v", c.Name, err)
-			continue
-		}
-		w.Trace.Addf("judge: %s: ok", c.Name)
-	}
-	failed := append(named, outcome...)
-	if len(failed) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "the integration %q failed %d of %d checks:\n  %s", iw.integrationName(), len(failed), len(checks), strings.Join(failed, "\n  "))
-	b.WriteString("\n  the integration's last requests (pbxsim journal):")
-	for _, e := range lastN(ev.Journal, 10) {
-		b.WriteString("\n    " + describeEntry(e))
-	}
-	if len(ev.Journal) == 0 {
-		b.WriteString("\n    (none: the integration sent no request to the vendor API)")
-	}
-	if evs := iw.lastEvents(8); len(evs) > 0 {
-		b.WriteString("\n  the last events:")
-		for _, e := range evs {
-			b.WriteString("\n    " + e)
-		}
-	}
-	return &ChecksFailed{Failed: append(namedShort, outcomeShort...), Total: len(checks), report: b.String()}
+	return judge.Judge(ev, checks, iw.integrationName(), func() []string { return iw.lastEvents(8) }, w.Trace.Addf)
 }
 
-// ChecksFailed is the error of an integration that failed named checks:
-// Failed holds "check name: why" for each, the bug-naming checks first,
-// so a report's headline can start with the failing check.
-type ChecksFailed struct {
-	Failed []string
-	Total  int
-	report string
-}
-
-func (e *ChecksFailed) Error() string { return e.report }
-
-func (iw *IntegrationWorld) integrationName() string {
+func (iw *integrationWorld) integrationName() string {
 	if iw.integration == nil {
-		return ReferenceIntegration{}.Name()
+		return judge.ReferenceIntegration{}.Name()
 	}
 	return iw.integration.Name()
 }
 
 // lastEvents renders the newest events of the world's calls.
-func (iw *IntegrationWorld) lastEvents(n int) []string {
+func (iw *integrationWorld) lastEvents(n int) []string {
 	evs, err := iw.w.Ctl.Events(iw.w.Context(), 0)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, e := range evs {
-		out = append(out, fmt.Sprintf("#%d call %s leg %s %s %s%s (%s)", e.Seq, e.CallID, e.Leg.ID, legName(e.Leg), e.Leg.State, reasonSuffix(e.Leg.Reason), e.Cause))
+		out = append(out, fmt.Sprintf("#%d call %s leg %s %s %s%s (%s)", e.Seq, e.CallID, e.Leg.ID, judge.LegName(e.Leg), e.Leg.State, reasonSuffix(e.Leg.Reason), e.Cause))
 	}
 	if len(out) > n {
 		out = out[len(out)-n:]
@@ -314,9 +260,52 @@ func reasonSuffix(r string) string {
 	return "/" + r
 }
 
-func lastN[T any](s []T, n int) []T {
-	if len(s) > n {
-		return s[len(s)-n:]
+// gather reads the evidence once the PBX has settled: every NetSapiens
+// change accepted with 202 has been applied (its journal entry carries the
+// outcome note). RingCentral applies changes before it answers.
+func (iw *integrationWorld) gather() (judge.Evidence, error) {
+	if iw.evidence != nil {
+		return *iw.evidence, nil
 	}
-	return s
+	w := iw.w
+	var journal []control.JournalEntry
+	read := func() error {
+		var err error
+		journal, err = w.Ctl.Journal(w.Context(), control.JournalFilter{Dialect: iw.vendor, After: iw.journalMark})
+		return err
+	}
+	if err := read(); err != nil {
+		return judge.Evidence{}, err
+	}
+	if iw.vendor == "netsapiens" {
+		err := w.Await("every change the integration sent to be applied (a note on each accepted write)", func() (bool, string, error) {
+			if err := read(); err != nil {
+				return false, "", err
+			}
+			var pending []string
+			for _, e := range journal {
+				if e.Method != "GET" && e.Status == 202 && e.Note == "" {
+					pending = append(pending, fmt.Sprintf("#%d %s %s", e.Seq, e.Method, e.Path))
+				}
+			}
+			return len(pending) == 0, "pending: " + strings.Join(pending, ", "), nil
+		})
+		if err != nil {
+			return judge.Evidence{}, err
+		}
+	}
+	calls, err := w.Ctl.Calls(w.Context())
+	if err != nil {
+		return judge.Evidence{}, err
+	}
+	ev := judge.Evidence{Vendor: iw.vendor, Facts: w.Facts, Calls: calls, Journal: journal, Result: *iw.result, AllowFindings: iw.allowFindings}
+	_, ev.ViaHTTP = iw.integration.(judge.HTTPIntegration)
+	ev.Original = iw.original
+	for _, c := range calls {
+		if c.ID == iw.original.ID {
+			ev.Original = c
+		}
+	}
+	iw.evidence = &ev
+	return ev, nil
 }

@@ -10,12 +10,15 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Config configures the step definitions.
 type Config struct {
 	// NewTarget makes the target for each scenario.
-	NewTarget NewTarget
+	NewTarget target.New
 	// StepTimeout bounds each await inside a step; default 10s.
 	StepTimeout time.Duration
 	// OnScenarioEnd, when set, receives each finished scenario's world and
@@ -26,7 +29,7 @@ type Config struct {
 	OnScenarioStart func(s *godog.Scenario, w *World)
 	// Integration is the user's code under test in @integration scenarios;
 	// nil means the reference clients (ReferenceIntegration).
-	Integration Integration
+	Integration judge.Integration
 	// IntegrationTimeout is the integration's deadline; default 1m.
 	IntegrationTimeout time.Duration
 	// AllowFindings lists the contract findings an integration may cause
@@ -47,15 +50,14 @@ type Config struct {
 	// OnSkip, when set, hears why a scenario (by its pickle ID) was
 	// skipped: godog's formatters see a skip without its reason.
 	OnSkip func(scenarioID, reason string)
+	// Vendors are the run's vendors; nil means every registered one
+	// (Register).
+	Vendors []Vendor
 	// Aborted, when set, says the run was aborted: a scenario that fails
 	// from then on was cut short, and OnScenarioEnd sees its error marked
 	// ErrInterrupted rather than as a conformance failure.
 	Aborted func() bool
 }
-
-// ErrHarness marks failures of the harness or the target (cannot start the
-// simulator, target unreachable) rather than of the behaviour under test.
-var ErrHarness = errors.New("harness error")
 
 // ErrInterrupted marks a step cut short because the run was aborted (a
 // second SIGINT): the scenario reached no verdict.
@@ -78,9 +80,16 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 	if cfg.Phones == nil && cfg.Notices != nil {
 		cfg.Phones = PromptPhones{Out: cfg.Notices}
 	}
+	vendors := cfg.Vendors
+	if vendors == nil {
+		vendors = Vendors()
+	}
 	return func(sc *godog.ScenarioContext) {
-		w := &World{Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}, phones: cfg.Phones, personTimeout: cfg.PersonTimeout, notices: cfg.Notices}
-		w.HTTP = &http.Client{Transport: &tracingTransport{next: http.DefaultTransport, trace: w.Trace}, Timeout: 30 * time.Second}
+		w := &World{vendors: vendors, Timeout: cfg.StepTimeout, Trace: NewTrace(400), Vars: map[string]string{}, phones: cfg.Phones, personTimeout: cfg.PersonTimeout, notices: cfg.Notices}
+		// A transport of the World's own: no connection outlives the
+		// scenario or is shared with another one.
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		w.HTTP = &http.Client{Transport: &tracingTransport{next: transport, trace: w.Trace}, Timeout: 30 * time.Second}
 		notStarted := false
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 			w.ctx = ctx
@@ -99,18 +108,15 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			for _, tg := range s.Tags {
 				tags = append(tags, tg.Name)
 			}
-			t, err := cfg.NewTarget(withScenarioTags(ctx, tags), w.HTTP)
+			w.tags = tags
+			t, err := cfg.NewTarget(target.WithScenarioTags(ctx, tags), w.HTTP)
 			if err != nil {
-				return ctx, fmt.Errorf("%w: starting target: %v", ErrHarness, err)
+				return ctx, fmt.Errorf("%w: starting target: %v", target.ErrHarness, err)
 			}
-			w.Target = t
-			w.Facts = t.Facts()
-			w.Ctl = t.Control()
-			w.Driver = controlDriver{w}
+			w.UseTarget(t)
 			if w.Ctl == nil {
-				w.Driver = vendorDriver{w}
 				if hasTag(s, "@simulator") {
-					return w.skipped(ctx, s.Name, skipf("tagged @simulator: it needs what only pbxsim's control API can do, and target %s has none", t.Name()))
+					return w.skipped(ctx, s.Name, Skipf("tagged @simulator: it needs what only pbxsim's control API can do, and target %s has none", t.Name()))
 				}
 			}
 			if cfg.OnScenarioStart != nil {
@@ -140,14 +146,16 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			}
 			w.runCleanups()
 			if lines := w.Trace.Lines(); len(lines) > 0 {
-				ctx = godog.Attach(ctx, godog.Attachment{FileName: TranscriptAttachment, MediaType: "text/plain", Body: []byte(Redact(strings.Join(lines, "\n") + "\n"))})
+				ctx = godog.Attach(ctx, godog.Attachment{FileName: TranscriptAttachment, MediaType: "text/plain", Body: []byte(target.Redact(strings.Join(lines, "\n") + "\n"))})
 			}
 			if cfg.OnScenarioEnd != nil {
 				cfg.OnScenarioEnd(s.Name, w, err)
 			}
+			// The World's connections end with it, after its target.
+			defer transport.CloseIdleConnections()
 			if w.Target != nil {
 				if cerr := w.Target.Close(); cerr != nil && err == nil {
-					return ctx, fmt.Errorf("%w: closing target: %v", ErrHarness, cerr)
+					return ctx, fmt.Errorf("%w: closing target: %v", target.ErrHarness, cerr)
 				}
 			}
 			// The step's own error is already reported; returning it again
@@ -155,10 +163,12 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			return ctx, nil
 		})
 		registerCommon(sc, w)
-		registerRingCentral(sc, w)
-		registerNetSapiens(sc, w)
+		registerWorld(sc, w)
 		registerIntegration(sc, w, cfg)
 		registerFaults(sc, w)
+		for _, v := range w.vendors {
+			v.Steps(sc, w)
+		}
 	}
 }
 
@@ -169,13 +179,13 @@ func (w *World) skipped(ctx context.Context, what string, err error) (context.Co
 	reason := skipReason(err)
 	w.SkipReason = reason
 	if w.onSkip != nil {
-		w.onSkip(w.scenarioID, Redact(reason))
+		w.onSkip(w.scenarioID, target.Redact(reason))
 	}
 	w.Trace.Addf("skipped: %s", reason)
 	if w.notices != nil {
-		fmt.Fprintf(w.notices, "skipped: %s: %s\n", what, Redact(reason))
+		fmt.Fprintf(w.notices, "skipped: %s: %s\n", what, target.Redact(reason))
 	}
-	ctx = godog.Attach(ctx, godog.Attachment{FileName: "skip-reason.txt", MediaType: "text/plain", Body: []byte(Redact(reason))})
+	ctx = godog.Attach(ctx, godog.Attachment{FileName: "skip-reason.txt", MediaType: "text/plain", Body: []byte(target.Redact(reason))})
 	return ctx, err
 }
 

@@ -7,6 +7,9 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 // TestFeatures runs every feature in features/ against a fresh embedded
@@ -15,7 +18,7 @@ import (
 func TestFeatures(t *testing.T) {
 	suite := godog.TestSuite{
 		Name:                "xfer-conform",
-		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: steps.Embedded(nil)}),
+		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil)}),
 		Options: &godog.Options{
 			Format:   "pretty",
 			FS:       features.FS,

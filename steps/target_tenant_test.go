@@ -3,6 +3,8 @@ package steps_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,19 +13,25 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // startNoControl starts one pbxsim with its control API switched off: it
 // then answers only the vendor APIs, like a real tenant, and is shared by
 // every scenario of a run, like a real tenant.
-func startNoControl(t *testing.T) (*pbxsim.Server, *steps.TenantConfig) {
+func startNoControl(t *testing.T) (func() *steps.PbxsimPhones, *target.TenantConfig) {
 	t.Helper()
 	sc := scenario.Default()
-	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, NoControl: true})
+	// Its control API sits behind a token the harness never learns: only
+	// the person at the phones (PbxsimPhones) uses it, as a person would
+	// use a phone; the harness sees the vendor APIs alone, like a tenant's.
+	token := rand.Text()
+	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, ControlToken: token})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,11 +43,18 @@ func startNoControl(t *testing.T) (*pbxsim.Server, *steps.TenantConfig) {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	cfg, err := steps.TenantConfigFor(srv.URL(), sc)
+	raw, err := json.Marshal(sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, cfg
+	cfg, err := target.TenantConfigFor(srv.URL(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phones := func() *steps.PbxsimPhones {
+		return &steps.PbxsimPhones{Control: control.New(srv.URL(), nil).WithToken(token)}
+	}
+	return phones, cfg
 }
 
 type tenantRun struct {
@@ -50,9 +65,9 @@ type tenantRun struct {
 
 // runTenant runs the embedded features matching tags against the vendor's
 // tenant target, with phones as the person at the phones.
-func runTenant(t *testing.T, vendor string, cfg *steps.TenantConfig, phones steps.Phones, tags string, paths ...string) tenantRun {
+func runTenant(t *testing.T, vendor string, cfg *target.TenantConfig, phones steps.Phones, tags string, paths ...string) tenantRun {
 	t.Helper()
-	newTarget, err := steps.TenantTarget(vendor, cfg)
+	newTarget, err := target.Tenant(vendor, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +106,7 @@ func allPassed(t *testing.T, r tenantRun, min int) {
 // deleting their party. No person is needed, and none is asked.
 func TestTenantRingCentralOnPbxsimWithoutControl(t *testing.T) {
 	srv, cfg := startNoControl(t)
-	phones := &steps.PbxsimPhones{Server: srv}
+	phones := srv()
 	allPassed(t, runTenant(t, "ringcentral", cfg, phones, "@ringcentral && ~@simulator"), 10)
 	if tasks := phones.Tasks(); len(tasks) != 0 {
 		t.Fatalf("the vendor API alone should play the RingCentral world, but a person was asked: %v", tasks)
@@ -105,7 +120,7 @@ func TestTenantRingCentralOnPbxsimWithoutControl(t *testing.T) {
 // outside phone (no user of the domain) needs a person.
 func TestTenantNetSapiensOnPbxsimWithoutControl(t *testing.T) {
 	srv, cfg := startNoControl(t)
-	phones := &steps.PbxsimPhones{Server: srv}
+	phones := srv()
 	allPassed(t, runTenant(t, "netsapiens", cfg, phones, "@netsapiens && ~@simulator"), 8)
 	var asked []string
 	for _, task := range phones.Tasks() {
@@ -120,7 +135,7 @@ func TestTenantNetSapiensOnPbxsimWithoutControl(t *testing.T) {
 // are reported as skipped with the reason."
 func TestTenantSkipsSimulatorScenariosWithTheReason(t *testing.T) {
 	srv, cfg := startNoControl(t)
-	r := runTenant(t, "netsapiens", cfg, &steps.PbxsimPhones{Server: srv}, "", "netsapiens/transfer-traps.feature")
+	r := runTenant(t, "netsapiens", cfg, srv(), "", "netsapiens/transfer-traps.feature")
 	// godog's summary counts a scenario skipped by its Before hook as
 	// passed; its steps show as skipped, and Notices carries the reason.
 	if r.code != 0 || !strings.Contains(r.out, "6 scenarios (6 passed)") || !strings.Contains(r.out, "skipped)") {
@@ -137,7 +152,7 @@ func TestTenantSkipsSimulatorScenariosWithTheReason(t *testing.T) {
 func TestTenantNetSapiensPersonDials(t *testing.T) {
 	srv, cfg := startNoControl(t)
 	cfg.NetSapiens.DialVia = ""
-	phones := &steps.PbxsimPhones{Server: srv}
+	phones := srv()
 	r := runTenant(t, "netsapiens", cfg, phones, "", "netsapiens/attended-transfer.feature")
 	if r.code != 0 || !strings.Contains(r.out, "2 scenarios (2 passed)") {
 		t.Fatalf("godog exit %d:\n%s\nnotices:\n%s", r.code, r.out, r.notices)
@@ -154,7 +169,7 @@ func TestTenantNetSapiensPersonDials(t *testing.T) {
 func TestTenantRingCentralPersonDialsWhenCallOutIsRefused(t *testing.T) {
 	srv, cfg := startNoControl(t)
 	cfg.RingCentral.Customer.DeviceID = "999999999999"
-	phones := &steps.PbxsimPhones{Server: srv}
+	phones := srv()
 	var prompts bytes.Buffer
 	r := runTenant(t, "ringcentral", cfg, promptAndDo{out: &prompts, next: phones}, "", "ringcentral/call-control.feature")
 	if r.code != 0 || !strings.Contains(r.out, "2 scenarios (2 passed)") {

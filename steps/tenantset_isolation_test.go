@@ -16,7 +16,8 @@ import (
 	nssim "github.com/xfer-conform/xfer-conform/simulator/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
-	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 // Rule: two scenarios on one pbxsim, each in its own tenant set, doing the
@@ -36,15 +37,15 @@ func TestTenantSetsDoingTheSameTransferAreIsolated(t *testing.T) {
 	defer cancel()
 
 	type side struct {
-		target steps.Target
-		facts  *steps.NetSapiensFacts
+		target target.Target
+		facts  *target.NetSapiensFacts
 		ctl    *control.Client
 		ns     *netsapiens.Client
 		posts  chan string // bodies of webhook posts to this side's receiver
 	}
 	var sides [2]*side
 	for i := range sides {
-		tg, err := steps.URLTarget(hs.URL, "")(ctx, nil)
+		tg, err := target.URL(hs.URL, "", embedded.Own)(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

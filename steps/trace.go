@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Trace is a scenario's transcript: the HTTP requests its clients made and
@@ -26,7 +27,7 @@ func NewTrace(max int) *Trace { return &Trace{max: max, start: time.Now()} }
 
 // Addf appends a line.
 func (t *Trace) Addf(format string, args ...any) {
-	line := Redact(fmt.Sprintf(format, args...))
+	line := target.Redact(fmt.Sprintf(format, args...))
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.lines = append(t.lines, fmt.Sprintf("+%-8s %s", time.Since(t.start).Round(time.Millisecond), line))
@@ -51,32 +52,18 @@ func (t *Trace) Tail(n int) []string {
 	return l
 }
 
-var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`ns[sdru]_[A-Za-z0-9]{56}`),
-	regexp.MustCompile(`(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+`),
-	// A key=value or "key": value pair; the key must start a word (not
-	// follow a "/", so ".../oauth/token: 401" keeps its status).
-	regexp.MustCompile(`(?i)((?:^|[\s"'&?{,(])(?:access_token|refresh_token|ws_access_token|assertion|password|client_secret|wsc|token)["']?\s*[=:]\s*["']?)[^"'&\s,}]+`),
-}
-
-// Redact masks API keys, bearer tokens, passwords and the like.
-func Redact(s string) string {
-	for _, p := range secretPatterns {
-		s = p.ReplaceAllStringFunc(s, func(m string) string {
-			sub := p.FindStringSubmatch(m)
-			if len(sub) > 1 {
-				return sub[1] + "[redacted]"
-			}
-			return m[:4] + "[redacted]"
-		})
-	}
-	return s
-}
-
 // tracingTransport records each request's method, URL, status and time.
 type tracingTransport struct {
 	next  http.RoundTripper
 	trace *Trace
+}
+
+// CloseIdleConnections closes the idle connections of the transport
+// underneath (a target closing down asks it).
+func (t *tracingTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }
 
 func (t *tracingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -100,8 +87,8 @@ func (t *tracingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // otherwise crowd out the requests a failure message should show.
 type quietKey struct{}
 
-// quietly returns a context whose requests are not traced.
-func quietly(ctx context.Context) context.Context { return context.WithValue(ctx, quietKey{}, true) }
+// Quietly returns a context whose requests are not traced.
+func Quietly(ctx context.Context) context.Context { return context.WithValue(ctx, quietKey{}, true) }
 
 func redactQuery(q url.Values) string {
 	for k := range q {

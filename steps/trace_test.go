@@ -3,6 +3,8 @@ package steps
 import (
 	"strings"
 	"testing"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Secrets never appear in any output or report (issue 5); what is not a
@@ -18,11 +20,11 @@ func TestRedact(t *testing.T) {
 		`assertion: jwt-102`:                                                       `assertion: [redacted]`,
 	}
 	for in, want := range cases {
-		if got := Redact(in); got != want {
-			t.Errorf("Redact(%q)\n got %q\nwant %q", in, got, want)
+		if got := target.Redact(in); got != want {
+			t.Errorf("target.Redact(%q)\n got %q\nwant %q", in, got, want)
 		}
 	}
-	if strings.Contains(Redact(`password:"s3cret"`), "s3cret") {
+	if strings.Contains(target.Redact(`password:"s3cret"`), "s3cret") {
 		t.Error("quoted password kept")
 	}
 }

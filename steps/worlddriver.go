@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // WorldDriver plays what happens at the phones around a transfer: a
@@ -40,7 +42,7 @@ type Phone struct {
 	Vendor string
 	// Role is "customer", "operator", "consult" or "outside caller".
 	Role   string
-	Person Person
+	Person target.Person
 	// Address is how the control API names the phone: "101@684349005",
 	// "+15555555555", "1000".
 	Address string
@@ -135,15 +137,15 @@ func (p PromptPhones) Do(_ context.Context, t PhoneTask) error {
 	}
 	why := ""
 	if t.Why != "" {
-		why = " (" + Redact(t.Why) + ")"
+		why = " (" + target.Redact(t.Why) + ")"
 	}
 	_, err := fmt.Fprintf(p.Out, "\n>>> %s: waiting up to %s%s\n", t.String(), t.Within, why)
 	return err
 }
 
-// skipf returns godog's skip error with the reason, so the step and the
+// Skipf returns godog's skip error with the reason, so the step and the
 // scenario are reported as skipped and the reason is kept.
-func skipf(format string, args ...any) error {
+func Skipf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", godog.ErrSkip, fmt.Sprintf(format, args...))
 }
 

@@ -1,7 +1,7 @@
 // Command stepdoc writes docs/writing-features.md: the step vocabulary of
 // xfer-conform's features, generated from the step definitions godog has
 // registered (Options.ShowStepDefinitions) with an example of each from
-// features/, and the integration checks from steps.Checks(). A test fails
+// features/, and the integration checks from judge.Checks(). A test fails
 // when the committed page differs, so it cannot drift.
 //
 //	go generate ./cmd/stepdoc     # or: go run ./cmd/stepdoc --out docs/writing-features.md
@@ -26,6 +26,10 @@ import (
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 func main() {
@@ -52,16 +56,37 @@ func main() {
 // stepDef is one registered step definition.
 type stepDef struct {
 	expr, file string
-	example    string
-	re         *regexp.Regexp
+	// vendor is the vendor that registers the step ("": the harness).
+	vendor  string
+	example string
+	re      *regexp.Regexp
 }
 
-// groups title the step files, in the page's order.
-var groups = []struct{ prefix, title, about string }{
-	{"common_steps", "The world (control API)", "Vendor-neutral steps that play the world through pbxsim's control API: calls placed, phones answered."},
-	{"ringcentral", "RingCentral", "The customer, the operator and the consult are extensions of one account; the operator acts through the reference RingCentral client, the world through the control API."},
-	{"netsapiens", "NetSapiens", "The outside caller reaches the operator; the operator acts through the reference NS API v2 client."},
-	{"integration", "Your integration (@integration)", "The harness sets the world up and hands over to the integration under test (`--integration`, `--integration-url`), then judges it with the named checks below."},
+// group titles the steps of some files on the page.
+type group struct{ prefix, vendor, title, about string }
+
+func (g group) has(d stepDef) bool {
+	if g.vendor != "" {
+		return d.vendor == g.vendor
+	}
+	return d.vendor == "" && strings.HasPrefix(d.file, g.prefix)
+}
+
+// groups title the step files, in the page's order: the world's, each
+// registered vendor's (its package, steps/<name>/), the integration's.
+func groups() []group {
+	out := []group{
+		{"common_steps", "", "The world (control API)", "Vendor-neutral steps that play the world through pbxsim's control API: calls placed, phones answered."},
+		{"world_steps", "", "The world (every vendor)", "One sentence for every vendor, played on the scenario's vendor (the one its tag names: `@ringcentral`, `@netsapiens`) by its world driver."},
+	}
+	for _, v := range steps.Vendors() {
+		g := group{vendor: v.Name(), title: v.Name()}
+		if d, ok := v.(interface{ StepDoc() (title, about string) }); ok {
+			g.title, g.about = d.StepDoc()
+		}
+		out = append(out, g)
+	}
+	return append(out, group{"integration", "", "Your integration (@integration)", "The harness sets the world up and hands over to the integration under test (`--integration`, `--integration-url`), then judges it with the named checks below."})
 }
 
 // Generate renders the page.
@@ -95,10 +120,11 @@ func Generate() ([]byte, error) {
 	b.WriteString("    And the consult answers when their phone rings\n    When the integration under test transfers the customer to the consult\n")
 	b.WriteString("    Then the integration's transfer passes these checks:\n      | check                     |\n      | customer talks to consult |\n      | hold by call-term-call-id |\n```\n\n")
 	b.WriteString("Each step below is the regular expression it must match, then an example from the shipped features\n(where one uses it).\n")
+	groups := groups()
 	for _, g := range groups {
 		var mine []stepDef
 		for _, d := range defs {
-			if strings.HasPrefix(d.file, g.prefix) {
+			if g.has(d) {
 				mine = append(mine, d)
 			}
 		}
@@ -118,7 +144,7 @@ func Generate() ([]byte, error) {
 	for _, d := range defs {
 		known := false
 		for _, g := range groups {
-			known = known || strings.HasPrefix(d.file, g.prefix)
+			known = known || g.has(d)
 		}
 		if !known {
 			other = append(other, d)
@@ -134,7 +160,7 @@ func Generate() ([]byte, error) {
 	b.WriteString("Names for `Then the integration's transfer passes these checks:` (one per table row) and\n")
 	b.WriteString("`Then the integration's transfer passes the \"<name>\" check`. A failed check names the bug it found.\n\n")
 	b.WriteString("| check | vendor | what must hold |\n|---|---|---|\n")
-	for _, c := range steps.Checks() {
+	for _, c := range judge.Checks() {
 		v := c.Vendor
 		if v == "" {
 			v = "both"
@@ -144,11 +170,46 @@ func Generate() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// registered asks godog for every step definition the suite registers.
+// registered asks godog for every step definition the suite registers:
+// the harness's own, then each registered vendor's.
 func registered() ([]stepDef, error) {
+	defs, err := listed(nil)
+	if err != nil {
+		return nil, err
+	}
+	harness := map[string]bool{}
+	for _, d := range defs {
+		harness[d.expr] = true
+	}
+	sort.SliceStable(defs, func(i, j int) bool { return defs[i].file < defs[j].file })
+	for _, v := range steps.Vendors() {
+		vd, err := listed(v)
+		if err != nil {
+			return nil, err
+		}
+		var mine []stepDef
+		for _, d := range vd {
+			if !harness[d.expr] {
+				d.vendor = v.Name()
+				mine = append(mine, d)
+			}
+		}
+		sort.SliceStable(mine, func(i, j int) bool { return mine[i].file < mine[j].file })
+		defs = append(defs, mine...)
+	}
+	return defs, nil
+}
+
+// listed is godog's listing of the step definitions with the harness's
+// steps and the vendor's (none when v is nil).
+func listed(v steps.Vendor) ([]stepDef, error) {
+	vendors := []steps.Vendor{}
+	if v != nil {
+		vendors = append(vendors, v)
+	}
 	var out bytes.Buffer
 	suite := godog.TestSuite{
-		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: steps.Embedded(nil)}),
+		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil), Vendors: vendors}),
 		Options:             &godog.Options{ShowStepDefinitions: true, NoColors: true, Output: &out, Format: "progress"},
 	}
 	suite.Run()
@@ -171,7 +232,6 @@ func registered() ([]stepDef, error) {
 	if len(defs) == 0 {
 		return nil, fmt.Errorf("godog listed no step definitions:\n%s", out.String())
 	}
-	sort.SliceStable(defs, func(i, j int) bool { return defs[i].file < defs[j].file })
 	return defs, nil
 }
 

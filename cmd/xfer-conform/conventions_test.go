@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/bundle"
 )
 
 // The two scenarios of features/simulator/control-api.feature: the
@@ -239,7 +239,7 @@ func TestFirstSignalFinishesTheRunningScenario(t *testing.T) {
 	if j.Failures+j.Errors != 0 || cs[0].Skipped != nil || cs[1].Skipped == nil || !strings.Contains(cs[1].Skipped.Message, "not started") {
 		t.Errorf("junit.xml: %+v", j)
 	}
-	var index []steps.BundleEntry
+	var index []bundle.Entry
 	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "scenarios", "index.json"))), &index); err != nil || len(index) != 1 || index[0].Status != "passed" {
 		t.Errorf("the bundle should hold only the scenario that ran: %+v (%v)", index, err)
 	}

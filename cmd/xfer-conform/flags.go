@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
+	"github.com/xfer-conform/xfer-conform/steps"
 )
 
 type options struct {
@@ -51,13 +54,13 @@ selected, 130 interrupted (SIGINT or SIGTERM).`
 func (m *Main) parse(args []string) (options, int, bool) {
 	var o options
 	fs := cli.NewFlags("xfer-conform", usageText)
-	fs.StringVar(&o.target, "target", envOr("XFER_TARGET", "embedded"), `"embedded" (a pbxsim in-process), the URL of a running pbxsim, or a real tenant: "ringcentral" or "netsapiens" (env XFER_TARGET; docs/targets.md)`)
+	fs.StringVar(&o.target, "target", envOr("XFER_TARGET", "embedded"), `"embedded" (a pbxsim in-process), the URL of a running pbxsim, or a real tenant: `+vendorList(true)+` (env XFER_TARGET; docs/targets.md)`)
 	fs.StringVar(&o.config, "config", os.Getenv("XFER_CONFIG"), "YAML file describing the real tenant of --target ringcentral/netsapiens; XFER_* variables override it (env XFER_CONFIG; sample: docs/tenant.sample.yaml)")
 	fs.StringVar(&o.controlToken, "control-token", os.Getenv("PBXSIM_CONTROL_TOKEN"), "bearer token of the pbxsim control API (env PBXSIM_CONTROL_TOKEN)")
 	fs.StringVar(&o.featuresDir, "features", "", "a directory of .feature files added to the embedded ones (a file at the same path replaces the embedded one)")
 	fs.BoolVar(&o.featuresOnly, "features-only", false, "with --features: run only that directory's features, none of the embedded ones")
 	fs.StringVarP(&o.tags, "tags", "t", "", `Cucumber tag expression, e.g. "@ringcentral and not @simulator" (the older "@ringcentral && ~@simulator" form still works)`)
-	fs.StringVar(&o.vendor, "vendor", "", "run only this vendor's features: ringcentral or netsapiens")
+	fs.StringVar(&o.vendor, "vendor", "", "run only this vendor's features: "+vendorList(false))
 	fs.BoolVarP(&o.list, "list", "l", false, "list the scenarios the run would run, with their FILE:LINE and tags, and exit")
 	fs.StringVarP(&o.format, "format", "f", "", `comma-separated formats, each optionally ":FILE": pretty, progress, junit, cucumber (default pretty)`)
 	fs.StringVarP(&o.out, "out", "o", "", "write DIR/junit.xml, DIR/cucumber.json and the results bundle DIR/scenarios/ (whatever --format prints); an earlier run's results there are replaced")
@@ -86,10 +89,8 @@ func (m *Main) parse(args []string) (options, int, bool) {
 }
 
 func (o options) check() error {
-	switch o.vendor {
-	case "", "ringcentral", "netsapiens":
-	default:
-		return fmt.Errorf("--vendor must be ringcentral or netsapiens, not %q", o.vendor)
+	if o.vendor != "" && !slices.Contains(steps.VendorNames(), o.vendor) {
+		return fmt.Errorf("--vendor must be %s, not %q", vendorList(false), o.vendor)
 	}
 	if o.embedded != "per-scenario" && o.embedded != "shared" {
 		return fmt.Errorf("--embedded must be per-scenario or shared, not %q", o.embedded)
@@ -148,4 +149,19 @@ func (o options) concurrencyFor(realTenant bool) int {
 		return defaultConcurrency()
 	}
 	return o.concurrency
+}
+
+// vendorList names the registered vendors for flag help and messages:
+// "netsapiens or ringcentral", quoted when asked.
+func vendorList(quoted bool) string {
+	names := steps.VendorNames()
+	if quoted {
+		for i, n := range names {
+			names[i] = strconv.Quote(n)
+		}
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/bundle"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
 )
 
 // The example integrations (examples/), built once for these tests.
@@ -118,7 +119,7 @@ func TestBundleAndJUnitFailure(t *testing.T) {
 	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(sc, "journal.json"))), &journal); err != nil || len(journal) < 5 {
 		t.Errorf("journal.json: %d entries (%v)", len(journal), err)
 	}
-	var index []steps.BundleEntry
+	var index []bundle.Entry
 	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "scenarios", "index.json"))), &index); err != nil || len(index) != 1 || index[0].Status != "failed" {
 		t.Errorf("index.json = %+v (%v)", index, err)
 	}
@@ -146,7 +147,7 @@ func TestBundleAndJUnitFailure(t *testing.T) {
 	// failing check's name, not "Step ...".
 	msg := j.Suites[0].Cases[0].Failure.Message
 	startsWithCheck := false
-	for _, name := range steps.CheckNames() {
+	for _, name := range judge.CheckNames() {
 		startsWithCheck = startsWithCheck || strings.HasPrefix(msg, name+": ")
 	}
 	if !startsWithCheck || !strings.Contains(msg, "swapped") {
@@ -180,10 +181,10 @@ func TestHarnessErrorsAreJUnitErrors(t *testing.T) {
 // a correct transfer passes, a 500 fails the "integration finished" check.
 func TestHTTPIntegration(t *testing.T) {
 	var mu sync.Mutex
-	var got steps.HandoverRequest
+	var got judge.HandoverRequest
 	fail := false
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req steps.HandoverRequest
+		var req judge.HandoverRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			http.Error(w, err.Error(), 400)
 			return
@@ -196,7 +197,7 @@ func TestHTTPIntegration(t *testing.T) {
 			http.Error(w, "my integration broke", 500)
 			return
 		}
-		res, err := steps.ReferenceIntegration{}.Run(r.Context(), steps.Handover{Vendor: req.Vendor, Vars: req.Env, Timeout: 20 * time.Second})
+		res, err := judge.ReferenceIntegration{}.Run(r.Context(), judge.Handover{Vendor: req.Vendor, Vars: req.Env, Timeout: 20 * time.Second})
 		if err != nil || res.Code != 0 {
 			http.Error(w, res.Output, 500)
 			return

@@ -17,6 +17,8 @@ import (
 	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // junitWriter is xfer-conform's JUnit formatter (--format junit). Unlike
@@ -120,7 +122,7 @@ func failureMessage(err error) string {
 	if err == nil {
 		return "failed"
 	}
-	var cf *steps.ChecksFailed
+	var cf *judge.ChecksFailed
 	if errors.As(err, &cf) && len(cf.Failed) > 0 {
 		msg := cf.Failed[0]
 		if n := len(cf.Failed); n > 1 {
@@ -139,7 +141,7 @@ func (j *junitWriter) Failed(p *messages.Pickle, st *messages.PickleStep, _ *for
 			c.status, c.errType, c.message = "skipped", "interrupted", "interrupted: the run was aborted while this scenario ran (step: "+st.Text+"); it has no verdict"
 		}
 		j.mu.Unlock()
-	case errors.Is(err, steps.ErrHarness):
+	case errors.Is(err, target.ErrHarness):
 		j.step(p, st, "error", "harness", err)
 	default:
 		j.step(p, st, "failed", "assertion", err)
@@ -251,7 +253,7 @@ func (j *junitWriter) Summary() {
 		}
 		names[c.uri+"\x00"+c.name]++
 		tc.SystemOut = j.attachment(id, steps.TranscriptAttachment)
-		p := &junitProblem{Message: steps.Redact(c.message), Type: c.errType, Text: steps.Redact(c.text)}
+		p := &junitProblem{Message: target.Redact(c.message), Type: c.errType, Text: target.Redact(c.text)}
 		switch c.status {
 		case "failed":
 			tc.Failure = p
@@ -266,7 +268,7 @@ func (j *junitWriter) Summary() {
 					msg = "skipped: " + reason
 				}
 			}
-			tc.Skipped = &junitProblem{Message: steps.Redact(msg)}
+			tc.Skipped = &junitProblem{Message: target.Redact(msg)}
 			s.Skipped++
 		}
 		s.Tests++

@@ -37,6 +37,12 @@ import (
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/bundle"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
+	"github.com/xfer-conform/xfer-conform/steps/target"
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 // Exit codes (documented in docs/ci.md).
@@ -135,7 +141,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	}
 	if o.target == "embedded" && o.embedded == "shared" {
 		var stop func() error
-		newTarget, stop = steps.EmbeddedShared(nil)
+		newTarget, stop = embedded.Shared(nil)
 		defer func() { _ = stop() }()
 	}
 	in, runCtx, stopWatching := watch(ctx, m.Signals, m.Stderr, m.hardExit)
@@ -160,19 +166,19 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	if m.onScenarioStart != nil {
 		cfg.OnScenarioStart = func(s *godog.Scenario, _ *steps.World) { m.onScenarioStart(s.Name, in) }
 	}
-	var bundle *steps.Bundle
+	var results *bundle.Bundle
 	if o.out != "" {
-		bundle = steps.NewBundle(o.out)
+		results = bundle.New(o.out)
 		onStart := cfg.OnScenarioStart
 		cfg.OnScenarioStart = func(s *godog.Scenario, w *steps.World) {
-			bundle.Start(s, w)
+			results.Start(s, w)
 			if onStart != nil {
 				onStart(s, w)
 			}
 		}
-		cfg.OnScenarioEnd = bundle.End
+		cfg.OnScenarioEnd = results.End
 		defer func() {
-			if err := bundle.Close(); err != nil {
+			if err := results.Close(); err != nil {
 				fmt.Fprintf(m.Stderr, "xfer-conform: writing the results bundle: %v\n", err)
 			}
 		}()
@@ -186,7 +192,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	cfg.OnScenarioEnd = func(name string, w *steps.World, err error) {
 		if err != nil && !errors.Is(err, godog.ErrSkip) && !errors.Is(err, steps.ErrInterrupted) {
 			tallyMu.Lock()
-			if errors.Is(err, steps.ErrHarness) {
+			if errors.Is(err, target.ErrHarness) {
 				harnessErrs++
 			} else {
 				conformanceErrs++
@@ -290,12 +296,12 @@ func (m *Main) selection(base fs.FS, o options) (*selection, int) {
 
 // integrationUnderTest is the user's integration, or nil for the
 // reference clients.
-func (o options) integrationUnderTest() steps.Integration {
+func (o options) integrationUnderTest() judge.Integration {
 	switch {
 	case o.integration != "":
-		return steps.CommandIntegration{Command: o.integration}
+		return judge.CommandIntegration{Command: o.integration}
 	case o.integrationURL != "":
-		return steps.HTTPIntegration{URL: o.integrationURL}
+		return judge.HTTPIntegration{URL: o.integrationURL}
 	}
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
-	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/bundle"
 )
 
 // Rule: xfer-conform --target URL passes every scenario on a fresh
@@ -88,7 +88,7 @@ func TestConcurrentRunReportsMatchASerialRun(t *testing.T) {
 		t.Skip("runs a selection twice")
 	}
 	selection := []string{"netsapiens", "simulator", "faults/netsapiens.feature"}
-	report := func(concurrency string) (junit, bundle []string) {
+	report := func(concurrency string) (junit, entries []string) {
 		dir := t.TempDir()
 		args := append([]string{"--out", dir, "--format", "progress", "--concurrency", concurrency}, selection...)
 		if code, out, errOut := run(t, args...); code != ExitPass {
@@ -100,7 +100,7 @@ func TestConcurrentRunReportsMatchASerialRun(t *testing.T) {
 				junit = append(junit, fmt.Sprintf("%s|%s|failure=%v|skipped=%v|error=%v", c.File, c.Name, c.Failure != nil, c.Skipped != nil, c.Error != nil))
 			}
 		}
-		var index []steps.BundleEntry
+		var index []bundle.Entry
 		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "scenarios", "index.json"))), &index); err != nil {
 			t.Fatal(err)
 		}
@@ -109,11 +109,11 @@ func TestConcurrentRunReportsMatchASerialRun(t *testing.T) {
 			for _, s := range e.Steps {
 				texts = append(texts, s.Text+"="+s.Status)
 			}
-			bundle = append(bundle, fmt.Sprintf("%s|%s|%s|%s|%s", e.Feature, e.Name, e.Status, e.Dir, strings.Join(texts, ";")))
+			entries = append(entries, fmt.Sprintf("%s|%s|%s|%s|%s", e.Feature, e.Name, e.Status, e.Dir, strings.Join(texts, ";")))
 		}
 		sort.Strings(junit)
-		sort.Strings(bundle)
-		return junit, bundle
+		sort.Strings(entries)
+		return junit, entries
 	}
 	serialJ, serialB := report("1")
 	concJ, concB := report("4")

@@ -4,56 +4,60 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
-// isTenant says --target names a real tenant rather than a pbxsim.
-func isTenant(target string) bool { return target == "ringcentral" || target == "netsapiens" }
+// isTenant says --target names a real tenant (a registered vendor)
+// rather than a pbxsim.
+func isTenant(target string) bool { return slices.Contains(steps.VendorNames(), target) }
 
 // selectTarget turns --target into the scenarios' target: "embedded", the
 // URL of a running pbxsim, or a real tenant ("ringcentral", "netsapiens")
 // configured by --config and XFER_* variables (docs/targets.md). A URL or
 // a tenant is checked first: unreachable, or a credential refused, exits 4
 // with a message that names no secret.
-func (m *Main) selectTarget(ctx context.Context, o options) (steps.NewTarget, *steps.TenantConfig, int) {
+func (m *Main) selectTarget(ctx context.Context, o options) (target.New, *target.TenantConfig, int) {
 	if o.config != "" && !isTenant(o.target) {
-		fmt.Fprintf(m.Stderr, "xfer-conform: --config configures --target ringcentral or netsapiens, not %q\n", o.target)
+		fmt.Fprintf(m.Stderr, "xfer-conform: --config configures --target %s, not %q\n", vendorList(false), o.target)
 		return nil, nil, ExitUsage
 	}
 	switch {
 	case o.target == "embedded":
-		return steps.Embedded(nil), nil, ExitPass
+		return embedded.New(nil), nil, ExitPass
 	case strings.HasPrefix(o.target, "http://") || strings.HasPrefix(o.target, "https://"):
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		ctl := control.New(o.target, nil).WithToken(o.controlToken)
 		_, err := ctl.Health(cctx)
 		cancel()
 		if err != nil {
-			fmt.Fprintf(m.Stderr, "xfer-conform: target %s unreachable or refused: %v\n", o.target, steps.Redact(err.Error()))
+			fmt.Fprintf(m.Stderr, "xfer-conform: target %s unreachable or refused: %v\n", o.target, target.Redact(err.Error()))
 			return nil, nil, ExitUnreachable
 		}
-		return steps.URLTarget(o.target, o.controlToken), nil, ExitPass
+		return target.URL(o.target, o.controlToken, embedded.Own), nil, ExitPass
 	case isTenant(o.target):
 		getenv := m.Getenv
 		if getenv == nil {
 			getenv = os.Getenv
 		}
-		cfg, err := steps.LoadTenantConfig(o.config, getenv)
+		cfg, err := target.LoadTenantConfig(o.config, getenv)
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
 			return nil, nil, ExitUsage
 		}
-		newTarget, err := steps.TenantTarget(o.target, cfg)
+		newTarget, err := target.Tenant(o.target, cfg)
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "xfer-conform: %v (docs/targets.md)\n", err)
 			return nil, nil, ExitUsage
 		}
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err = steps.CheckTenant(cctx, o.target, cfg, nil)
+		err = target.CheckTenant(cctx, o.target, cfg, nil)
 		cancel()
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "xfer-conform: target %s: %v\n", o.target, err)
@@ -61,14 +65,14 @@ func (m *Main) selectTarget(ctx context.Context, o options) (steps.NewTarget, *s
 		}
 		return newTarget, cfg, ExitPass
 	}
-	fmt.Fprintf(m.Stderr, "xfer-conform: --target must be \"embedded\", a pbxsim URL like http://127.0.0.1:8080, \"ringcentral\" or \"netsapiens\", not %q\n", o.target)
+	fmt.Fprintf(m.Stderr, "xfer-conform: --target must be \"embedded\", a pbxsim URL like http://127.0.0.1:8080, %s, not %q\n", vendorList(true), o.target)
 	return nil, nil, ExitUsage
 }
 
 // withPeople adds who answers for the world on a target without a control
 // API: a person prompted on Stderr (or m.Phones), with the tenant's wait;
 // and where skip reasons go.
-func (m *Main) withPeople(cfg steps.Config, tenant *steps.TenantConfig) steps.Config {
+func (m *Main) withPeople(cfg steps.Config, tenant *target.TenantConfig) steps.Config {
 	cfg.Notices = m.Stderr
 	cfg.Phones = m.Phones
 	if tenant != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,11 +15,13 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/simulator/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/ringcentral"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // secretScenario is the default scenario with every credential replaced by
@@ -46,9 +50,13 @@ func secretScenario() *scenario.Scenario {
 // tenantOnPbxsim starts pbxsim --no-control on sc and writes the tenant
 // config that points at it; it returns the server, the config file and
 // the config's secrets.
-func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (*pbxsim.Server, string, []string) {
+func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (func() *steps.PbxsimPhones, string, []string) {
 	t.Helper()
-	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, NoControl: true})
+	// Its control API sits behind a token the harness never learns: only
+	// the person at the phones (PbxsimPhones) uses it, as a person would
+	// use a phone; the harness sees the vendor APIs alone, like a tenant's.
+	token := rand.Text()
+	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, ControlToken: token})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +68,11 @@ func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (*pbxsim.Server, string
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	cfg, err := steps.TenantConfigFor(srv.URL(), sc)
+	raw, err := json.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := target.TenantConfigFor(srv.URL(), raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +84,10 @@ func tenantOnPbxsim(t *testing.T, sc *scenario.Scenario) (*pbxsim.Server, string
 	if err := os.WriteFile(file, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return srv, file, cfg.Secrets()
+	phones := func() *steps.PbxsimPhones {
+		return &steps.PbxsimPhones{Control: control.New(srv.URL(), nil).WithToken(token)}
+	}
+	return phones, file, cfg.Secrets()
 }
 
 func runTenant(t *testing.T, phones steps.Phones, args ...string) (int, string, string) {
@@ -93,7 +108,7 @@ func TestTenantRunsKeepSecretsOutOfOutputAndReports(t *testing.T) {
 	}
 	for _, vendor := range []string{"ringcentral", "netsapiens"} {
 		dir := t.TempDir()
-		code, out, errOut := runTenant(t, &steps.PbxsimPhones{Server: srv}, "--target", vendor, "--config", file, "--out", dir)
+		code, out, errOut := runTenant(t, srv(), "--target", vendor, "--config", file, "--out", dir)
 		if code != ExitPass {
 			t.Fatalf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", vendor, code, out, errOut)
 		}
@@ -174,7 +189,7 @@ func TestTenantTargetErrors(t *testing.T) {
 	}{
 		{[]string{"--target", "netsapiens", "--config", file}, ExitUnreachable, "target unreachable: NetSapiens at http://127.0.0.1:1"},
 		{[]string{"--target", "ringcentral", "--config", file}, ExitUsage, "no RingCentral tenant configured"},
-		{[]string{"--target", "embedded", "--config", file}, ExitUsage, "--config configures --target ringcentral or netsapiens"},
+		{[]string{"--target", "embedded", "--config", file}, ExitUsage, "--config configures --target netsapiens or ringcentral"},
 		{[]string{"--target", "netsapiens"}, ExitUsage, "no NetSapiens server configured: set XFER_NS_* variables"},
 		{[]string{"--target", "netsapiens", "--config", partial}, ExitUsage, "netsapiens.apiKey (XFER_NS_API_KEY), netsapiens.consult.user (XFER_NS_CONSULT)"},
 		{[]string{"--target", "netsapiens", "--config", "/does/not/exist.yaml"}, ExitUsage, "--config"},

@@ -19,6 +19,10 @@ import (
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/report"
 	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/bundle"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
+	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
 const failingStep = `the request is refused with HTTP 403 and error code "TAS-106" saying "Operation is not allowed"`
@@ -28,8 +32,8 @@ const failingStep = `the request is refused with HTTP 403 and error code "TAS-10
 func runFeature(t *testing.T, path string) string {
 	t.Helper()
 	dir := t.TempDir()
-	bundle := steps.NewBundle(dir)
-	cfg := steps.Config{NewTarget: steps.Embedded(nil), StepTimeout: 3 * time.Second, OnScenarioStart: bundle.Start, OnScenarioEnd: bundle.End}
+	results := bundle.New(dir)
+	cfg := steps.Config{NewTarget: embedded.New(nil), StepTimeout: 3 * time.Second, OnScenarioStart: results.Start, OnScenarioEnd: results.End}
 	suite := godog.TestSuite{
 		Name:                "report",
 		ScenarioInitializer: steps.Initializer(cfg),
@@ -38,7 +42,7 @@ func runFeature(t *testing.T, path string) string {
 	if code := suite.Run(); code != 1 {
 		t.Fatalf("the run exited %d, want 1 (one scenario fails)", code)
 	}
-	must(t, bundle.Close())
+	must(t, results.Close())
 	return dir
 }
 

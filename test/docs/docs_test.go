@@ -18,7 +18,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
-	"github.com/xfer-conform/xfer-conform/steps"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // root is the repository, two levels up.
@@ -259,7 +259,7 @@ func TestYAMLExamples(t *testing.T) {
 			if err := os.WriteFile(p, []byte(b.body), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := steps.LoadTenantConfig(p, func(string) string { return "" }); err != nil {
+			if _, err := target.LoadTenantConfig(p, func(string) string { return "" }); err != nil {
 				t.Errorf("%s: the tenant config does not load: %v", b.where(), err)
 			}
 		default:
@@ -378,7 +378,7 @@ func TestJSONAndGherkinExamples(t *testing.T) {
 // passes the tenant check against a pbxsim without its control API.
 func TestSampleTenantConfig(t *testing.T) {
 	path := filepath.Join(root, "docs", "tenant.sample.yaml")
-	if _, err := steps.LoadTenantConfig(path, func(string) string { return "" }); err != nil {
+	if _, err := target.LoadTenantConfig(path, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := pbxsim.New(pbxsim.Config{NoControl: true})
@@ -401,17 +401,17 @@ func TestSampleTenantConfig(t *testing.T) {
 	if err := os.WriteFile(local, []byte(strings.ReplaceAll(string(b), "http://127.0.0.1:8080", srv.URL())), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := steps.LoadTenantConfig(local, func(string) string { return "" })
+	cfg, err := target.LoadTenantConfig(local, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, vendor := range []string{"ringcentral", "netsapiens"} {
-		if _, err := steps.TenantTarget(vendor, cfg); err != nil {
+		if _, err := target.Tenant(vendor, cfg); err != nil {
 			t.Errorf("%s: %v", vendor, err)
 			continue
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := steps.CheckTenant(ctx, vendor, cfg, nil)
+		err := target.CheckTenant(ctx, vendor, cfg, nil)
 		cancel()
 		if err != nil {
 			t.Errorf("%s: the sample's credentials are refused: %v", vendor, err)

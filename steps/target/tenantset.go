@@ -1,0 +1,142 @@
+package target
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/xfer-conform/xfer-conform/client/control"
+)
+
+// Every scenario on a pbxsim target gets a tenant set of its own (issue
+// 12 item 3): POST /sim/v1/tenants makes a fresh RingCentral account and
+// NetSapiens domain from the pbxsim's scenario, the scenario's control
+// client is scoped to it (?tenant=), and Close deletes it, on failure and
+// on interrupt too (the After hook always closes the target). So
+// scenarios run at once on one pbxsim, and two xfer-conform runs can
+// share one, without seeing each other's calls, events, journal,
+// subscriptions or faults.
+//
+// What is not per tenant: the fault engine's seed (PUT /faults/seed
+// restarts every rule's counters and draws) and RingCentral rate limits
+// set by restarting pbxsim. Scenarios tagged @faults therefore get an
+// embedded pbxsim of their own, loaded with the target's scenario, so no
+// scenario is skipped for it.
+
+// ownPbxsimTag marks scenarios that get their own embedded pbxsim.
+const ownPbxsimTag = "@faults"
+
+type scenarioTagsKey struct{}
+
+// WithScenarioTags records the scenario's tags for New: a target reads
+// them to give a scenario what it needs (@faults: a pbxsim of its own).
+func WithScenarioTags(ctx context.Context, tags []string) context.Context {
+	return context.WithValue(ctx, scenarioTagsKey{}, tags)
+}
+
+func needsOwnPbxsim(ctx context.Context) bool {
+	tags, _ := ctx.Value(scenarioTagsKey{}).([]string)
+	for _, t := range tags {
+		if t == ownPbxsimTag {
+			return true
+		}
+	}
+	return false
+}
+
+// TenantSet makes a tenant set on the pbxsim behind ctl for one scenario.
+// A pbxsim without POST /sim/v1/tenants (older than issue 12) is used
+// whole, as before. template is the pbxsim's scenario JSON, read when nil;
+// own starts the pbxsim of a scenario that cannot share one.
+func TenantSet(ctx context.Context, name, base string, ctl *control.Client, template json.RawMessage, own Starter) (Target, error) {
+	if needsOwnPbxsim(ctx) {
+		if own == nil {
+			return nil, fmt.Errorf("pbxsim at %s: this scenario (%s) needs a pbxsim of its own and this run cannot start one", base, ownPbxsimTag)
+		}
+		if template == nil {
+			var err error
+			if template, err = ctl.Scenario(ctx); err != nil {
+				return nil, fmt.Errorf("reading the target's scenario: %w", err)
+			}
+		}
+		return own(ctx, template)
+	}
+	id, raw, err := ctl.CreateTenants(ctx, nil)
+	var ce *control.Error
+	if errors.As(err, &ce) && (ce.Status == http.StatusNotFound || ce.Status == http.StatusNotImplemented) {
+		return Pbxsim(ctx, name, base, ctl, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pbxsim at %s: creating this scenario's tenants: %w", base, err)
+	}
+	scoped := ctl.WithTenant(id)
+	closeFn := func() error {
+		// A fresh context: the scenario's may be cancelled (interrupt).
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := ctl.DeleteTenants(cctx, id); err != nil {
+			return fmt.Errorf("deleting tenant set %s: %w", id, err)
+		}
+		return nil
+	}
+	facts, err := FactsFromScenario(base, raw)
+	if err != nil {
+		_ = closeFn()
+		return nil, fmt.Errorf("pbxsim at %s: tenant set %s: %w", base, id, err)
+	}
+	if template == nil {
+		if template, err = ctl.Scenario(ctx); err != nil {
+			_ = closeFn()
+			return nil, fmt.Errorf("pbxsim at %s: reading its scenario: %w", base, err)
+		}
+	}
+	facts.Aliases = tenantAliases(template, raw)
+	return &pbxsimTarget{name: name, facts: facts, ctl: scoped, close: closeFn}, nil
+}
+
+// tenantAliases maps the template's phone numbers and "ext@tenant"
+// addresses to the tenant set's, so a feature that names the template's
+// numbers ("+15555555555" calls "+11111111111") reaches its own tenant.
+func tenantAliases(template, set json.RawMessage) map[string]string {
+	out := map[string]string{}
+	tpl, got := gjson.ParseBytes(template), gjson.ParseBytes(set)
+	pair := func(path string) {
+		a, b := tpl.Get(path).String(), got.Get(path).String()
+		if a != "" && b != "" && a != b {
+			out[a] = b
+		}
+	}
+	for i, acc := range got.Get("ringcentral.accounts").Array() {
+		ap := fmt.Sprintf("ringcentral.accounts.%d", i)
+		pair(ap + ".mainNumber")
+		oldID, newID := tpl.Get(ap+".id").String(), acc.Get("id").String()
+		for j, ext := range acc.Get("extensions").Array() {
+			ep := fmt.Sprintf("%s.extensions.%d", ap, j)
+			for k := range ext.Get("phoneNumbers").Array() {
+				pair(fmt.Sprintf("%s.phoneNumbers.%d", ep, k))
+			}
+			if n := ext.Get("number").String(); n != "" && oldID != "" {
+				out[n+"@"+oldID] = n + "@" + newID
+			}
+		}
+	}
+	for i, dom := range got.Get("netsapiens.domains").Array() {
+		dp := fmt.Sprintf("netsapiens.domains.%d", i)
+		oldName, newName := tpl.Get(dp+".name").String(), dom.Get("name").String()
+		for j, u := range dom.Get("users").Array() {
+			up := fmt.Sprintf("%s.users.%d", dp, j)
+			for k := range u.Get("numbers").Array() {
+				pair(fmt.Sprintf("%s.numbers.%d", up, k))
+			}
+			if id := u.Get("id").String(); id != "" && oldName != "" {
+				out[id+"@"+oldName] = id + "@" + newName
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,190 @@
+package steps
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/cucumber/godog"
+)
+
+// Vendor is one PBX vendor's plug-in to the harness: a package per vendor
+// (steps/ringcentral, steps/netsapiens) implements it and registers it
+// (Register, from its init). The harness knows no vendor by name: it asks
+// the vendors of the run for their steps, their world driver and what
+// their reference clients received.
+type Vendor interface {
+	// Name is the vendor's name in flags, facts, tags and journals:
+	// "ringcentral". A feature picks its vendor by the tag "@" + Name.
+	Name() string
+	// Steps registers the vendor's step definitions for one scenario.
+	Steps(sc *godog.ScenarioContext, w *World)
+	// Driver plays the world through the vendor API alone, on a target
+	// without a control API.
+	Driver(w *World) WorldDriver
+	// Answer and HangUp play the world sentences every vendor shares
+	// (world_steps.go: "the consult picks up", "the customer hangs up") on
+	// the vendor's PBX. role is "customer" (NetSapiens' outside caller:
+	// both words name the one who calls in), "operator" or "consult".
+	Answer(w *World, role string) error
+	HangUp(w *World, role string) error
+}
+
+var registry struct {
+	mu      sync.Mutex
+	vendors map[string]Vendor
+}
+
+// Register adds a vendor to the registry the harness draws on when
+// Config.Vendors is nil. A vendor package calls it from init; a test can
+// register a vendor of its own. Registering a name twice panics.
+func Register(v Vendor) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if registry.vendors == nil {
+		registry.vendors = map[string]Vendor{}
+	}
+	if _, dup := registry.vendors[v.Name()]; dup {
+		panic(fmt.Sprintf("steps: vendor %q registered twice", v.Name()))
+	}
+	registry.vendors[v.Name()] = v
+}
+
+// Vendors returns the registered vendors by name.
+func Vendors() []Vendor {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	out := make([]Vendor, 0, len(registry.vendors))
+	for _, v := range registry.vendors {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// VendorNames returns the registered vendors' names, sorted.
+func VendorNames() []string {
+	var out []string
+	for _, v := range Vendors() {
+		out = append(out, v.Name())
+	}
+	return out
+}
+
+// vendorOf finds the run's vendor by name.
+func (w *World) vendorOf(name string) (Vendor, bool) {
+	i := slices.IndexFunc(w.vendors, func(v Vendor) bool { return v.Name() == name })
+	if i < 0 {
+		return nil, false
+	}
+	return w.vendors[i], true
+}
+
+// State returns the vendor's state in this world, made by newState on
+// first use: the one way a vendor's steps reach their per-scenario state.
+// An error from newState (a target without the vendor: a skip) is
+// returned, and newState runs again on the next call.
+func State[T any](w *World, vendor string, newState func() (T, error)) (T, error) {
+	if s, ok := w.state[vendor].(T); ok {
+		return s, nil
+	}
+	s, err := newState()
+	if err != nil {
+		return s, err
+	}
+	if w.state == nil {
+		w.state = map[string]any{}
+	}
+	w.state[vendor] = s
+	return s, nil
+}
+
+// Notifier is a vendor's per-world state (State) that tells what its
+// reference clients received, for the results bundle.
+type Notifier interface {
+	Notifications() []NotificationLog
+}
+
+// StateIf returns the vendor's state when the scenario made one.
+func StateIf[T any](w *World, vendor string) (T, bool) {
+	s, ok := w.state[vendor].(T)
+	return s, ok
+}
+
+// Vendor is the scenario's vendor: the one its tags name ("@" + Name).
+// A scenario that names none, or several, has no vendor for the world
+// sentences and gets an error that says so.
+func (w *World) Vendor() (Vendor, error) {
+	var mine []Vendor
+	for _, v := range w.vendors {
+		if slices.Contains(w.tags, "@"+v.Name()) {
+			mine = append(mine, v)
+		}
+	}
+	switch len(mine) {
+	case 1:
+		return mine[0], nil
+	case 0:
+		return nil, fmt.Errorf("the scenario names no vendor: tag it with one of @%s", strings.Join(VendorNames(), ", @"))
+	}
+	return nil, fmt.Errorf("the scenario names several vendors (%s): the world sentences need one", vendorNamesOf(mine))
+}
+
+// vendorNamesOf lists vendors' names for messages.
+func vendorNamesOf(vs []Vendor) string {
+	var names []string
+	for _, v := range vs {
+		names = append(names, v.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
+// On adapts a step defined on a vendor's per-world state to godog: the
+// state is reached first (state, built with State), then the step runs
+// on it. It is the one way vendors register their steps:
+//
+//	sc.Step(`^the operator puts the customer on hold$`, steps.On(w.rc, (*RCWorld).hold))
+func On[S any](state func() (S, error), step func(S) error) func() error {
+	return func() error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s)
+	}
+}
+
+// On1 is On for a step with one argument.
+func On1[S, A any](state func() (S, error), step func(S, A) error) func(A) error {
+	return func(a A) error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s, a)
+	}
+}
+
+// On2 is On for a step with two arguments.
+func On2[S, A, B any](state func() (S, error), step func(S, A, B) error) func(A, B) error {
+	return func(a A, b B) error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s, a, b)
+	}
+}
+
+// On3 is On for a step with three arguments.
+func On3[S, A, B, C any](state func() (S, error), step func(S, A, B, C) error) func(A, B, C) error {
+	return func(a A, b B, c C) error {
+		s, err := state()
+		if err != nil {
+			return err
+		}
+		return step(s, a, b, c)
+	}
+}
