@@ -2,6 +2,7 @@ package faults
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -13,8 +14,9 @@ import (
 type DialectSpec struct {
 	// Name is the dialect's name in rules, outcomes and the journal.
 	Name string
-	// Operations names the dialect's requests (Classify's names), for
-	// listings; rules may name other operations (a party action's verb).
+	// Operations names the dialect's requests (Classify's names). When
+	// set, a rule's match.operation must be one of them (a rule that
+	// could never fire is refused).
 	Operations Operations
 	// ApplyPhase says the dialect answers a write first and applies the
 	// change afterwards, so on: apply rules fit it.
@@ -65,6 +67,11 @@ func (r *Rule) ValidateFor(ds Dialects) error {
 	if m.Dialect != "" && !ok {
 		return fmt.Errorf("match.dialect must be %s, not %q", strings.Join(ds.names(nil), " or "), m.Dialect)
 	}
+	if m.Operation != "" {
+		if err := checkOperation(ds, spec, ok, m.Operation); err != nil {
+			return err
+		}
+	}
 	if r.On == OnApply && ok && !spec.ApplyPhase {
 		return fmt.Errorf("apply rules are for %s (%s applies changes before it answers)",
 			orNone(ds.names(func(d DialectSpec) bool { return d.ApplyPhase })), m.Dialect)
@@ -74,6 +81,34 @@ func (r *Rule) ValidateFor(ds Dialects) error {
 			orNone(ds.names(func(d DialectSpec) bool { return d.Disconnect })), m.Dialect)
 	}
 	return nil
+}
+
+// checkOperation refuses an operation no dialect of the rule names:
+// the rule's own dialect when it has one, else any dialect.
+func checkOperation(ds Dialects, spec DialectSpec, one bool, op string) error {
+	specs := ds
+	if one {
+		specs = Dialects{spec}
+	}
+	var known []string
+	for _, d := range specs {
+		if len(d.Operations) == 0 {
+			return nil // a dialect that lists none takes any name
+		}
+		for _, o := range d.Operations {
+			if o.Name == op {
+				return nil
+			}
+			known = append(known, o.Name)
+		}
+	}
+	sort.Strings(known)
+	known = slices.Compact(known)
+	where := "any dialect"
+	if one {
+		where = spec.Name
+	}
+	return fmt.Errorf("match.operation %q is no operation of %s (operations: %s)", op, where, strings.Join(known, ", "))
 }
 
 func orNone(names []string) string {

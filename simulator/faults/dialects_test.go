@@ -52,6 +52,33 @@ func TestRulesCheckedAgainstDeclaredDialects(t *testing.T) {
 	}
 }
 
+// Rule: a rule's match.operation must be an operation its dialect (or,
+// without match.dialect, some dialect) declares: a misspelt operation
+// would make a rule that never fires, so it is refused with the list.
+// Source: issue 11 item 2 (fault operations built from each route table).
+func TestOperationMustBeDeclared(t *testing.T) {
+	ds := Dialects{
+		{Name: "alpha", Operations: Operations{{Method: "POST", Path: "/a/*/hold", Name: "hold"}}.Compile()},
+		{Name: "beta", Operations: Operations{{Method: "GET", Path: "/b/calls", Name: "list-calls"}}.Compile()},
+	}
+	for _, r := range []Rule{
+		{Match: Match{Dialect: "alpha", Operation: "hold"}, Action: Action{Drop: true}},
+		{Match: Match{Operation: "list-calls"}, Action: Action{Drop: true}},
+	} {
+		if err := r.ValidateFor(ds); err != nil {
+			t.Errorf("%+v: %v", r.Match, err)
+		}
+	}
+	for want, r := range map[string]Rule{
+		`match.operation "list-calls" is no operation of alpha (operations: hold)`:             {Match: Match{Dialect: "alpha", Operation: "list-calls"}, Action: Action{Drop: true}},
+		`match.operation "hodl" is no operation of any dialect (operations: hold, list-calls)`: {Match: Match{Operation: "hodl"}, Action: Action{Drop: true}},
+	} {
+		if err := r.ValidateFor(ds); err == nil || err.Error() != want {
+			t.Errorf("%+v: %v; want %q", r.Match, err, want)
+		}
+	}
+}
+
 // Rule: a rule's delay follows the scenario files' one duration rule: a
 // number is seconds.
 // Source: issue 11 item 5; docs/faults.md.
