@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -29,10 +30,10 @@ type credentials struct {
 	revoked   map[string]revokedJWT   // revoked JWT id -> its domain and when it expires
 	secret    []byte                  // HMAC key for JWTs
 	nextPurge time.Time
-	// nowOf is the time on a domain's clock (simulator.Sim.NowOf): a
-	// domain with its own clock expires its credentials on that clock.
-	// Nil reads the purge's now for every domain.
-	nowOf func(domain string) time.Time
+	// ownClock finds a domain's own clock (simulator.Sim.TenantClock): a
+	// domain with one expires its credentials on it. Nil: no domain has
+	// one.
+	ownClock func(domain string) (*simulator.ManualClock, bool)
 }
 
 type revokedJWT struct {
@@ -138,9 +139,13 @@ func (c *credentials) purge(now time.Time) {
 		return
 	}
 	c.nextPurge = now.Add(purgeEvery)
-	nowOf := c.nowOf
-	if nowOf == nil {
-		nowOf = func(string) time.Time { return now }
+	nowOf := func(domain string) time.Time {
+		if c.ownClock != nil {
+			if own, ok := c.ownClock(domain); ok {
+				return own.Now()
+			}
+		}
+		return now
 	}
 	for tok, p := range c.access {
 		if p.expires.Before(nowOf(p.domain).Add(-expiredMemory)) {

@@ -134,7 +134,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.dirp.Store(dir)
 	d.secrets = newSecretSource(sim, sc.ReproducibleSecrets)
 	d.creds = newCredentials(sc, d.secrets.bytes(32))
-	d.creds.nowOf = sim.NowOf
+	d.creds.ownClock = sim.TenantClock
 	domains := map[string]bool{}
 	for name := range dir.profiles {
 		domains[name] = true

@@ -255,7 +255,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 			return nil, err
 		}
 	}
-	now := d.sim.NowOf(domain) // "*" and unknown domains read the Sim's clock
+	now := d.sim.NowOf(domain)       // "*" and unknown domains read the Sim's clock
 	expires := now.AddDate(20, 0, 0) // an API key's subscription lasts 20 years (SPEC45)
 	if !p.expires.IsZero() {
 		expires = p.expires
