@@ -13,7 +13,7 @@ import (
 
 // Tenant clocks (issue 12 item 2, docs/control-api.md "Tenant clocks"):
 //
-//	POST /sim/v1/tenants                      {"clock": {"mode": "manual", "startTime": "2026-01-01T09:00:00Z"}, ...}
+//	POST /sim/v1/tenants                      {"clock": "manual", "startTime": "2030-01-01T09:00:00Z", ...}
 //	GET  /sim/v1/tenants/{id}/clock           the set's time, and whether the clock is its own
 //	POST /sim/v1/tenants/{id}/clock/advance   {"by": "90s"}: moves only the set's clock
 //
@@ -21,43 +21,53 @@ import (
 // tokens and deliveries on that clock (simulator.Sim.ClockOf); deleting
 // the set stops the clock's timers.
 
-// clockSpec is the "clock" field of a tenant description.
+// clockSpec is the clock a tenant description asks for.
 type clockSpec struct {
-	Mode      string    `json:"mode"`
-	StartTime time.Time `json:"startTime"`
+	StartTime time.Time
 }
 
 const descriptionName = "tenant description"
 
-// splitClock takes the "clock" field out of a tenant description and
-// returns the rest (which scenario.ParseTenants reads) and the clock
-// asked for (nil: the set shares the Sim's clock). now is where a manual
-// clock starts when the description names no startTime. An error is a
-// *scenario.Error naming the field.
+// splitClock takes the clock fields out of a tenant description and
+// returns the rest (which scenario.ParseTenants reads) and the clock asked
+// for (nil: the set shares the Sim's clock). Two shapes are read:
+//
+//	clock: manual                 # the scenario file's shape
+//	startTime: 2030-01-01T09:00:00Z
+//
+//	{"clock": {"mode": "manual", "startTime": "2030-01-01T09:00:00Z"}}
+//
+// now is where a manual clock starts when no start time is given. An
+// error is a *scenario.Error naming the field.
 func splitClock(body []byte, now time.Time) ([]byte, *clockSpec, error) {
 	var root yaml.Node
 	if yaml.Unmarshal(body, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return body, nil, nil // scenario.ParseTenants words the error
 	}
 	top := root.Content[0]
-	at := -1
+	var clock, start *yaml.Node
+	kept := top.Content[:0:0]
 	for i := 0; i+1 < len(top.Content); i += 2 {
-		if top.Content[i].Value == "clock" {
-			at = i
-			break
+		switch top.Content[i].Value {
+		case "clock":
+			clock = top.Content[i+1]
+		case "startTime":
+			start = top.Content[i+1]
+		default:
+			kept = append(kept, top.Content[i], top.Content[i+1])
 		}
 	}
-	if at < 0 {
+	if clock == nil && start == nil {
 		return body, nil, nil
 	}
-	spec, err := decodeClock(top.Content[at+1], now)
+	spec, err := decodeClock(clock, start, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	top.Content = append(top.Content[:at:at], top.Content[at+2:]...)
-	if len(top.Content) == 0 {
+	if len(kept) == 0 {
 		return []byte("{}"), spec, nil
 	}
+	top.Content = kept
 	rest, err := yaml.Marshal(top)
 	if err != nil {
 		return nil, nil, &scenario.Error{File: descriptionName, Reason: err.Error()}
@@ -65,52 +75,61 @@ func splitClock(body []byte, now time.Time) ([]byte, *clockSpec, error) {
 	return rest, spec, nil
 }
 
-func decodeClock(n *yaml.Node, now time.Time) (*clockSpec, error) {
-	bad := func(field, format string, args ...any) error {
+// decodeClock reads the clock node (a mode, or an object of mode and
+// startTime) and the top-level startTime node; either may be nil.
+func decodeClock(clock, start *yaml.Node, now time.Time) (*clockSpec, error) {
+	bad := func(n *yaml.Node, field, format string, args ...any) error {
 		return &scenario.Error{File: descriptionName, Line: n.Line, Field: field, Reason: fmt.Sprintf(format, args...)}
 	}
-	if n.Kind != yaml.MappingNode {
-		return nil, bad("clock", `must be an object like {"mode": "manual", "startTime": "2026-01-01T09:00:00Z"}`)
-	}
-	spec := &clockSpec{}
-	start := ""
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i].Value, n.Content[i+1]
-		switch k {
-		case "mode":
-			spec.Mode = v.Value
-		case "startTime":
-			start = v.Value
-		default:
-			return nil, bad("clock."+k, `unknown field; a tenant clock has "mode" and "startTime"`)
+	modeField, startField := "clock", "startTime"
+	var mode, startText string
+	var modeNode, startNode *yaml.Node = clock, start
+	switch {
+	case clock == nil:
+		return nil, bad(start, "startTime", `a start time needs a clock of the set's own: "clock": "manual"`)
+	case clock.Kind == yaml.ScalarNode:
+		mode = clock.Value
+		if start != nil {
+			startText = start.Value
 		}
+	case clock.Kind == yaml.MappingNode:
+		if start != nil {
+			return nil, bad(start, "startTime", `give the start time inside "clock": {"mode": "manual", "startTime": "..."}`)
+		}
+		modeField, startField = "clock.mode", "clock.startTime"
+		for i := 0; i+1 < len(clock.Content); i += 2 {
+			k, v := clock.Content[i].Value, clock.Content[i+1]
+			switch k {
+			case "mode":
+				mode, modeNode = v.Value, v
+			case "startTime":
+				startText, startNode = v.Value, v
+			default:
+				return nil, bad(v, "clock."+k, `unknown field; a tenant clock has "mode" and "startTime"`)
+			}
+		}
+	default:
+		return nil, bad(clock, "clock", `must be "manual", "real" or an object like {"mode": "manual", "startTime": "2030-01-01T09:00:00Z"}`)
 	}
-	switch spec.Mode {
+	switch mode {
 	case "real":
-		if start != "" {
-			return nil, bad("clock.startTime", `only a manual clock has a start time (set "mode": "manual")`)
+		if startText != "" {
+			return nil, bad(startNode, startField, `only a manual clock has a start time (set the mode to "manual")`)
 		}
 		return nil, nil // the set shares the Sim's clock
 	case "manual":
 	default:
-		return nil, bad("clock.mode", `must be "manual" (the set's own clock, moved with POST %s/tenants/{id}/clock/advance) or "real" (the Sim's clock), not %q`, Prefix, spec.Mode)
+		return nil, bad(modeNode, modeField, `must be "manual" (the set's own clock, moved with POST %s/tenants/{id}/clock/advance) or "real" (the Sim's clock), not %q`, Prefix, mode)
 	}
-	spec.StartTime = now
-	if start != "" {
-		t, err := time.Parse(time.RFC3339, start)
+	spec := &clockSpec{StartTime: now}
+	if startText != "" {
+		t, err := time.Parse(time.RFC3339, startText)
 		if err != nil {
-			return nil, bad("clock.startTime", "must be an RFC 3339 time like 2026-01-01T09:00:00Z, not %q", start)
+			return nil, bad(startNode, startField, "must be an RFC 3339 time like 2030-01-01T09:00:00Z, not %q", startText)
 		}
 		spec.StartTime = t
 	}
 	return spec, nil
-}
-
-// clockView is the "clock" field of a tenant set with its own clock: the
-// description it was made with.
-type clockView struct {
-	Mode      string    `json:"mode"`
-	StartTime time.Time `json:"startTime"`
 }
 
 // setClocks gives (or, with nil, takes away) each member of the set its

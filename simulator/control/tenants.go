@@ -68,21 +68,17 @@ type tenantSet struct {
 	Created time.Time `json:"created"`
 	*scenario.Scenario
 	// clock is the set's own manual clock; nil when it shares the Sim's.
-	clock     *simulator.ManualClock
-	clockSpec *clockSpec
+	// The scenario's clock and startTime fields then say "manual" and
+	// where it started.
+	clock *simulator.ManualClock
 }
 
 // MarshalJSON writes the set's id and creation time, then its scenario.
 func (t *tenantSet) MarshalJSON() ([]byte, error) {
-	var cv *clockView
-	if t.clockSpec != nil {
-		cv = &clockView{Mode: "manual", StartTime: t.clockSpec.StartTime}
-	}
 	h, err := json.Marshal(struct {
-		ID      string     `json:"id"`
-		Created time.Time  `json:"created"`
-		Clock   *clockView `json:"clock,omitempty"`
-	}{t.ID, t.Created, cv})
+		ID      string    `json:"id"`
+		Created time.Time `json:"created"`
+	}{t.ID, t.Created})
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +181,10 @@ func (a *API) createTenants(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	t := &tenantSet{ID: "t-" + randomHex(12), Created: a.sim.Now(), Scenario: set, clock: clk, clockSpec: cspec}
+	if clk != nil {
+		set.Clock, set.StartTime = "manual", cspec.StartTime.UTC().Format(time.RFC3339)
+	}
+	t := &tenantSet{ID: "t-" + randomHex(12), Created: a.sim.Now(), Scenario: set, clock: clk}
 	a.sets.mu.Lock()
 	a.sets.byID[t.ID] = t
 	a.sets.mu.Unlock()
