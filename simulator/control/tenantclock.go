@@ -13,7 +13,7 @@ import (
 
 // Tenant clocks (issue 12 item 2, docs/control-api.md "Tenant clocks"):
 //
-//	POST /sim/v1/tenants                      {"clock": "manual", "startTime": "2030-01-01T09:00:00Z", ...}
+//	POST /sim/v1/tenants                      {"clock": {"mode": "manual", "startTime": "2030-01-01T09:00:00Z"}, ...}
 //	GET  /sim/v1/tenants/{id}/clock           the set's time, and whether the clock is its own
 //	POST /sim/v1/tenants/{id}/clock/advance   {"by": "90s"}: moves only the set's clock
 //
@@ -30,15 +30,14 @@ const descriptionName = "tenant description"
 
 // splitClock takes the clock fields out of a tenant description and
 // returns the rest (which scenario.ParseTenants reads) and the clock asked
-// for (nil: the set shares the Sim's clock). Two shapes are read:
-//
-//	clock: manual                 # the scenario file's shape
-//	startTime: 2030-01-01T09:00:00Z
+// for (nil: the set shares the Sim's clock):
 //
 //	{"clock": {"mode": "manual", "startTime": "2030-01-01T09:00:00Z"}}
 //
-// now is where a manual clock starts when no start time is given. An
-// error is a *scenario.Error naming the field.
+// The scenario file's own shape (clock: manual, startTime: ... at the top)
+// moves the Sim's one clock and is refused here, naming the field, as
+// before tenant clocks. now is where a manual clock starts when no start
+// time is given. An error is a *scenario.Error naming the field.
 func splitClock(body []byte, now time.Time) ([]byte, *clockSpec, error) {
 	var root yaml.Node
 	if yaml.Unmarshal(body, &root) != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
@@ -75,41 +74,31 @@ func splitClock(body []byte, now time.Time) ([]byte, *clockSpec, error) {
 	return rest, spec, nil
 }
 
-// decodeClock reads the clock node (a mode, or an object of mode and
-// startTime) and the top-level startTime node; either may be nil.
+// decodeClock reads the clock node (an object of mode and startTime) and
+// refuses a top-level startTime node; either may be nil, not both.
 func decodeClock(clock, start *yaml.Node, now time.Time) (*clockSpec, error) {
 	bad := func(n *yaml.Node, field, format string, args ...any) error {
 		return &scenario.Error{File: descriptionName, Line: n.Line, Field: field, Reason: fmt.Sprintf(format, args...)}
 	}
-	modeField, startField := "clock", "startTime"
 	var mode, startText string
 	var modeNode, startNode *yaml.Node = clock, start
 	switch {
-	case clock == nil:
-		return nil, bad(start, "startTime", `a start time needs a clock of the set's own: "clock": "manual"`)
-	case clock.Kind == yaml.ScalarNode:
-		mode = clock.Value
-		if start != nil {
-			startText = start.Value
+	case start != nil:
+		return nil, bad(start, "startTime", `field "startTime" cannot be set per tenant; give a tenant set its own clock with "clock": {"mode": "manual", "startTime": "..."}`)
+	case clock.Kind != yaml.MappingNode:
+		return nil, bad(clock, "clock", `a tenant set's clock is an object like {"mode": "manual", "startTime": "2030-01-01T09:00:00Z"} (the scenario file's "clock: manual" moves the Sim's one clock)`)
+	}
+	modeField, startField := "clock.mode", "clock.startTime"
+	for i := 0; i+1 < len(clock.Content); i += 2 {
+		k, v := clock.Content[i].Value, clock.Content[i+1]
+		switch k {
+		case "mode":
+			mode, modeNode = v.Value, v
+		case "startTime":
+			startText, startNode = v.Value, v
+		default:
+			return nil, bad(v, "clock."+k, `unknown field; a tenant clock has "mode" and "startTime"`)
 		}
-	case clock.Kind == yaml.MappingNode:
-		if start != nil {
-			return nil, bad(start, "startTime", `give the start time inside "clock": {"mode": "manual", "startTime": "..."}`)
-		}
-		modeField, startField = "clock.mode", "clock.startTime"
-		for i := 0; i+1 < len(clock.Content); i += 2 {
-			k, v := clock.Content[i].Value, clock.Content[i+1]
-			switch k {
-			case "mode":
-				mode, modeNode = v.Value, v
-			case "startTime":
-				startText, startNode = v.Value, v
-			default:
-				return nil, bad(v, "clock."+k, `unknown field; a tenant clock has "mode" and "startTime"`)
-			}
-		}
-	default:
-		return nil, bad(clock, "clock", `must be "manual", "real" or an object like {"mode": "manual", "startTime": "2030-01-01T09:00:00Z"}`)
 	}
 	switch mode {
 	case "real":

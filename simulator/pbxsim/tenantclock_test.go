@@ -197,8 +197,8 @@ func TestTenantClockValidation(t *testing.T) {
 	srv := newTestServer(t, Config{})
 	for _, c := range []struct{ body, field string }{
 		{`{"clock": ["manual"]}`, "clock"},
-		{`{"clock": "sundial"}`, "clock"},
-		{`{"clock": "manual", "startTime": "tomorrow"}`, "startTime"},
+		{`{"clock": "manual"}`, "clock"},
+		{`{"clock": {"mode": "manual"}, "startTime": "tomorrow"}`, "startTime"},
 		{`{"startTime": "2030-01-01T00:00:00Z"}`, "startTime"},
 		{`{"clock": {"mode": "manual"}, "startTime": "2030-01-01T00:00:00Z"}`, "startTime"},
 		{`{"clock": {"mode": "sundial"}}`, "clock.mode"},
@@ -225,7 +225,7 @@ func TestTenantClockValidation(t *testing.T) {
 	if st, body := tdo(t, srv, http.MethodPost, "/sim/v1/clock/advance", `{"by":"1s"}`); st != http.StatusConflict {
 		t.Errorf("global advance on a real clock: %d %s, want 409", st, body.Raw)
 	}
-	st, own := tdo(t, srv, http.MethodPost, "/sim/v1/tenants", "clock: manual\n")
+	st, own := tdo(t, srv, http.MethodPost, "/sim/v1/tenants", "clock: {mode: manual}\n")
 	if st != http.StatusCreated {
 		t.Fatalf("POST a set with a manual clock from now: %d %s", st, own.Raw)
 	}
