@@ -12,10 +12,11 @@ import (
 // and the Sim's own clock do not move when it advances.
 //
 // A call runs on one clock, chosen when it is created: the clock of the
-// tenant it comes from, else (a call from an outside number) the clock of
-// the tenant it goes to, else the Sim's. So a call from tenant A to
-// tenant B, where both carry clocks, runs on A's: its ring timeout,
-// answer delays, retention and event times all move with A's clock.
+// tenant it comes from (its own, or the Sim's when it has none), else (a
+// call from an outside number) the clock of the tenant it goes to. So a
+// call from tenant A to tenant B runs on A's clock: its ring timeout,
+// answer delays, retention and event times all move with A's clock, and
+// moving B's clock does not touch it.
 // Outside numbers belong to no tenant.
 
 // tenantClocks maps tenant ids to their own clocks. It has its own lock,
@@ -66,18 +67,14 @@ func (s *Sim) ClockOf(tenantID string) Clock {
 // NowOf returns the time on the tenant's clock (ClockOf).
 func (s *Sim) NowOf(tenantID string) time.Time { return s.ClockOf(tenantID).Now() }
 
-// callClock picks the clock a new call runs on: the originating tenant's,
-// else the called tenant's, else the Sim's.
+// callClock picks the clock a new call runs on: the originating tenant's
+// (its own, or the Sim's when it has none), else, for a call from an
+// outside number, the called tenant's.
 func (s *Sim) callClock(from, to Endpoint) Clock {
-	for _, t := range [...]string{from.TenantID, to.TenantID} {
-		if t == "" {
-			continue
-		}
-		if c, ok := s.TenantClock(t); ok {
-			return c
-		}
+	if from.TenantID != "" {
+		return s.ClockOf(from.TenantID)
 	}
-	return s.clock
+	return s.ClockOf(to.TenantID)
 }
 
 // clockOr returns the clock the call runs on, or def for a call made
