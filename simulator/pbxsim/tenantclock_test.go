@@ -242,3 +242,33 @@ func TestTenantClockValidation(t *testing.T) {
 		t.Errorf("GET .../clock/advance: %d, want 405", st)
 	}
 }
+
+// nsJWT logs the set's NS user 1000 in with POST /ns-api/v2/jwt.
+func nsJWT(t *testing.T, srv *Server, set gjson.Result) string {
+	t.Helper()
+	dom := set.Get("netsapiens.domains.0.name").String()
+	pw := set.Get("netsapiens.domains.0.users.0.password").String()
+	st, body := tdo(t, srv, http.MethodPost, "/ns-api/v2/jwt", `{"username":"1000@`+dom+`","password":"`+pw+`"}`)
+	if st != http.StatusOK || body.Get("token").String() == "" {
+		t.Fatalf("NS JWT login to %s: %d %s", dom, st, body.Raw)
+	}
+	return body.Get("token").String()
+}
+
+// Rule: a NetSapiens JWT is issued and expires on its domain's clock.
+// Source: issue 12 item 2; NetSapiens JWTs carry exp (tokenTTL 1h in the
+// default scenario).
+func TestTenantClockExpiresItsNetSapiensJWTs(t *testing.T) {
+	srv, _, a, b := clockWorld(t)
+	jwtA, jwtB := nsJWT(t, srv, a), nsJWT(t, srv, b)
+	if st, body := tdo(t, srv, http.MethodGet, "/ns-api/v2/jwt", "", "Authorization", "Bearer "+jwtA); st != http.StatusOK || body.Get("iat").Int() != clockStart.Unix() {
+		t.Fatalf("set a's JWT: %d %s, want 200 issued at %d (its clock)", st, body.Raw, clockStart.Unix())
+	}
+	advanceSet(t, srv, a, "61m")
+	if st, body := tdo(t, srv, http.MethodGet, "/ns-api/v2/jwt", "", "Authorization", "Bearer "+jwtA); st != http.StatusUnauthorized {
+		t.Errorf("set a's JWT after its clock passed the hour: %d %s, want 401", st, body.Raw)
+	}
+	if st, body := tdo(t, srv, http.MethodGet, "/ns-api/v2/jwt", "", "Authorization", "Bearer "+jwtB); st != http.StatusOK {
+		t.Errorf("set b's JWT after set a's clock moved: %d %s, want 200", st, body.Raw)
+	}
+}
