@@ -39,6 +39,7 @@ type ManualClock struct {
 	now    time.Time
 	timers timerHeap
 	nextID uint64
+	closed bool
 }
 
 // NewManualClock returns a clock standing still at start.
@@ -61,9 +62,28 @@ func (c *ManualClock) AfterFunc(d time.Duration, f func()) Timer {
 		d = 0
 	}
 	c.nextID++
-	t := &manualTimer{clock: c, when: c.now.Add(d), f: guardTimer(f), id: c.nextID}
+	t := &manualTimer{clock: c, when: c.now.Add(d), f: guardTimer(f), id: c.nextID, index: -1}
+	if c.closed {
+		return t
+	}
 	heap.Push(&c.timers, t)
 	return t
+}
+
+// Close stops every pending timer, and every timer scheduled later never
+// fires: a tenant's clock is closed when its tenant set is deleted
+// (tenantclock.go). Now and Advance still work. It returns how many
+// timers it stopped.
+func (c *ManualClock) Close() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	n := len(c.timers)
+	for _, t := range c.timers {
+		t.index = -1
+	}
+	c.timers = nil
+	return n
 }
 
 // Pending returns how many timers are waiting to fire.

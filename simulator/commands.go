@@ -340,8 +340,19 @@ var commands = []Command{
 	{
 		Name: "advance",
 		Doc:  "move a manual clock forward; the timers due fire in order",
-		Args: []Arg{{Name: "by", Kind: ArgDuration, Doc: "how far"}},
+		Args: []Arg{
+			{Name: "by", Kind: ArgDuration, Doc: "how far"},
+			{Name: "tenant", Kind: ArgTenant, Doc: "move this tenant's own clock (tenant clocks) instead of the Sim's", Optional: true},
+		},
 		run: func(s *Sim, a parsedArgs) (Result, error) {
+			if t := a.text["tenant"]; t != "" {
+				m, ok := s.TenantClock(t)
+				if !ok {
+					return Result{}, newError(ErrWrongState, "clock", t, "tenant %q has no clock of its own", t)
+				}
+				m.Advance(a.dur["by"])
+				return Result{}, nil
+			}
 			m, ok := s.Clock().(*ManualClock)
 			if !ok {
 				return Result{}, newError(ErrWrongState, "clock", "", "the clock is real; only a manual clock can be moved")

@@ -135,15 +135,16 @@ func (s *Sim) emit(c *call, l *leg, cause string) {
 	c.Seq++
 	s.events.seq++
 	ended := false
+	now := c.clockOr(s.clock).Now()
 	if c.Ended.IsZero() && !c.hasLive() {
-		c.Ended = s.clock.Now()
+		c.Ended = now
 		ended = true
 		s.unfileCallLocked(c)
 	}
 	e := &Event{
 		Seq:       s.events.seq,
 		CallSeq:   c.Seq,
-		Time:      s.clock.Now(),
+		Time:      now,
 		Cause:     cause,
 		Leg:       l.snapshot(),
 		Call:      c.snapshot(),

@@ -32,17 +32,18 @@ func guardTimer(f func()) func() {
 	}
 }
 
-// afterFunc schedules one of the Sim's own timers: a panic in it is
+// afterFunc schedules one of the Sim's own timers on clk (the call's
+// clock, tenantclock.go): a panic in it is
 // recovered and journaled, so GET /sim/v1/journal shows what happened.
 // Callbacks hold the Sim's lock with a deferred unlock, so the lock is
 // free again when the panic reaches here.
-func (s *Sim) afterFunc(d time.Duration, what string, f func()) Timer {
-	return s.clock.AfterFunc(d, func() {
+func (s *Sim) afterFunc(clk Clock, d time.Duration, what string, f func()) Timer {
+	return clk.AfterFunc(d, func() {
 		defer func() {
 			if v := recover(); v != nil {
 				timerPanics.Add(1)
 				s.journal.Record(JournalEntry{
-					Time: s.clock.Now(), Dialect: "core", Method: "TIMER", Path: what, Status: 500,
+					Time: clk.Now(), Dialect: "core", Method: "TIMER", Path: what, Status: 500,
 					Note: fmt.Sprintf("panic recovered in the %s timer (a pbxsim bug; please report it): %v\n%s", what, v, debug.Stack()),
 				})
 			}

@@ -43,12 +43,13 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 		r.Origin = "call"
 	}
 	s.nextCall++
+	clk := s.callClock(r.From, r.To)
 	c := &call{Call: Call{
 		ID:      "C" + strconv.FormatUint(s.nextCall, 10),
 		Origin:  r.Origin,
-		Created: s.clock.Now(),
+		Created: clk.Now(),
 		Attrs:   copyAttrs(r.CallAttrs),
-	}}
+	}, clock: clk}
 	if c.Attrs == nil {
 		c.Attrs = map[string]string{}
 	}
@@ -139,7 +140,7 @@ func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState,
 		To:        to,
 		Direction: dir,
 		State:     st,
-		Created:   s.clock.Now(),
+		Created:   c.clockOr(s.clock).Now(),
 		Attrs:     copyAttrs(preset),
 	}}
 	if l.Attrs == nil {
@@ -190,7 +191,7 @@ func (s *Sim) unindexAttrs(attrs map[string]string, id string) {
 
 // setState moves a leg to a new state and emits the change.
 func (s *Sim) setState(c *call, l *leg, st LegState, why Reason, cause string) {
-	now := s.clock.Now()
+	now := c.clockOr(s.clock).Now()
 	if st == LegAnswered && l.Answered.IsZero() {
 		l.Answered = now
 	}
@@ -398,7 +399,7 @@ func (s *Sim) Mute(legID string, muted bool) error {
 func (s *Sim) startRinging(c *call, l *leg) {
 	gen := s.gen
 	id := l.ID
-	l.ringTimer = s.afterFunc(s.opts.RingTimeout, "ring-timeout", func() {
+	l.ringTimer = s.afterFunc(c.clockOr(s.clock), s.opts.RingTimeout, "ring-timeout", func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.gen != gen {
@@ -421,7 +422,7 @@ func (s *Sim) startRinging(c *call, l *leg) {
 		return
 	}
 	mode := policy.Mode
-	l.answerTmr = s.afterFunc(policy.Delay, "answer-policy", func() {
+	l.answerTmr = s.afterFunc(c.clockOr(s.clock), policy.Delay, "answer-policy", func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.gen != gen {
@@ -443,7 +444,7 @@ func (s *Sim) startRinging(c *call, l *leg) {
 func (s *Sim) scheduleRetention(c *call) {
 	gen := s.gen
 	id := c.ID
-	s.afterFunc(s.opts.Retention, "retention", func() {
+	s.afterFunc(c.clockOr(s.clock), s.opts.Retention, "retention", func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.gen != gen {

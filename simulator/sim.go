@@ -77,6 +77,8 @@ type Sim struct {
 	subs    map[*Subscription]struct{}
 
 	journal *Journal
+	// tclocks are the tenants' own clocks (tenantclock.go).
+	tclocks tenantClocks
 }
 
 type userKey struct{ tenant, user string }
@@ -86,6 +88,9 @@ type call struct {
 	legs []*leg
 	// callee waits for the caller's own phone to answer (CallerRingsFirst).
 	callee *pendingCallee
+	// clock is the clock the call runs on (tenantclock.go): its timers
+	// and every time it records.
+	clock Clock
 }
 
 type leg struct {

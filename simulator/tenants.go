@@ -3,7 +3,8 @@ package simulator
 // RemoveTenant ends every call that touches the tenant, forgets those
 // calls at once (not after the retention period) and removes the tenant,
 // its users and their numbers from the directory, so the memory they held
-// is freed. Events for the ended legs are published first, so a dialect's
+// is freed, and forgets the tenant's own clock (its owner stops it with
+// ManualClock.Close). Events for the ended legs are published first, so a dialect's
 // subscribers see the calls end. Tenants on demand (issue 12 item 1).
 func (s *Sim) RemoveTenant(id string) error {
 	s.mu.Lock()
@@ -42,6 +43,7 @@ func (s *Sim) RemoveTenant(id string) error {
 	delete(s.byExt, id)
 	delete(s.tenantCalls, id) // emptied by forgetLocked above; the key goes too
 	delete(s.tenants, id)
+	s.SetTenantClock(id, nil)
 	for i, t := range s.tenantIx {
 		if t == id {
 			s.tenantIx = append(s.tenantIx[:i:i], s.tenantIx[i+1:]...)

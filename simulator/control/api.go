@@ -112,6 +112,7 @@ var worldRoutes = []WorldRoute{
 	{Method: http.MethodDelete, Path: "/calls/{id}", Commands: []string{"hangup-call"}, serve: (*API).hangupCall},
 	{Method: http.MethodPost, Path: "/calls/{id}/legs/{leg}/{action}", Commands: legActions(), serve: (*API).legAction},
 	{Method: http.MethodPost, Path: "/clock/advance", Commands: []string{"advance"}, serve: (*API).advance},
+	{Method: http.MethodPost, Path: "/tenants/{id}/clock/advance", Commands: []string{"advance"}, serve: (*API).advanceTenantClock},
 }
 
 // WorldRoutes returns the control routes that run core commands, with the
@@ -427,23 +428,32 @@ func (a *API) advance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusConflict, "wrong_state", `the clock is real; start pbxsim with --clock manual (or "clock: manual" in the scenario) to move it`)
 		return
 	}
-	var req advanceRequest
-	if !decodeBody(w, r, &req) {
-		return
-	}
-	d, err := time.ParseDuration(req.By)
-	if err != nil || d < 0 {
-		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf(`"by" must be a non-negative duration like "5s", not %q`, req.By))
-		return
-	}
-	if d > 24*time.Hour {
-		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf(`"by" may move the clock at most 24h at once, not %s`, d))
+	d, ok := advanceBy(w, r)
+	if !ok {
 		return
 	}
 	if _, ok := a.run(w, "advance", simulator.Args{"by": d.String()}); !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"now": a.sim.Now(), "clock": "manual"})
+}
+
+// advanceBy reads {"by": "<duration>"}; it answers the error itself.
+func advanceBy(w http.ResponseWriter, r *http.Request) (time.Duration, bool) {
+	var req advanceRequest
+	if !decodeBody(w, r, &req) {
+		return 0, false
+	}
+	d, err := time.ParseDuration(req.By)
+	if err != nil || d < 0 {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf(`"by" must be a non-negative duration like "5s", not %q`, req.By))
+		return 0, false
+	}
+	if d > 24*time.Hour {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf(`"by" may move the clock at most 24h at once, not %s`, d))
+		return 0, false
+	}
+	return d, true
 }
 
 func uintParam(s string) (uint64, error) {

@@ -26,6 +26,8 @@ import (
 //	GET    /sim/v1/tenants/{id}             one set, scenario-shaped, credentials included
 //	DELETE /sim/v1/tenants/{id}             end its calls, sockets, subscriptions and tokens; forget it
 //	PUT    /sim/v1/tenants/{id}/ratelimits  {"profile": "default"} or a full profile; {} turns the limits off
+//	GET    /sim/v1/tenants/{id}/clock       the set's clock (tenantclock.go)
+//	POST   /sim/v1/tenants/{id}/clock/advance  move the set's own manual clock
 //
 // The calls, journal, events and faults routes take ?tenant=<set id> to
 // see (or, for POST /faults, to act on) only that set's tenants.
@@ -65,6 +67,10 @@ type tenantSet struct {
 	ID      string    `json:"id"`
 	Created time.Time `json:"created"`
 	*scenario.Scenario
+	// clock is the set's own manual clock; nil when it shares the Sim's.
+	// The scenario's clock and startTime fields then say "manual" and
+	// where it started.
+	clock *simulator.ManualClock
 }
 
 // MarshalJSON writes the set's id and creation time, then its scenario.
@@ -101,7 +107,8 @@ func (a *API) mountTenants(s *mux.Router) {
 	s.HandleFunc("/tenants/{id}", a.getTenants).Methods(http.MethodGet)
 	s.HandleFunc("/tenants/{id}", a.deleteTenants).Methods(http.MethodDelete)
 	s.HandleFunc("/tenants/{id}/ratelimits", a.setRateLimits).Methods(http.MethodPut)
-	for _, p := range []string{"/tenants", "/tenants/{id}", "/tenants/{id}/ratelimits"} {
+	s.HandleFunc("/tenants/{id}/clock", a.tenantClock).Methods(http.MethodGet)
+	for _, p := range []string{"/tenants", "/tenants/{id}", "/tenants/{id}/ratelimits", "/tenants/{id}/clock", "/tenants/{id}/clock/advance"} {
 		s.HandleFunc(p, methodNotAllowed)
 	}
 }
@@ -124,6 +131,11 @@ func (a *API) createTenants(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("the description is larger than %d bytes", maxBody))
 		return
 	}
+	body, cspec, err := splitClock(body, a.sim.Now())
+	if err != nil {
+		writeDescriptionError(w, err)
+		return
+	}
 	var tpl *scenario.Scenario
 	if strings.TrimSpace(string(body)) == "" || strings.TrimSpace(string(body)) == "{}" {
 		if a.opts.Scenario == nil {
@@ -143,21 +155,36 @@ func (a *API) createTenants(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var set *scenario.Scenario
+	var clk *simulator.ManualClock
+	if cspec != nil {
+		clk = simulator.NewManualClock(cspec.StartTime)
+	}
 	// A fresh phone number may already be routed (a rare draw): try again.
 	for attempt := 0; ; attempt++ {
 		if set, err = scenario.Fresh(tpl); err != nil {
 			writeDescriptionError(w, err)
 			return
 		}
+		// The clock is in place before the tenants, so their first
+		// credentials already run on it.
+		if clk != nil {
+			a.setClocks(set.TenantIDs(), clk)
+		}
 		if err = p.AddTenants(set); err == nil {
 			break
+		}
+		if clk != nil {
+			a.setClocks(set.TenantIDs(), nil)
 		}
 		if attempt == 4 {
 			writeSimError(w, err)
 			return
 		}
 	}
-	t := &tenantSet{ID: "t-" + randomHex(12), Created: a.sim.Now(), Scenario: set}
+	if clk != nil {
+		set.Clock, set.StartTime = "manual", cspec.StartTime.UTC().Format(time.RFC3339)
+	}
+	t := &tenantSet{ID: "t-" + randomHex(12), Created: a.sim.Now(), Scenario: set, clock: clk}
 	a.sets.mu.Lock()
 	a.sets.byID[t.ID] = t
 	a.sets.mu.Unlock()
@@ -259,6 +286,10 @@ func (a *API) deleteTenants(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.RemoveTenants(t.Scenario)
+	if t.clock != nil {
+		a.setClocks(t.members(), nil)
+		t.clock.Close() // its timers (the set's tokens, deliveries) never fire
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "deleted": true})
 }
 

@@ -57,7 +57,11 @@ func (d *Dialect) apply(r *http.Request, what string, change func() (string, err
 		note(what + " not applied: fault " + rule + " (injected) dropped the change after its 202")
 		return
 	}
-	d.laterAfter(delay, func() {
+	domain, _ := d.domainNamed(mux.Vars(r)["domain"])
+	if domain == "" {
+		domain = journalhttp.Tenant(r)
+	}
+	d.laterAfter(domain, delay, func() {
 		defer func() {
 			if v := recover(); v != nil {
 				note(what + " not applied: pbxsim failed applying it (panic recovered; see the journal's PANIC entry)")

@@ -70,7 +70,6 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || cred == "" {
 		return principal{}, refuse(errUnauthenticated, "Authentication required: send Authorization: Bearer <API key, access token or JWT>")
 	}
-	now := d.sim.Clock().Now()
 	var p principal
 	switch {
 	case len(cred) > 4 && keyScope[cred[:4]] != "":
@@ -81,7 +80,7 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 		p = k
 	case strings.Count(cred, ".") == 2:
 		var err *apiError
-		if p, err = d.verifyJWT(cred, now); err != nil {
+		if p, err = d.verifyJWT(cred, d.jwtNow(cred)); err != nil {
 			return principal{}, err
 		}
 	default:
@@ -89,7 +88,7 @@ func (d *Dialect) authenticate(r *http.Request) (principal, *apiError) {
 		if !ok {
 			return principal{}, refuse(errUnauthenticated, "Invalid access token")
 		}
-		if !now.Before(t.expires) {
+		if !d.sim.NowOf(t.domain).Before(t.expires) {
 			return principal{}, refuse(errUnauthenticated, "Access token has expired")
 		}
 		p = t

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 )
 
@@ -26,9 +27,18 @@ type credentials struct {
 	keys      map[string]principal
 	access    map[string]principal    // access token -> who, with expiry
 	refresh   map[string]refreshGrant // refresh token -> who, with expiry
-	revoked   map[string]time.Time    // revoked JWT id -> when the JWT expires
+	revoked   map[string]revokedJWT   // revoked JWT id -> its domain and when it expires
 	secret    []byte                  // HMAC key for JWTs
 	nextPurge time.Time
+	// ownClock finds a domain's own clock (simulator.Sim.TenantClock): a
+	// domain with one expires its credentials on it. Nil: no domain has
+	// one.
+	ownClock func(domain string) (*simulator.ManualClock, bool)
+}
+
+type revokedJWT struct {
+	domain  string
+	expires time.Time
 }
 
 type refreshGrant struct {
@@ -41,7 +51,7 @@ func newCredentials(sc *scenario.Scenario, secret []byte) *credentials {
 		keys:    map[string]principal{},
 		access:  map[string]principal{},
 		refresh: map[string]refreshGrant{},
-		revoked: map[string]time.Time{},
+		revoked: map[string]revokedJWT{},
 		secret:  secret,
 	}
 	ns := SectionOf(sc)
@@ -99,16 +109,16 @@ func (c *credentials) spendRefresh(tok, clientID string, now time.Time) (refresh
 	return g, nil
 }
 
-// revoke marks a JWT id revoked until the JWT expires; it reports false
-// when the id was revoked already.
-func (c *credentials) revoke(jti string, expires, now time.Time) bool {
+// revoke marks a JWT id of domain revoked until the JWT expires; it
+// reports false when the id was revoked already.
+func (c *credentials) revoke(jti, domain string, expires, now time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.purge(now)
 	if _, done := c.revoked[jti]; done {
 		return false
 	}
-	c.revoked[jti] = expires
+	c.revoked[jti] = revokedJWT{domain, expires}
 	return true
 }
 
@@ -122,24 +132,33 @@ func (c *credentials) isRevoked(jti string) bool {
 // purge forgets what expired more than expiredMemory ago, at most once
 // per purgeEvery; c.mu is held. A revoked JWT id can go once the JWT has
 // expired, since an expired JWT is refused before revocation is checked.
+// now is the Sim's time, which paces the sweep; each credential expires on
+// its domain's clock (tenant clocks).
 func (c *credentials) purge(now time.Time) {
 	if now.Before(c.nextPurge) {
 		return
 	}
 	c.nextPurge = now.Add(purgeEvery)
-	cutoff := now.Add(-expiredMemory)
+	nowOf := func(domain string) time.Time {
+		if c.ownClock != nil {
+			if own, ok := c.ownClock(domain); ok {
+				return own.Now()
+			}
+		}
+		return now
+	}
 	for tok, p := range c.access {
-		if p.expires.Before(cutoff) {
+		if p.expires.Before(nowOf(p.domain).Add(-expiredMemory)) {
 			delete(c.access, tok)
 		}
 	}
 	for tok, g := range c.refresh {
-		if g.expires.Before(cutoff) {
+		if g.expires.Before(nowOf(g.domain).Add(-expiredMemory)) {
 			delete(c.refresh, tok)
 		}
 	}
-	for jti, exp := range c.revoked {
-		if !now.Before(exp) {
+	for jti, r := range c.revoked {
+		if !nowOf(r.domain).Before(r.expires) {
 			delete(c.revoked, jti)
 		}
 	}

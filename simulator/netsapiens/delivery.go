@@ -56,7 +56,6 @@ func newSubscriptions(d *Dialect) *subscriptions {
 // post per change, a JSON array of one legacy call object, "remove":"yes"
 // on the change that ended the call.
 func (s *subscriptions) fanOut(e *simulator.Event) {
-	now := s.d.sim.Clock().Now()
 	type post struct {
 		sub  *subscription
 		body []byte
@@ -79,7 +78,8 @@ func (s *subscriptions) fanOut(e *simulator.Event) {
 	// A fixed order keeps fault decisions reproducible for a given seed.
 	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
 	for _, sub := range subs {
-		if !sub.wantsEvent(e.Call, now) {
+		// A subscription expires on its domain's clock (tenant clocks).
+		if !sub.wantsEvent(e.Call, s.d.sim.NowOf(sub.domain)) {
 			continue
 		}
 		prof := s.d.profileFor(sub.domain, e.Call)

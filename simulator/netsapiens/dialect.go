@@ -134,6 +134,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 	d.dirp.Store(dir)
 	d.secrets = newSecretSource(sim, sc.ReproducibleSecrets)
 	d.creds = newCredentials(sc, d.secrets.bytes(32))
+	d.creds.ownClock = sim.TenantClock
 	domains := map[string]bool{}
 	for name := range dir.profiles {
 		domains[name] = true
@@ -173,10 +174,11 @@ func (d *Dialect) Close() {
 	d.client.CloseIdleConnections()
 }
 
-// laterAfter runs apply once delay has passed on the sim clock: the NS API
-// answers 202 first and the switch acts afterwards (GUIDE-ASYNC). The
-// delay is the scenario's applyDelay unless a fault changes it.
-func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
+// laterAfter runs apply once delay has passed on the domain's clock (the
+// Sim's, or the domain's own: tenant clocks): the NS API answers 202 first
+// and the switch acts afterwards (GUIDE-ASYNC). The delay is the
+// scenario's applyDelay unless a fault changes it.
+func (d *Dialect) laterAfter(domain string, delay time.Duration, apply func()) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
@@ -185,7 +187,7 @@ func (d *Dialect) laterAfter(delay time.Duration, apply func()) {
 	d.nextTimer++
 	id := d.nextTimer
 	d.wg.Add(1)
-	d.timers[id] = d.sim.Clock().AfterFunc(delay, func() {
+	d.timers[id] = d.sim.ClockOf(domain).AfterFunc(delay, func() {
 		defer d.wg.Done()
 		defer d.recoverPanic("a change applied after its 202")
 		d.mu.Lock()

@@ -182,7 +182,7 @@ func (d *Dialect) createSubscription(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := d.subs.checkLimits(s, d.sim.Clock().Now()); err != nil {
+	if err := d.subs.checkLimits(s, d.sim.NowOf(s.domain)); err != nil {
 		d.subs.mu.Unlock()
 		writeError(w, err)
 		return
@@ -255,7 +255,7 @@ func (d *Dialect) newSubscription(p principal, pathDomain string, b body) (*subs
 			return nil, err
 		}
 	}
-	now := d.sim.Clock().Now()
+	now := d.sim.NowOf(domain)       // "*" and unknown domains read the Sim's clock
 	expires := now.AddDate(20, 0, 0) // an API key's subscription lasts 20 years (SPEC45)
 	if !p.expires.IsZero() {
 		expires = p.expires

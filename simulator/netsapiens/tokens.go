@@ -96,7 +96,7 @@ func (d *Dialect) postTokens(w http.ResponseWriter, r *http.Request) {
 			writeError(w, aerr)
 			return
 		}
-		g, aerr := d.creds.spendRefresh(f[2], f[0], d.sim.Clock().Now())
+		g, aerr := d.creds.spendRefresh(f[2], f[0], d.refreshNow(f[2]))
 		if aerr != nil {
 			writeError(w, aerr)
 			return
@@ -109,11 +109,11 @@ func (d *Dialect) postTokens(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(errInvalidRequest, "Unsupported grant_type %q: want password or refresh_token", grant))
 		return
 	}
-	now := d.sim.Clock().Now()
+	now := d.sim.NowOf(domain) // the token runs on its domain's clock
 	p := d.userPrincipal("token", domain, user)
 	p.expires = now.Add(d.tokenTTL)
 	access, refresh := d.secrets.hex(32), d.secrets.hex(32)
-	d.creds.issue(now, access, p, refresh, refreshGrant{domain: domain, user: user, clientID: clientID, expires: now.Add(refreshTTL)})
+	d.creds.issue(d.sim.Now(), access, p, refresh, refreshGrant{domain: domain, user: user, clientID: clientID, expires: now.Add(refreshTTL)})
 	journalhttp.SetTenant(r, domain)
 	nu := d.dir().users[domain][user]
 	uid := user + "@" + domain
@@ -201,7 +201,7 @@ func (d *Dialect) verifyJWT(tok string, now time.Time) (principal, *apiError) {
 }
 
 func (d *Dialect) issueJWT(domain, user string) (token, refresh string) {
-	now := d.sim.Clock().Now()
+	now := d.sim.NowOf(domain) // the JWT runs on its domain's clock
 	p := d.userPrincipal("jwt", domain, user)
 	c := jwtClaims{
 		Aud: "ns", Iat: now.Unix(), Exp: now.Add(d.tokenTTL).Unix(), Iss: d.core,
@@ -252,7 +252,7 @@ func (d *Dialect) postJWT(w http.ResponseWriter, r *http.Request) {
 			writeError(w, aerr)
 			return
 		}
-		c, aerr := d.parseJWT(tok, d.sim.Clock().Now())
+		c, aerr := d.parseJWT(tok, d.jwtNow(tok))
 		if aerr == nil && !c.Refresh {
 			aerr = refuse(errUnauthenticated, "refresh_token is not a refresh JWT")
 		}
@@ -261,7 +261,7 @@ func (d *Dialect) postJWT(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// A refresh JWT is good once: of two requests racing with it, one wins.
-		if !d.creds.revoke(c.Jti, time.Unix(c.Exp, 0), d.sim.Clock().Now()) {
+		if !d.creds.revoke(c.Jti, c.Domain, time.Unix(c.Exp, 0), d.sim.Now()) {
 			writeError(w, refuse(errUnauthenticated, "JWT has been revoked"))
 			return
 		}
@@ -300,7 +300,7 @@ func (d *Dialect) deleteJWT(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(errInvalidRequest, "DELETE /jwt revokes the JWT the request is made with; this request uses an %s", credentialName[p.kind]))
 		return
 	}
-	d.creds.revoke(p.jti, p.expires, d.sim.Clock().Now())
+	d.creds.revoke(p.jti, p.domain, p.expires, d.sim.Now())
 	writeAccepted(w)
 }
 

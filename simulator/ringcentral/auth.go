@@ -55,15 +55,16 @@ type tokenInfo struct {
 
 // issue creates an access/refresh token pair.
 func (d *Dialect) issue(g grantInfo, accessTTL, refreshTTL time.Duration) tokenInfo {
-	now := d.now()
+	now := d.nowFor(g.AccountID) // the tokens live on the account's clock
+	simNow := d.now()            // the store's upkeep runs on the Sim's
 	at := "rcsim-at-" + d.secret(40)
 	rt := "rcsim-rt-" + d.secret(40)
 	d.auth.mu.Lock()
-	d.auth.purgeLocked(now)
+	d.auth.purgeLocked(simNow)
 	d.auth.access[at] = &accessToken{grantInfo: g, expires: now.Add(accessTTL), refresh: rt}
 	d.auth.refresh[rt] = &refreshToken{grantInfo: g, expires: now.Add(refreshTTL), access: at, accessTTL: accessTTL}
-	d.auth.track(kindAccess, at, now.Add(accessTTL+expiredGrace))
-	d.auth.track(kindRefresh, rt, now.Add(refreshTTL+expiredGrace))
+	d.auth.track(kindAccess, at, simNow.Add(accessTTL+expiredGrace))
+	d.auth.track(kindRefresh, rt, simNow.Add(refreshTTL+expiredGrace))
 	d.auth.mu.Unlock()
 	return tokenInfo{
 		AccessToken: at, TokenType: "bearer", ExpiresIn: int64(accessTTL / time.Second),
@@ -140,7 +141,7 @@ func (d *Dialect) takeRefreshToken(rt, clientID string) (*refreshToken, *oauthEr
 		// A token of another app answers like an unknown one.
 		return nil, refuseOAuth(oauthTokenNotFound, "")
 	}
-	if !d.now().Before(old.expires) {
+	if !d.nowFor(old.AccountID).Before(old.expires) {
 		delete(d.auth.refresh, rt)
 		return nil, refuseOAuth(oauthTokenExpired, "")
 	}
@@ -212,11 +213,11 @@ func (d *Dialect) serveWSToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := "rcsim-ws-" + d.secret(40)
-	now := d.now()
+	now, simNow := d.nowFor(id.AccountID), d.now()
 	d.auth.mu.Lock()
-	d.auth.purgeLocked(now)
+	d.auth.purgeLocked(simNow)
 	d.auth.ws[tok] = &wsToken{grantInfo: id.grantInfo, expires: now.Add(d.opts.WSTokenTTL)}
-	d.auth.track(kindWS, tok, now.Add(d.opts.WSTokenTTL))
+	d.auth.track(kindWS, tok, simNow.Add(d.opts.WSTokenTTL))
 	d.auth.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"uri":             base + d.opts.WebSocketPath,
@@ -234,7 +235,7 @@ func (d *Dialect) wsGrant(tok string) (grantInfo, bool) {
 	if !ok {
 		return grantInfo{}, false
 	}
-	if !d.now().Before(t.expires) {
+	if !d.nowFor(t.AccountID).Before(t.expires) {
 		delete(d.auth.ws, tok)
 		return grantInfo{}, false
 	}
@@ -264,7 +265,7 @@ func (d *Dialect) bearer(r *http.Request) (identity, error) {
 	expired := false
 	if found {
 		g = at.grantInfo
-		expired = !now.Before(at.expires)
+		expired = !d.nowFor(g.AccountID).Before(at.expires)
 	}
 	d.auth.mu.Unlock()
 	switch {

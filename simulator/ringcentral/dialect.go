@@ -169,6 +169,7 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 		d.refreshTTL = 7 * 24 * time.Hour
 	}
 	d.auth = newTokenStore()
+	d.auth.ownClock = sim.TenantClock
 	d.subs = newSubscriptions()
 	d.media = newMediaState()
 	d.limits = newRateLimiter(rc, sim.Clock())
@@ -215,6 +216,10 @@ func (d *Dialect) Close() {
 }
 
 func (d *Dialect) now() time.Time { return d.sim.Now() }
+
+// nowFor is the time on an account's clock: its own (tenant clocks,
+// simulator.Sim.ClockOf) or the Sim's.
+func (d *Dialect) nowFor(account string) time.Time { return d.sim.NowOf(account) }
 
 // draw runs f with the dialect's seeded random source.
 func (d *Dialect) draw(f func(r *rand.Rand)) {

@@ -186,11 +186,11 @@ type subTarget struct {
 }
 
 func (d *Dialect) publish(e *simulator.Event) {
-	now := d.now()
 	d.subs.mu.Lock()
 	var targets []subTarget
 	for _, s := range d.subs.byID {
-		if s.Status != statusActive || (s.Transport == transportWebHook && !now.Before(s.Expires)) {
+		// A webhook expires on its account's clock (tenant clocks).
+		if s.Status != statusActive || (s.Transport == transportWebHook && !d.nowFor(s.Owner.AccountID).Before(s.Expires)) {
 			continue
 		}
 		targets = append(targets, subTarget{s: s, filters: s.Filters, owner: s.Owner.ExtensionID})
@@ -216,7 +216,7 @@ func (d *Dialect) publish(e *simulator.Event) {
 		ok   bool
 	}
 	routes := map[routeKey]routed{}
-	timestamp := eventTime(now)
+	timestamp := eventTime(e.Time) // on the call's clock (tenant clocks)
 	for _, t := range targets {
 		for _, f := range t.filters {
 			k := routeKey{f.AccountID, f.ExtensionID}

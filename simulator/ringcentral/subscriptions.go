@@ -234,7 +234,7 @@ func (d *Dialect) newSubscription(owner grantInfo, base string, req subscription
 	if err != nil {
 		return nil, err
 	}
-	now := d.now()
+	now := d.nowFor(owner.AccountID)
 	s := &subscription{
 		ID: d.uuid(), Owner: owner, Transport: transport, Filters: fs, Disabled: disabled,
 		Created: now, Status: statusActive,
@@ -295,7 +295,7 @@ func (d *Dialect) ownedSubscription(id identity, subID string) (*subscription, e
 	if !ok || s.Owner.AccountID != id.AccountID || s.Owner.ExtensionID != id.ExtensionID || s.Owner.ClientID != id.ClientID {
 		return nil, notFound("subscriptionId", subID, "no subscription "+subID)
 	}
-	if s.Transport == transportWebHook && !d.now().Before(s.Expires) {
+	if s.Transport == transportWebHook && !d.nowFor(s.Owner.AccountID).Before(s.Expires) {
 		return nil, refuse(errSubExpired, "Subscription "+subID+" was expired").about("subscriptionId", subID)
 	}
 	return s, nil
@@ -314,7 +314,7 @@ func (d *Dialect) removeLocked(s *subscription) {
 
 func (d *Dialect) serveListSubscriptions(w http.ResponseWriter, r *http.Request) {
 	id := caller(r)
-	now := d.now()
+	now := d.nowFor(id.AccountID)
 	d.subs.mu.Lock()
 	var out []subscriptionInfo
 	for _, s := range d.subs.byID {
@@ -396,7 +396,7 @@ func (d *Dialect) serveCreateSubscription(w http.ResponseWriter, r *http.Request
 	}
 	d.startWebhook(s)
 	d.subs.mu.Lock()
-	info := s.info(d.now())
+	info := s.info(d.nowFor(s.Owner.AccountID))
 	d.subs.mu.Unlock()
 	writeJSON(w, http.StatusOK, info)
 }
@@ -415,7 +415,7 @@ func (d *Dialect) serveGetSubscription(w http.ResponseWriter, r *http.Request) {
 	s, err := d.ownedSubscription(caller(r), mux.Vars(r)["subscriptionId"])
 	var info subscriptionInfo
 	if err == nil {
-		info = s.info(d.now())
+		info = s.info(d.nowFor(s.Owner.AccountID))
 	}
 	d.subs.mu.Unlock()
 	if err != nil {
@@ -466,7 +466,7 @@ func (d *Dialect) renewOrUpdate(w http.ResponseWriter, r *http.Request, req *sub
 // applyUpdate changes a webhook subscription under the registry lock; the
 // caller writes the answer after releasing it.
 func (d *Dialect) applyUpdate(id identity, subID string, req *subscriptionRequest, fs []eventFilter, disabled []disabledFilter) (subscriptionInfo, error) {
-	now := d.now()
+	now := d.nowFor(id.AccountID)
 	d.subs.mu.Lock()
 	defer d.subs.mu.Unlock()
 	s, err := d.ownedSubscription(id, subID)

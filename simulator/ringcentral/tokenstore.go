@@ -4,6 +4,8 @@ import (
 	"container/heap"
 	"sync"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/simulator"
 )
 
 // tokenStore keeps issued tokens. Lifetimes are checked against the sim
@@ -23,6 +25,33 @@ type tokenStore struct {
 	// give memory back, so a map that fell to a quarter of its peak is
 	// copied into a new one.
 	peakAccess, peakRefresh, peakWS int
+	// ownClock finds an account's own clock (simulator.Sim.TenantClock):
+	// an account with one (tenant clocks) expires its tokens on it. The
+	// heap runs on the Sim's clock; a token due there but still alive on
+	// its account's clock is put back for later. Nil: no account has one.
+	ownClock func(account string) (*simulator.ManualClock, bool)
+}
+
+// accountNow is the time on the account's own clock, or now.
+func (ts *tokenStore) accountNow(account string, now time.Time) time.Time {
+	if ts.ownClock != nil {
+		if c, ok := ts.ownClock(account); ok {
+			return c.Now()
+		}
+	}
+	return now
+}
+
+// keep reports whether a token due now on the Sim's clock is still to be
+// kept on its account's clock (until forget), and if so tracks it again
+// for when that may be.
+func (ts *tokenStore) keep(e dueToken, account string, forget, now time.Time) bool {
+	left := forget.Sub(ts.accountNow(account, now))
+	if left <= 0 {
+		return false
+	}
+	ts.track(e.kind, e.tok, now.Add(max(left, time.Second)))
+	return true
 }
 
 func newTokenStore() *tokenStore {
@@ -83,15 +112,15 @@ func (ts *tokenStore) purgeLocked(now time.Time) {
 		e := heap.Pop(&ts.due).(dueToken)
 		switch e.kind {
 		case kindAccess:
-			if t, ok := ts.access[e.tok]; ok && !now.Before(t.expires.Add(expiredGrace)) {
+			if t, ok := ts.access[e.tok]; ok && !ts.keep(e, t.AccountID, t.expires.Add(expiredGrace), now) {
 				delete(ts.access, e.tok)
 			}
 		case kindRefresh:
-			if t, ok := ts.refresh[e.tok]; ok && !now.Before(t.expires.Add(expiredGrace)) {
+			if t, ok := ts.refresh[e.tok]; ok && !ts.keep(e, t.AccountID, t.expires.Add(expiredGrace), now) {
 				delete(ts.refresh, e.tok)
 			}
 		case kindWS:
-			if t, ok := ts.ws[e.tok]; ok && !now.Before(t.expires) {
+			if t, ok := ts.ws[e.tok]; ok && !ts.keep(e, t.AccountID, t.expires, now) {
 				delete(ts.ws, e.tok)
 			}
 		}

@@ -238,7 +238,7 @@ func (s *wsSession) detach(c *wsConn) {
 	}
 	s.detachN++
 	n := s.detachN
-	s.expiry = s.d.sim.Clock().AfterFunc(s.d.opts.RecoveryTimeout, func() {
+	s.expiry = s.d.sim.ClockOf(s.grant.AccountID).AfterFunc(s.d.opts.RecoveryTimeout, func() {
 		s.d.guard("WebSocket recovery timer", s.grant.AccountID, func() { s.expire(n) }, nil)
 	})
 }
@@ -454,7 +454,7 @@ func (d *Dialect) clientRequest(s *wsSession, meta frameMeta, body json.RawMessa
 		}
 		switch method {
 		case http.MethodGet:
-			return ok(http.StatusOK, sub, sub.info(d.now()))
+			return ok(http.StatusOK, sub, sub.info(d.nowFor(sub.Owner.AccountID)))
 		case http.MethodPut, http.MethodPost:
 			var req subscriptionRequest
 			if err := decodeRaw(body, &req); err != nil {
@@ -467,8 +467,8 @@ func (d *Dialect) clientRequest(s *wsSession, meta frameMeta, body json.RawMessa
 				}
 				sub.Filters, sub.Disabled = fs, disabled
 			}
-			sub.Expires = d.now().Add(time.Duration(sub.ExpiresIn) * time.Second)
-			return ok(http.StatusOK, sub, sub.info(d.now()))
+			sub.Expires = d.nowFor(sub.Owner.AccountID).Add(time.Duration(sub.ExpiresIn) * time.Second)
+			return ok(http.StatusOK, sub, sub.info(d.nowFor(sub.Owner.AccountID)))
 		case http.MethodDelete:
 			d.removeLocked(sub)
 			return http.StatusNoContent, map[string]string{"WSG-SubscriptionId": sub.ID}, nil
@@ -478,7 +478,7 @@ func (d *Dialect) clientRequest(s *wsSession, meta frameMeta, body json.RawMessa
 		d.subs.mu.Lock()
 		var recs []subscriptionInfo
 		if s.sub != nil {
-			recs = append(recs, s.sub.info(d.now()))
+			recs = append(recs, s.sub.info(d.nowFor(s.sub.Owner.AccountID)))
 		}
 		d.subs.mu.Unlock()
 		return http.StatusOK, map[string]string{"Content-Type": "application/json"}, map[string]any{"records": recs}
@@ -499,7 +499,7 @@ func decodeRaw(body json.RawMessage, v any) error {
 func (d *Dialect) infoOf(sub *subscription) subscriptionInfo {
 	d.subs.mu.Lock()
 	defer d.subs.mu.Unlock()
-	return sub.info(d.now())
+	return sub.info(d.nowFor(sub.Owner.AccountID))
 }
 
 // registerOnSocket makes sub the socket's one subscription; a second
