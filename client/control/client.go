@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -258,9 +259,34 @@ func (c *Client) Reset(ctx context.Context) error {
 	return c.do(ctx, http.MethodPost, "/reset", nil, nil)
 }
 
-// AdvanceClock moves a manual clock forward.
+// AdvanceClock moves a manual clock forward. A client scoped to a tenant
+// set (WithTenant) moves the set's own clock only, so that other users of
+// a shared pbxsim keep their time; a set without a clock of its own
+// answers 409 wrong_state (docs/control-api.md, "Tenant clocks").
 func (c *Client) AdvanceClock(ctx context.Context, d time.Duration) error {
-	return c.do(ctx, http.MethodPost, "/clock/advance", map[string]string{"by": d.String()}, nil)
+	path := "/clock/advance"
+	if c.tenant != "" {
+		path = "/tenants/" + url.PathEscape(c.tenant) + "/clock/advance"
+	}
+	return c.do(ctx, http.MethodPost, path, map[string]string{"by": d.String()}, nil)
+}
+
+// ClockState is what GET /sim/v1/tenants/{id}/clock answers.
+type ClockState struct {
+	ID    string    `json:"id"`
+	Now   time.Time `json:"now"`
+	Clock string    `json:"clock"`
+	// Own is true for a set with its own manual clock.
+	Own bool `json:"own"`
+}
+
+// TenantClock reads the clock of the tenant set the client is scoped to.
+func (c *Client) TenantClock(ctx context.Context) (ClockState, error) {
+	var out ClockState
+	if c.tenant == "" {
+		return out, errors.New("control: TenantClock needs a client scoped to a tenant set (WithTenant)")
+	}
+	return out, c.do(ctx, http.MethodGet, "/tenants/"+url.PathEscape(c.tenant)+"/clock", nil, &out)
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {

@@ -1,8 +1,12 @@
 package isolation
 
 import (
+	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 
+	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/test/world"
 )
 
@@ -53,4 +57,42 @@ func mustDo(t *testing.T, w *world.World, r world.Request, status int) world.Res
 		t.Fatalf("%s %s: %s, want %d", r.Method, r.Path, resp, status)
 	}
 	return resp
+}
+
+// Rule (issue 12 item 2): the control client scoped to a tenant set moves
+// the set's own clock, never the Sim's one clock that other users of a
+// shared pbxsim run on; a set without a clock of its own is refused
+// (409), and the global clock stays put either way.
+// Source: docs/control-api.md "Tenant clocks"; client/control AdvanceClock.
+func TestScopedControlClientMovesOnlyTheSetsClock(t *testing.T) {
+	w := world.New(t)
+	ctx := t.Context()
+	ctl := control.New(w.URL, nil).WithToken(world.ControlToken)
+	own, _, err := ctl.CreateTenants(ctx, json.RawMessage(`{"clock":{"mode":"manual","startTime":"2030-01-01T09:00:00Z"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _, err := ctl.CreateTenants(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := w.Clock.Now()
+	if err := ctl.WithTenant(own).AdvanceClock(ctx, 90*time.Second); err != nil {
+		t.Fatalf("advancing the set's own clock: %v", err)
+	}
+	st, err := ctl.WithTenant(own).TenantClock(ctx)
+	if err != nil || !st.Own || !st.Now.Equal(time.Date(2030, 1, 1, 9, 1, 30, 0, time.UTC)) {
+		t.Errorf("the set's clock after 90s: %+v, %v", st, err)
+	}
+	err = ctl.WithTenant(plain).AdvanceClock(ctx, time.Second)
+	var ce *control.Error
+	if !errors.As(err, &ce) || ce.Status != 409 {
+		t.Errorf("a set without its own clock: %v, want a 409", err)
+	}
+	if !w.Clock.Now().Equal(now) {
+		t.Errorf("the global clock moved from %s to %s", now, w.Clock.Now())
+	}
+	if _, err := ctl.TenantClock(ctx); err == nil {
+		t.Error("TenantClock on an unscoped client did not refuse")
+	}
 }
