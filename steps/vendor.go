@@ -1,11 +1,13 @@
 package steps
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cucumber/godog"
 )
@@ -30,6 +32,41 @@ type Vendor interface {
 	// both words name the one who calls in), "operator" or "consult".
 	Answer(w *World, role string) error
 	HangUp(w *World, role string) error
+}
+
+// Retrier is a vendor whose reference clients take a retry policy: the
+// step "the reference clients retry with:" (features/faults) hands each
+// vendor of the run the table's settings, and the vendor returns ctx
+// carrying its clients' policy for the rest of the scenario.
+type Retrier interface {
+	WithRetry(ctx context.Context, s RetrySettings) context.Context
+}
+
+// RetrySettings are the settings of "the reference clients retry with:",
+// zero where the table leaves one out (the client's default). A vendor
+// takes those its clients know.
+type RetrySettings struct {
+	// MaxAttempts bounds the tries of one request, the first included.
+	MaxAttempts int
+	// BaseBackoff is the pause before the first retry, doubling up to
+	// MaxBackoff.
+	BaseBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter is the longest Retry-After waited out.
+	MaxRetryAfter time.Duration
+	// AttemptTimeout bounds one attempt.
+	AttemptTimeout time.Duration
+	// AcceptedWait is how long a write accepted with 202 is read for
+	// before it counts as lost; Resends how often it is sent again.
+	AcceptedWait time.Duration
+	Resends      int
+	// Jitter is fixed (0.5), so the waits are the same on every run.
+	Jitter func() float64
+}
+
+// String renders the settings for the trace, without the jitter function.
+func (s RetrySettings) String() string {
+	return fmt.Sprintf("max attempts %d, base backoff %s, max backoff %s, max Retry-After %s, attempt timeout %s, accepted wait %s, resends %d",
+		s.MaxAttempts, s.BaseBackoff, s.MaxBackoff, s.MaxRetryAfter, s.AttemptTimeout, s.AcceptedWait, s.Resends)
 }
 
 var registry struct {
