@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +11,9 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
 )
 
 // Vendor is one PBX vendor's plug-in to the harness: a package per vendor
@@ -32,6 +36,57 @@ type Vendor interface {
 	// both words name the one who calls in), "operator" or "consult".
 	Answer(w *World, role string) error
 	HangUp(w *World, role string) error
+}
+
+// Integrated is a vendor @integration scenarios run on (features/
+// integration): the harness places the customer's call, hands it over
+// to the integration under test with the vendor's variables, and judges
+// the outcome with the shared checks and the vendor's own.
+type Integrated interface {
+	// Title is the vendor's name in the sentence "the customer has called
+	// the operator on <Title> and the operator answered": "Acme".
+	Title() string
+	// IntegrationCall says, from the world's facts, who calls whom for
+	// the hand-over and who answers: control API addresses.
+	IntegrationCall(w *World) (IntegrationCall, error)
+	// Handover is the integration's variables for the world's answered
+	// call (docs/integrations.md) and which of their values are secrets.
+	Handover(w *World, original control.Call) (vars map[string]string, secrets []string, err error)
+	// ReferenceTransfer is the vendor's warm transfer with its reference
+	// client, from the hand-over's variables: the integration when none
+	// is given (judge.ReferenceIntegration).
+	ReferenceTransfer(ctx context.Context, hc *http.Client, vars map[string]string) error
+	// Checks are the vendor's own checks (Vendor set to its Name).
+	Checks() []judge.Check
+	// Judging is what the judge needs from the vendor: who plays which
+	// role (judge.Evidence.Roles), from the world's facts, and its budget.
+	Judging(w *World) (roles func(control.Leg) string, budget judge.Budget)
+}
+
+// Settler is an Integrated vendor whose changes land after the answer
+// (a 202): before the judge reads the evidence, Settle waits until read
+// (the integration's journal entries) shows every change applied.
+type Settler interface {
+	Settle(w *World, read func() ([]control.JournalEntry, error)) error
+}
+
+// IntegrationCall is the world's call an @integration scenario hands
+// over: From calls To (control API addresses), Operator answers it;
+// Consult is the consult's user ID, answered whenever their phone rings.
+type IntegrationCall struct {
+	From, To, Operator, Consult string
+}
+
+// Checks is every integration check of a run's vendors, in the order the
+// docs list them (judge.Catalogue).
+func Checks(vendors []Vendor) []judge.Check {
+	var own []judge.Check
+	for _, v := range vendors {
+		if in, ok := v.(Integrated); ok {
+			own = append(own, in.Checks()...)
+		}
+	}
+	return judge.Catalogue(own...)
 }
 
 // Retrier is a vendor whose reference clients take a retry policy: the

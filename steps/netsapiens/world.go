@@ -89,7 +89,7 @@ func (n *NSWorld) hangUpScenarioCalls() {
 		if c.State == "ended" {
 			continue
 		}
-		if c.ID == n.w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber] || mine[judge.NetSapiensSession(c)] && judge.NetSapiensSession(c) != "" {
+		if c.ID == n.w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber] || mine[Session(c)] && Session(c) != "" {
 			_ = n.w.Ctl.HangupCall(ctx, c.ID)
 		}
 	}
@@ -106,7 +106,7 @@ func (n *NSWorld) worldSession() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading the world's call %s: %w", id, err)
 	}
-	return judge.NetSapiensSession(c), nil
+	return Session(c), nil
 }
 
 // awaitWorldCall reads the NS API until the world's last call shows with

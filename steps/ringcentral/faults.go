@@ -319,7 +319,7 @@ func (f faults) rcWaitedRetryAfter() error {
 		return fmt.Errorf("pbxsim answered no RingCentral request with 429 (seed %d): the spec exercised nothing", f.Seed())
 	}
 	c, _ := judge.LookupCheck("Retry-After honoured")
-	if err := c.Judge(judge.Evidence{Vendor: "ringcentral", Facts: f.w.Facts, Journal: journal}); err != nil {
+	if err := c.Judge(judge.Evidence{Vendor: Name, Roles: roles(f.w.Facts.RingCentral), Budget: budget, Journal: journal}); err != nil {
 		return err
 	}
 	f.w.Trace.Addf("ringcentral: %d request(s) answered 429; each next request waited out its Retry-After", n)
