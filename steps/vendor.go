@@ -38,6 +38,14 @@ type Vendor interface {
 	HangUp(w *World, role string) error
 }
 
+// CustomerCaller is a vendor that plays the shared world sentence "the
+// customer calls the operator" (also "the outside caller calls the
+// operator"): the customer's call rings the operator, nobody has answered
+// yet.
+type CustomerCaller interface {
+	CustomerCalls(w *World) error
+}
+
 // Integrated is a vendor @integration scenarios run on (features/
 // integration): the harness places the customer's call, hands it over
 // to the integration under test with the vendor's variables, and judges
