@@ -14,6 +14,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Vendor is one PBX vendor's plug-in to the harness: a package per vendor
@@ -138,7 +139,8 @@ var registry struct {
 }
 
 // Register adds a vendor to the registry the harness draws on when
-// Config.Vendors is nil. A vendor package calls it from init; a test can
+// Config.Vendors is nil; a vendor that also implements target.Vendor (its
+// facts and tenant config section) is registered with the targets too. A vendor package calls it from init; a test can
 // register a vendor of its own. Registering a name twice panics.
 func Register(v Vendor) {
 	registry.mu.Lock()
@@ -150,6 +152,9 @@ func Register(v Vendor) {
 		panic(fmt.Sprintf("steps: vendor %q registered twice", v.Name()))
 	}
 	registry.vendors[v.Name()] = v
+	if tv, ok := v.(target.Vendor); ok {
+		target.RegisterVendor(tv)
+	}
 }
 
 // Vendors returns the registered vendors by name.

@@ -23,7 +23,7 @@ func (Vendor) Title() string { return "NetSapiens" }
 
 // IntegrationCall: the outside caller calls the inbound number.
 func (Vendor) IntegrationCall(w *steps.World) (steps.IntegrationCall, error) {
-	f := w.Facts.NetSapiens
+	f := FactsOf(w)
 	if f == nil {
 		return steps.IntegrationCall{}, fmt.Errorf("target %s has no NetSapiens domain", w.Target.Name())
 	}
@@ -32,7 +32,7 @@ func (Vendor) IntegrationCall(w *steps.World) (steps.IntegrationCall, error) {
 
 // Handover is NetSapiens' variables (docs/integrations.md).
 func (Vendor) Handover(w *steps.World, original control.Call) (map[string]string, []string, error) {
-	f := w.Facts.NetSapiens
+	f := FactsOf(w)
 	if f == nil {
 		return nil, nil, fmt.Errorf("%w: the target has no NetSapiens domain", target.ErrHarness)
 	}
@@ -67,10 +67,10 @@ var budget = judge.Budget{Reads: 60, RetryAfter: time.Second}
 // Judging: the operator and the consult are users, the customer the
 // outside caller's number.
 func (Vendor) Judging(w *steps.World) (func(control.Leg) string, judge.Budget) {
-	return roles(w.Facts.NetSapiens), budget
+	return roles(FactsOf(w)), budget
 }
 
-func roles(f *target.NetSapiensFacts) func(control.Leg) string {
+func roles(f *Facts) func(control.Leg) string {
 	return func(l control.Leg) string {
 		if f == nil {
 			return ""

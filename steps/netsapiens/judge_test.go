@@ -17,7 +17,7 @@ import (
 var t0 = time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
 
 func nsEvidence() judge.Evidence {
-	f := &target.NetSapiensFacts{Domain: "TEST", OutsideCaller: "+15555555555", Operator: target.Person{ID: "1000"}, Consult: target.Person{ID: "1010"}}
+	f := &Facts{Domain: "TEST", OutsideCaller: "+15555555555", Operator: target.Person{ID: "1000"}, Consult: target.Person{ID: "1010"}}
 	leg := func(id, user, number, state, callID string) control.Leg {
 		return control.Leg{ID: id, State: state, Endpoint: control.Endpoint{UserID: user, Number: number},
 			Vendor: map[string]map[string]string{"netsapiens": {"call-id": callID}}}

@@ -23,11 +23,11 @@ import (
 // Title is "RingCentral".
 func (Vendor) Title() string { return "RingCentral" }
 
-func integrationFacts(w *steps.World) (*target.RingCentralFacts, error) {
-	if w.Facts.RingCentral == nil {
+func integrationFacts(w *steps.World) (*Facts, error) {
+	if FactsOf(w) == nil {
 		return nil, fmt.Errorf("target %s has no RingCentral account", w.Target.Name())
 	}
-	return w.Facts.RingCentral, nil
+	return FactsOf(w), nil
 }
 
 // IntegrationCall: the customer's extension calls the operator's.
@@ -42,7 +42,7 @@ func (Vendor) IntegrationCall(w *steps.World) (steps.IntegrationCall, error) {
 
 // Handover is RingCentral's variables (docs/integrations.md).
 func (Vendor) Handover(w *steps.World, original control.Call) (map[string]string, []string, error) {
-	f := w.Facts.RingCentral
+	f := FactsOf(w)
 	if f == nil {
 		return nil, nil, fmt.Errorf("%w: the target has no RingCentral account", target.ErrHarness)
 	}
@@ -80,10 +80,10 @@ var budget = judge.Budget{Reads: 40, RetryAfter: 30 * time.Second}
 
 // Judging: the roles are the three extensions.
 func (Vendor) Judging(w *steps.World) (func(control.Leg) string, judge.Budget) {
-	return roles(w.Facts.RingCentral), budget
+	return roles(FactsOf(w)), budget
 }
 
-func roles(f *target.RingCentralFacts) func(control.Leg) string {
+func roles(f *Facts) func(control.Leg) string {
 	return func(l control.Leg) string {
 		if f == nil {
 			return ""

@@ -17,7 +17,7 @@ import (
 var t0 = time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
 
 func rcEvidence() judge.Evidence {
-	f := &target.RingCentralFacts{AccountID: "A",
+	f := &Facts{AccountID: "A",
 		Customer: target.Person{ID: "101id"}, Operator: target.Person{ID: "102id"}, Consult: target.Person{ID: "103id"}}
 	leg := func(id, user, state, party string) control.Leg {
 		return control.Leg{ID: id, State: state, Endpoint: control.Endpoint{UserID: user},
