@@ -10,9 +10,6 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
-
-	"github.com/xfer-conform/xfer-conform/client/netsapiens"
-	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
 )
 
 // Faults is the @faults steps' state for one scenario: the seed the
@@ -157,8 +154,7 @@ func (f *Faults) expand(s string) (string, error) {
 //
 // The jitter is fixed (0.5), so the waits are the same on every run.
 func (f *Faults) retryWith(table *godog.Table) error {
-	var rp rc.RetryPolicy
-	var np netsapiens.RetryPolicy
+	var rs RetrySettings
 	for _, row := range table.Rows {
 		if len(row.Cells) != 2 {
 			return errors.New("the retry table has two columns: setting | value")
@@ -171,24 +167,19 @@ func (f *Faults) retryWith(table *godog.Table) error {
 		var err error
 		switch key {
 		case "max attempts":
-			rp.MaxAttempts, err = strconv.Atoi(val)
-			np.MaxAttempts = rp.MaxAttempts
+			rs.MaxAttempts, err = strconv.Atoi(val)
 		case "base backoff":
-			rp.BaseBackoff, err = dur()
-			np.BaseBackoff = rp.BaseBackoff
+			rs.BaseBackoff, err = dur()
 		case "max backoff":
-			rp.MaxBackoff, err = dur()
-			np.MaxBackoff = rp.MaxBackoff
+			rs.MaxBackoff, err = dur()
 		case "max Retry-After":
-			rp.MaxRetryAfter, err = dur()
-			np.MaxRetryAfter = rp.MaxRetryAfter
+			rs.MaxRetryAfter, err = dur()
 		case "attempt timeout":
-			rp.AttemptTimeout, err = dur()
-			np.AttemptTimeout = rp.AttemptTimeout
+			rs.AttemptTimeout, err = dur()
 		case "accepted wait":
-			np.AcceptedWait, err = dur()
+			rs.AcceptedWait, err = dur()
 		case "resends":
-			np.Resends, err = strconv.Atoi(val)
+			rs.Resends, err = strconv.Atoi(val)
 		default:
 			return fmt.Errorf("unknown retry setting %q (max attempts, base backoff, max backoff, max Retry-After, attempt timeout, accepted wait, resends)", key)
 		}
@@ -196,11 +187,15 @@ func (f *Faults) retryWith(table *godog.Table) error {
 			return fmt.Errorf("retry setting %q: %w", key, err)
 		}
 	}
-	half := func() float64 { return 0.5 }
-	rp.Jitter, np.Jitter = half, half
-	ctx := rc.WithRetryPolicy(f.w.Context(), rp)
-	f.w.ctx = netsapiens.WithRetryPolicy(ctx, np)
-	f.w.Trace.Addf("faults: reference clients retry with %+v", np)
+	rs.Jitter = func() float64 { return 0.5 }
+	ctx := f.w.Context()
+	for _, v := range f.w.vendors {
+		if r, ok := v.(Retrier); ok {
+			ctx = r.WithRetry(ctx, rs)
+		}
+	}
+	f.w.ctx = ctx
+	f.w.Trace.Addf("faults: reference clients retry with %s", rs)
 	return nil
 }
 

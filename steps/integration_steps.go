@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +25,7 @@ type integrationWorld struct {
 	timeout     time.Duration
 
 	vendor      string
+	plugin      Integrated
 	original    control.Call
 	handover    judge.Handover
 	result      *judge.Result
@@ -36,7 +38,15 @@ type integrationWorld struct {
 // registerIntegration adds the steps of features/integration: the harness
 // sets the world up, hands over to the user's integration, and judges.
 func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
-	sc.Step(`^the customer has called the operator on (RingCentral|NetSapiens) and the operator answered$`, w.integCustomerReachesOperator)
+	var titles []string
+	for _, v := range w.vendors {
+		if in, ok := v.(Integrated); ok {
+			titles = append(titles, regexp.QuoteMeta(in.Title()))
+		}
+	}
+	if len(titles) > 0 {
+		sc.Step(`^the customer has called the operator on (`+strings.Join(titles, "|")+`) and the operator answered$`, w.integCustomerReachesOperator)
+	}
 	sc.Step(`^the consult answers when their phone rings$`, w.integConsultAutoAnswers)
 	sc.Step(`^the integration under test transfers the customer to the consult$`, w.integRuns)
 	sc.Step(`^the integration's transfer passes these checks:$`, w.integPassesChecks)
@@ -50,27 +60,24 @@ func registerIntegration(sc *godog.ScenarioContext, w *World, cfg Config) {
 // integCustomerReachesOperator places the customer's call and has the
 // operator answer it, both through the control API: the integration takes
 // over an answered call, as it would from a screen-pop.
-func (w *World) integCustomerReachesOperator(vendor string) error {
+func (w *World) integCustomerReachesOperator(title string) error {
 	if err := w.NeedControl(); err != nil {
 		return err
 	}
 	iw := w.integ
-	iw.vendor = strings.ToLower(vendor)
-	var from, to, operator string
-	switch iw.vendor {
-	case "ringcentral":
-		f := w.Facts.RingCentral
-		if f == nil {
-			return fmt.Errorf("target %s has no RingCentral account", w.Target.Name())
+	for _, v := range w.vendors {
+		if in, ok := v.(Integrated); ok && in.Title() == title {
+			iw.vendor, iw.plugin = v.Name(), in
 		}
-		from, to, operator = f.Customer.Extension+"@"+f.AccountID, f.Operator.Extension+"@"+f.AccountID, f.Operator.ID
-	case "netsapiens":
-		f := w.Facts.NetSapiens
-		if f == nil {
-			return fmt.Errorf("target %s has no NetSapiens domain", w.Target.Name())
-		}
-		from, to, operator = f.OutsideCaller, f.InboundNumber, f.Operator.ID
 	}
+	if iw.plugin == nil {
+		return fmt.Errorf("no vendor of this run is called %s", title)
+	}
+	call, err := iw.plugin.IntegrationCall(w)
+	if err != nil {
+		return err
+	}
+	from, to, operator := call.From, call.To, call.Operator
 	if err := w.addressCalls(from, to); err != nil {
 		return err
 	}
@@ -135,13 +142,14 @@ func (w *World) integConsultAutoAnswers() error {
 }
 
 func (iw *integrationWorld) consultID() (string, error) {
-	switch {
-	case iw.vendor == "ringcentral" && iw.w.Facts.RingCentral != nil:
-		return iw.w.Facts.RingCentral.Consult.ID, nil
-	case iw.vendor == "netsapiens" && iw.w.Facts.NetSapiens != nil:
-		return iw.w.Facts.NetSapiens.Consult.ID, nil
+	if iw.plugin == nil {
+		return "", errors.New("no customer call yet: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
 	}
-	return "", errors.New("no customer call yet: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
+	call, err := iw.plugin.IntegrationCall(iw.w)
+	if err != nil {
+		return "", err
+	}
+	return call.Consult, nil
 }
 
 // integRuns hands over to the integration and waits for it to end. A
@@ -152,10 +160,11 @@ func (w *World) integRuns() error {
 	if iw.original.ID == "" {
 		return errors.New("no customer call to hand over: start with \"Given the customer has called the operator on <vendor> and the operator answered\"")
 	}
-	h, err := judge.NewHandover(iw.vendor, w.Facts, iw.original, iw.timeout)
+	vars, secrets, err := iw.plugin.Handover(w, iw.original)
 	if err != nil {
 		return err
 	}
+	h := judge.NewHandover(iw.vendor, vars, secrets, iw.timeout)
 	iw.handover = h
 	mark, err := iw.journalEnd()
 	if err != nil {
@@ -164,7 +173,7 @@ func (w *World) integRuns() error {
 	iw.journalMark = mark
 	in := iw.integration
 	if in == nil {
-		in = judge.ReferenceIntegration{HTTP: w.HTTP}
+		in = judge.ReferenceIntegration{HTTP: w.HTTP, Transfer: iw.plugin.ReferenceTransfer}
 	}
 	w.Trace.Addf("harness: hands over to the integration %q (%s, deadline %s, variables %s)", in.Name(), iw.vendor, iw.timeout, strings.Join(h.Names(), " "))
 	res, err := in.Run(w.Context(), h)
@@ -213,10 +222,11 @@ func (w *World) integJudge(names []string) error {
 		return errors.New("the integration has not run: add \"When the integration under test transfers the customer to the consult\"")
 	}
 	checks := make([]judge.Check, 0, len(names))
+	all := Checks(w.vendors)
 	for _, n := range names {
-		c, ok := judge.LookupCheck(n)
+		c, ok := judge.Find(all, n)
 		if !ok {
-			return fmt.Errorf("no check named %q; the checks are: %s", n, strings.Join(judge.CheckNames(), "; "))
+			return fmt.Errorf("no check named %q; the checks are: %s", n, strings.Join(judge.Names(all), "; "))
 		}
 		if c.Vendor != "" && c.Vendor != iw.vendor {
 			return fmt.Errorf("check %q judges %s integrations, this scenario is %s", n, c.Vendor, iw.vendor)
@@ -260,37 +270,24 @@ func reasonSuffix(r string) string {
 	return "/" + r
 }
 
-// gather reads the evidence once the PBX has settled: every NetSapiens
-// change accepted with 202 has been applied (its journal entry carries the
-// outcome note). RingCentral applies changes before it answers.
+// gather reads the evidence once the PBX has settled: a vendor whose
+// changes land after the answer (Settler) waits for them first.
 func (iw *integrationWorld) gather() (judge.Evidence, error) {
 	if iw.evidence != nil {
 		return *iw.evidence, nil
 	}
 	w := iw.w
 	var journal []control.JournalEntry
-	read := func() error {
+	read := func() ([]control.JournalEntry, error) {
 		var err error
 		journal, err = w.Ctl.Journal(w.Context(), control.JournalFilter{Dialect: iw.vendor, After: iw.journalMark})
-		return err
+		return journal, err
 	}
-	if err := read(); err != nil {
+	if _, err := read(); err != nil {
 		return judge.Evidence{}, err
 	}
-	if iw.vendor == "netsapiens" {
-		err := w.Await("every change the integration sent to be applied (a note on each accepted write)", func() (bool, string, error) {
-			if err := read(); err != nil {
-				return false, "", err
-			}
-			var pending []string
-			for _, e := range journal {
-				if e.Method != "GET" && e.Status == 202 && e.Note == "" {
-					pending = append(pending, fmt.Sprintf("#%d %s %s", e.Seq, e.Method, e.Path))
-				}
-			}
-			return len(pending) == 0, "pending: " + strings.Join(pending, ", "), nil
-		})
-		if err != nil {
+	if s, ok := iw.plugin.(Settler); ok {
+		if err := s.Settle(w, read); err != nil {
 			return judge.Evidence{}, err
 		}
 	}
@@ -298,7 +295,8 @@ func (iw *integrationWorld) gather() (judge.Evidence, error) {
 	if err != nil {
 		return judge.Evidence{}, err
 	}
-	ev := judge.Evidence{Vendor: iw.vendor, Facts: w.Facts, Calls: calls, Journal: journal, Result: *iw.result, AllowFindings: iw.allowFindings}
+	ev := judge.Evidence{Vendor: iw.vendor, Calls: calls, Journal: journal, Result: *iw.result, AllowFindings: iw.allowFindings}
+	ev.Roles, ev.Budget = iw.plugin.Judging(w)
 	_, ev.ViaHTTP = iw.integration.(judge.HTTPIntegration)
 	ev.Original = iw.original
 	for _, c := range calls {

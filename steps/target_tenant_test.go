@@ -18,6 +18,8 @@ import (
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
 	"github.com/xfer-conform/xfer-conform/steps"
+	nsteps "github.com/xfer-conform/xfer-conform/steps/netsapiens"
+	rcsteps "github.com/xfer-conform/xfer-conform/steps/ringcentral"
 	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
@@ -151,7 +153,7 @@ func TestTenantSkipsSimulatorScenariosWithTheReason(t *testing.T) {
 // the new call at the operator through the NS API.
 func TestTenantNetSapiensPersonDials(t *testing.T) {
 	srv, cfg := startNoControl(t)
-	cfg.NetSapiens.DialVia = ""
+	cfg.Section("netsapiens").(*nsteps.Tenant).DialVia = ""
 	phones := srv()
 	r := runTenant(t, "netsapiens", cfg, phones, "", "netsapiens/attended-transfer.feature")
 	if r.code != 0 || !strings.Contains(r.out, "2 scenarios (2 passed)") {
@@ -168,7 +170,7 @@ func TestTenantNetSapiensPersonDials(t *testing.T) {
 // reason, and waits for the operator's phone to ring.
 func TestTenantRingCentralPersonDialsWhenCallOutIsRefused(t *testing.T) {
 	srv, cfg := startNoControl(t)
-	cfg.RingCentral.Customer.DeviceID = "999999999999"
+	cfg.Section("ringcentral").(*rcsteps.Tenant).Customer.DeviceID = "999999999999"
 	phones := srv()
 	var prompts bytes.Buffer
 	r := runTenant(t, "ringcentral", cfg, promptAndDo{out: &prompts, next: phones}, "", "ringcentral/call-control.feature")

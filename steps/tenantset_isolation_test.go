@@ -16,6 +16,7 @@ import (
 	nssim "github.com/xfer-conform/xfer-conform/simulator/netsapiens"
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	nsteps "github.com/xfer-conform/xfer-conform/steps/netsapiens"
 	"github.com/xfer-conform/xfer-conform/steps/target"
 	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
@@ -38,7 +39,7 @@ func TestTenantSetsDoingTheSameTransferAreIsolated(t *testing.T) {
 
 	type side struct {
 		target target.Target
-		facts  *target.NetSapiensFacts
+		facts  *nsteps.Facts
 		ctl    *control.Client
 		ns     *netsapiens.Client
 		posts  chan string // bodies of webhook posts to this side's receiver
@@ -50,7 +51,7 @@ func TestTenantSetsDoingTheSameTransferAreIsolated(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = tg.Close() })
-		f := tg.Facts().NetSapiens
+		f := tg.Facts().Of("netsapiens").(*nsteps.Facts)
 		ns, err := netsapiens.New(netsapiens.Config{BaseURL: hs.URL, Domain: f.Domain, Auth: netsapiens.APIKey(f.DomainKey)})
 		if err != nil {
 			t.Fatal(err)

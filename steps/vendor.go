@@ -1,13 +1,20 @@
 package steps
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/xfer-conform/xfer-conform/client/control"
+	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // Vendor is one PBX vendor's plug-in to the harness: a package per vendor
@@ -32,13 +39,108 @@ type Vendor interface {
 	HangUp(w *World, role string) error
 }
 
+// CustomerCaller is a vendor that plays the shared world sentence "the
+// customer calls the operator" (also "the outside caller calls the
+// operator"): the customer's call rings the operator, nobody has answered
+// yet.
+type CustomerCaller interface {
+	CustomerCalls(w *World) error
+}
+
+// Integrated is a vendor @integration scenarios run on (features/
+// integration): the harness places the customer's call, hands it over
+// to the integration under test with the vendor's variables, and judges
+// the outcome with the shared checks and the vendor's own.
+type Integrated interface {
+	// Title is the vendor's name in the sentence "the customer has called
+	// the operator on <Title> and the operator answered": "Acme".
+	Title() string
+	// IntegrationCall says, from the world's facts, who calls whom for
+	// the hand-over and who answers: control API addresses.
+	IntegrationCall(w *World) (IntegrationCall, error)
+	// Handover is the integration's variables for the world's answered
+	// call (docs/integrations.md) and which of their values are secrets.
+	Handover(w *World, original control.Call) (vars map[string]string, secrets []string, err error)
+	// ReferenceTransfer is the vendor's warm transfer with its reference
+	// client, from the hand-over's variables: the integration when none
+	// is given (judge.ReferenceIntegration).
+	ReferenceTransfer(ctx context.Context, hc *http.Client, vars map[string]string) error
+	// Checks are the vendor's own checks (Vendor set to its Name).
+	Checks() []judge.Check
+	// Judging is what the judge needs from the vendor: who plays which
+	// role (judge.Evidence.Roles), from the world's facts, and its budget.
+	Judging(w *World) (roles func(control.Leg) string, budget judge.Budget)
+}
+
+// Settler is an Integrated vendor whose changes land after the answer
+// (a 202): before the judge reads the evidence, Settle waits until read
+// (the integration's journal entries) shows every change applied.
+type Settler interface {
+	Settle(w *World, read func() ([]control.JournalEntry, error)) error
+}
+
+// IntegrationCall is the world's call an @integration scenario hands
+// over: From calls To (control API addresses), Operator answers it;
+// Consult is the consult's user ID, answered whenever their phone rings.
+type IntegrationCall struct {
+	From, To, Operator, Consult string
+}
+
+// Checks is every integration check of a run's vendors, in the order the
+// docs list them (judge.Catalogue).
+func Checks(vendors []Vendor) []judge.Check {
+	var own []judge.Check
+	for _, v := range vendors {
+		if in, ok := v.(Integrated); ok {
+			own = append(own, in.Checks()...)
+		}
+	}
+	return judge.Catalogue(own...)
+}
+
+// Retrier is a vendor whose reference clients take a retry policy: the
+// step "the reference clients retry with:" (features/faults) hands each
+// vendor of the run the table's settings, and the vendor returns ctx
+// carrying its clients' policy for the rest of the scenario.
+type Retrier interface {
+	WithRetry(ctx context.Context, s RetrySettings) context.Context
+}
+
+// RetrySettings are the settings of "the reference clients retry with:",
+// zero where the table leaves one out (the client's default). A vendor
+// takes those its clients know.
+type RetrySettings struct {
+	// MaxAttempts bounds the tries of one request, the first included.
+	MaxAttempts int
+	// BaseBackoff is the pause before the first retry, doubling up to
+	// MaxBackoff.
+	BaseBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter is the longest Retry-After waited out.
+	MaxRetryAfter time.Duration
+	// AttemptTimeout bounds one attempt.
+	AttemptTimeout time.Duration
+	// AcceptedWait is how long a write accepted with 202 is read for
+	// before it counts as lost; Resends how often it is sent again.
+	AcceptedWait time.Duration
+	Resends      int
+	// Jitter is fixed (0.5), so the waits are the same on every run.
+	Jitter func() float64
+}
+
+// String renders the settings for the trace, without the jitter function.
+func (s RetrySettings) String() string {
+	return fmt.Sprintf("max attempts %d, base backoff %s, max backoff %s, max Retry-After %s, attempt timeout %s, accepted wait %s, resends %d",
+		s.MaxAttempts, s.BaseBackoff, s.MaxBackoff, s.MaxRetryAfter, s.AttemptTimeout, s.AcceptedWait, s.Resends)
+}
+
 var registry struct {
 	mu      sync.Mutex
 	vendors map[string]Vendor
 }
 
 // Register adds a vendor to the registry the harness draws on when
-// Config.Vendors is nil. A vendor package calls it from init; a test can
+// Config.Vendors is nil; a vendor that also implements target.Vendor (its
+// facts and tenant config section) is registered with the targets too. A vendor package calls it from init; a test can
 // register a vendor of its own. Registering a name twice panics.
 func Register(v Vendor) {
 	registry.mu.Lock()
@@ -50,6 +152,9 @@ func Register(v Vendor) {
 		panic(fmt.Sprintf("steps: vendor %q registered twice", v.Name()))
 	}
 	registry.vendors[v.Name()] = v
+	if tv, ok := v.(target.Vendor); ok {
+		target.RegisterVendor(tv)
+	}
 }
 
 // Vendors returns the registered vendors by name.

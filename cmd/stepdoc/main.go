@@ -1,7 +1,7 @@
 // Command stepdoc writes docs/writing-features.md: the step vocabulary of
 // xfer-conform's features, generated from the step definitions godog has
 // registered (Options.ShowStepDefinitions) with an example of each from
-// features/, and the integration checks from judge.Checks(). A test fails
+// features/, and the integration checks from steps.Checks (the shared ones and each vendor's). A test fails
 // when the committed page differs, so it cannot drift.
 //
 //	go generate ./cmd/stepdoc     # or: go run ./cmd/stepdoc --out docs/writing-features.md
@@ -26,7 +26,6 @@ import (
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/features"
 	"github.com/xfer-conform/xfer-conform/steps"
-	"github.com/xfer-conform/xfer-conform/steps/judge"
 	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // registers the NetSapiens steps
 	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // registers the RingCentral steps
 	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
@@ -160,7 +159,7 @@ func Generate() ([]byte, error) {
 	b.WriteString("Names for `Then the integration's transfer passes these checks:` (one per table row) and\n")
 	b.WriteString("`Then the integration's transfer passes the \"<name>\" check`. A failed check names the bug it found.\n\n")
 	b.WriteString("| check | vendor | what must hold |\n|---|---|---|\n")
-	for _, c := range judge.Checks() {
+	for _, c := range steps.Checks(steps.Vendors()) {
 		v := c.Vendor
 		if v == "" {
 			v = "both"
@@ -173,13 +172,26 @@ func Generate() ([]byte, error) {
 // registered asks godog for every step definition the suite registers:
 // the harness's own, then each registered vendor's.
 func registered() ([]stepDef, error) {
-	defs, err := listed(nil)
+	defs, err := listed()
 	if err != nil {
 		return nil, err
 	}
-	harness := map[string]bool{}
+	harness, harnessFiles := map[string]bool{}, map[string]bool{}
 	for _, d := range defs {
-		harness[d.expr] = true
+		harness[d.expr], harnessFiles[d.file] = true, true
+	}
+	// A harness step built from the vendors (the @integration sentence
+	// names each vendor's title) is listed with all of them, as the
+	// harness's.
+	all, err := listed(steps.Vendors()...)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range all {
+		if harnessFiles[d.file] && !harness[d.expr] {
+			harness[d.expr] = true
+			defs = append(defs, d)
+		}
 	}
 	sort.SliceStable(defs, func(i, j int) bool { return defs[i].file < defs[j].file })
 	for _, v := range steps.Vendors() {
@@ -189,7 +201,7 @@ func registered() ([]stepDef, error) {
 		}
 		var mine []stepDef
 		for _, d := range vd {
-			if !harness[d.expr] {
+			if !harness[d.expr] && !harnessFiles[d.file] {
 				d.vendor = v.Name()
 				mine = append(mine, d)
 			}
@@ -201,12 +213,9 @@ func registered() ([]stepDef, error) {
 }
 
 // listed is godog's listing of the step definitions with the harness's
-// steps and the vendor's (none when v is nil).
-func listed(v steps.Vendor) ([]stepDef, error) {
-	vendors := []steps.Vendor{}
-	if v != nil {
-		vendors = append(vendors, v)
-	}
+// steps and the vendors'.
+func listed(vs ...steps.Vendor) ([]stepDef, error) {
+	vendors := append([]steps.Vendor{}, vs...)
 	var out bytes.Buffer
 	suite := godog.TestSuite{
 		ScenarioInitializer: steps.Initializer(steps.Config{NewTarget: embedded.New(nil), Vendors: vendors}),

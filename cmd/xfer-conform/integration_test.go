@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xfer-conform/xfer-conform/steps"
 	"github.com/xfer-conform/xfer-conform/steps/bundle"
 	"github.com/xfer-conform/xfer-conform/steps/judge"
 )
@@ -147,7 +148,7 @@ func TestBundleAndJUnitFailure(t *testing.T) {
 	// failing check's name, not "Step ...".
 	msg := j.Suites[0].Cases[0].Failure.Message
 	startsWithCheck := false
-	for _, name := range judge.CheckNames() {
+	for _, name := range judge.Names(steps.Checks(steps.Vendors())) {
 		startsWithCheck = startsWithCheck || strings.HasPrefix(msg, name+": ")
 	}
 	if !startsWithCheck || !strings.Contains(msg, "swapped") {
@@ -197,7 +198,13 @@ func TestHTTPIntegration(t *testing.T) {
 			http.Error(w, "my integration broke", 500)
 			return
 		}
-		res, err := judge.ReferenceIntegration{}.Run(r.Context(), judge.Handover{Vendor: req.Vendor, Vars: req.Env, Timeout: 20 * time.Second})
+		ref := judge.ReferenceIntegration{}
+		for _, v := range steps.Vendors() {
+			if in, ok := v.(steps.Integrated); ok && v.Name() == req.Vendor {
+				ref.Transfer = in.ReferenceTransfer
+			}
+		}
+		res, err := ref.Run(r.Context(), judge.Handover{Vendor: req.Vendor, Vars: req.Env, Timeout: 20 * time.Second})
 		if err != nil || res.Code != 0 {
 			http.Error(w, res.Output, 500)
 			return

@@ -36,6 +36,7 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/cmd/internal/cli"
 	"github.com/xfer-conform/xfer-conform/features"
+	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/steps"
 	"github.com/xfer-conform/xfer-conform/steps/bundle"
 	"github.com/xfer-conform/xfer-conform/steps/judge"
@@ -73,6 +74,13 @@ type Main struct {
 	// Signals delivers SIGINT and SIGTERM: the first stops the run, the
 	// second aborts it. Tests send on it.
 	Signals <-chan os.Signal
+	// Vendors are the run's vendors (steps.Config.Vendors); nil: every
+	// registered one. Dialects are the dialects an embedded pbxsim serves
+	// (embedded.Options.Dialects); nil: pbxsim's defaults. A test runs a
+	// vendor of its own end to end with both and --features-only DIR.
+	// (--vendor and --target NAME know the registered vendors only.)
+	Vendors  []steps.Vendor
+	Dialects []pbxsim.DialectFactory
 
 	hardExit func() // a third signal
 	// onScenarioStart, when set, sees each scenario once its target is up
@@ -141,7 +149,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	}
 	if o.target == "embedded" && o.embedded == "shared" {
 		var stop func() error
-		newTarget, stop = embedded.Shared(nil)
+		newTarget, stop = embedded.SharedWith(embedded.Options{Dialects: m.Dialects})
 		defer func() { _ = stop() }()
 	}
 	in, runCtx, stopWatching := watch(ctx, m.Signals, m.Stderr, m.hardExit)
@@ -158,7 +166,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			return ExitUsage
 		}
 	}
-	cfg := steps.Config{NewTarget: newTarget, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout, AllowFindings: o.allowFindings}
+	cfg := steps.Config{NewTarget: newTarget, Vendors: m.Vendors, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout, AllowFindings: o.allowFindings}
 	cfg = m.withPeople(cfg, tenant)
 	cfg.Admit = func(*godog.Scenario) error { return in.admit() }
 	cfg.Aborted = in.isAborted

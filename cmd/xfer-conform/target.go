@@ -30,7 +30,7 @@ func (m *Main) selectTarget(ctx context.Context, o options) (target.New, *target
 	}
 	switch {
 	case o.target == "embedded":
-		return embedded.New(nil), nil, ExitPass
+		return embedded.NewWith(embedded.Options{Dialects: m.Dialects}), nil, ExitPass
 	case strings.HasPrefix(o.target, "http://") || strings.HasPrefix(o.target, "https://"):
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		ctl := control.New(o.target, nil).WithToken(o.controlToken)
@@ -40,7 +40,7 @@ func (m *Main) selectTarget(ctx context.Context, o options) (target.New, *target
 			fmt.Fprintf(m.Stderr, "xfer-conform: target %s unreachable or refused: %v\n", o.target, target.Redact(err.Error()))
 			return nil, nil, ExitUnreachable
 		}
-		return target.URL(o.target, o.controlToken, embedded.Own), nil, ExitPass
+		return target.URL(o.target, o.controlToken, embedded.OwnWith(m.Dialects)), nil, ExitPass
 	case isTenant(o.target):
 		getenv := m.Getenv
 		if getenv == nil {

@@ -129,7 +129,7 @@ Feature: NetSapiens attended transfer under faults
     Given the operator has the caller on hold
     And the operator has placed a consultation call to the consult
     And the outside caller hangs up
-    And the consult answers
+    And the consult picks up
     When the operator tries to complete the attended transfer
     Then the transfer fails with an error that says "the original caller hung up while held"
 

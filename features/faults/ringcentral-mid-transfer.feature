@@ -10,7 +10,7 @@ Feature: RingCentral warm transfer when a person leaves, and under rate limits
     And the operator follows their RingCentral telephony sessions
     And the customer follows their RingCentral telephony sessions
     And the consult follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
     When the operator holds the customer and calls the consult
@@ -25,7 +25,7 @@ Feature: RingCentral warm transfer when a person leaves, and under rate limits
     And the operator follows their RingCentral telephony sessions
     And the customer follows their RingCentral telephony sessions
     And the consult follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
     When the operator holds the customer and calls the consult
@@ -44,7 +44,7 @@ Feature: RingCentral warm transfer when a person leaves, and under rate limits
     And the operator follows their RingCentral telephony sessions
     And the customer follows their RingCentral telephony sessions
     And the consult follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
     When the operator warm-transfers the customer to the consult

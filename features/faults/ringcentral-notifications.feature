@@ -11,7 +11,7 @@ Feature: RingCentral warm transfer when notifications go wrong
     And the operator follows their RingCentral telephony sessions
     And the customer follows their RingCentral telephony sessions
     And the consult follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
 

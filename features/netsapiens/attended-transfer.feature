@@ -18,7 +18,7 @@ Feature: NetSapiens attended transfer, as the vendor's guide prescribes
     And the outside caller's side of the original call reads "active"
     When the operator places a consultation call to the consult
     Then the consult's phone rings
-    When the consult answers
+    When the consult picks up
     Then the consultation call is active on both sides
     When the operator completes the attended transfer on the call-orig-call-id with the consult call's hostname and session
     Then the server answers 202 Accepted

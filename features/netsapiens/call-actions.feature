@@ -11,7 +11,7 @@ Feature: NetSapiens call actions around the transfer
     And the operator is in no call
 
   Scenario: The operator answers the caller through the API
-    Given the outside caller calls the inbound number
+    Given the outside caller calls the operator
     When the operator answers the ringing call through the API
     Then the server answers 202 Accepted
     And the operator's side of the original call reads "active"

@@ -8,7 +8,7 @@ Feature: RingCentral blind transfer
     Given the operator follows their RingCentral telephony sessions
     And the customer follows their RingCentral telephony sessions
     And the consult follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
     When the operator blind-transfers the customer to the consult's extension

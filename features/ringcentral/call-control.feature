@@ -5,7 +5,7 @@ Feature: RingCentral call control on the operator's own party
 
   Background:
     Given the operator follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
 

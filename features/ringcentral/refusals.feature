@@ -9,7 +9,7 @@ Feature: RingCentral refuses a bridge that cannot be a warm transfer
   Background:
     Given the operator follows their RingCentral telephony sessions
     And the consult follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
     And the operator holds the customer and calls the consult

@@ -10,7 +10,7 @@ Feature: RingCentral warm transfer, as in RingCentral's guide "Managing warm tra
     Given the operator follows their RingCentral telephony sessions
     And the customer follows their RingCentral telephony sessions
     And the consult follows their RingCentral telephony sessions
-    And the customer calls the operator on RingCentral
+    And the customer calls the operator
     And the operator answers the ringing call through Call Control
     And the operator learns the customer's call from notifications
 

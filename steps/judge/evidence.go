@@ -16,7 +16,11 @@ import (
 // nothing else, so they are plain functions, tested on made-up evidence.
 type Evidence struct {
 	Vendor string
-	Facts  target.Facts
+	// Roles names who a leg belongs to ("customer", "operator",
+	// "consult" or ""): the vendor knows its roles from its facts.
+	Roles func(control.Leg) string
+	// Budget is the vendor's: its read budget and default Retry-After.
+	Budget Budget
 	// Original is the customer's call as pbxsim shows it now.
 	Original control.Call
 	// Calls is every call pbxsim holds now, the original among them.
@@ -32,29 +36,23 @@ type Evidence struct {
 	AllowFindings []string
 }
 
+// Budget is what a vendor allows an integration for one warm transfer.
+type Budget struct {
+	// Reads is how many reads (GET) an integration may make before they
+	// count as needless: several times what the reference client needs
+	// with a paced poll (docs/integrations.md); 0: no budget.
+	Reads int
+	// RetryAfter is the wait after a 429 that names none (the vendor's
+	// documented default); 0 means 1s.
+	RetryAfter time.Duration
+}
+
 // Role names who a leg belongs to: customer, operator, consult, or "".
 func (e Evidence) Role(l control.Leg) string {
-	ep := l.Endpoint
-	switch {
-	case e.Vendor == "ringcentral" && e.Facts.RingCentral != nil:
-		f := e.Facts.RingCentral
-		for role, p := range map[string]target.Person{"customer": f.Customer, "operator": f.Operator, "consult": f.Consult} {
-			if ep.UserID != "" && ep.UserID == p.ID {
-				return role
-			}
-		}
-	case e.Vendor == "netsapiens" && e.Facts.NetSapiens != nil:
-		f := e.Facts.NetSapiens
-		switch {
-		case ep.UserID != "" && ep.UserID == f.Operator.ID:
-			return "operator"
-		case ep.UserID != "" && ep.UserID == f.Consult.ID:
-			return "consult"
-		case ep.UserID == "" && ep.Number == f.OutsideCaller:
-			return "customer"
-		}
+	if e.Roles == nil {
+		return ""
 	}
-	return ""
+	return e.Roles(l)
 }
 
 // liveStates are the leg states of someone still in a call.
@@ -80,8 +78,8 @@ func (e Evidence) DescribeCalls() string {
 	return strings.Join(parts, "; ")
 }
 
-// legIDs returns a vendor ID of the role's leg in a call ("" if none).
-func (e Evidence) legID(c control.Call, role, key string) string {
+// LegID returns a vendor ID of the role's leg in a call ("" if none).
+func (e Evidence) LegID(c control.Call, role, key string) string {
 	for _, l := range c.Legs {
 		if e.Role(l) == role {
 			return l.Vendor[e.Vendor][key]
@@ -90,9 +88,9 @@ func (e Evidence) legID(c control.Call, role, key string) string {
 	return ""
 }
 
-// roleOfVendorID finds whose leg carries a vendor ID (a RingCentral
-// partyId, a NetSapiens call-id) in any call.
-func (e Evidence) roleOfVendorID(key, id string) (role string, call control.Call, ok bool) {
+// RoleOfVendorID finds whose leg carries a vendor ID (key in the leg's
+// vendor attributes) in any call.
+func (e Evidence) RoleOfVendorID(key, id string) (role string, call control.Call, ok bool) {
 	for _, c := range e.Calls {
 		for _, l := range c.Legs {
 			if id != "" && l.Vendor[e.Vendor][key] == id {
@@ -130,8 +128,8 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-// pathParts splits a journal path into its segments (unescaped).
-func pathParts(p string) []string {
+// PathParts splits a journal path into its segments (unescaped).
+func PathParts(p string) []string {
 	var out []string
 	for _, s := range strings.Split(strings.Trim(p, "/"), "/") {
 		if u, err := url.PathUnescape(s); err == nil {
@@ -158,18 +156,4 @@ func reasonSuffix(r string) string {
 		return ""
 	}
 	return "/" + r
-}
-
-// NetSapiensSession is the call-session-id pbxsim shows for a NetSapiens
-// call: the call's, else its first leg's that has one.
-func NetSapiensSession(c control.Call) string {
-	if s := c.Vendor["netsapiens"]["call-session-id"]; s != "" {
-		return s
-	}
-	for _, l := range c.Legs {
-		if s := l.Vendor["netsapiens"]["call-session-id"]; s != "" {
-			return s
-		}
-	}
-	return ""
 }

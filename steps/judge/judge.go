@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
@@ -85,65 +84,25 @@ func (r Result) OK(http bool) bool {
 	return r.Code == 0
 }
 
-// NewHandover builds the integration's variables from the target's facts and
-// the world's call (the customer's call, answered by the operator).
-func NewHandover(vendor string, f target.Facts, original control.Call, timeout time.Duration) (Handover, error) {
+// NewHandover builds the integration's hand-over: the vendor's variables
+// (docs/integrations.md; empty values left out) with PBX_VENDOR and
+// XFER_TIMEOUT, and the values among them that are secrets.
+func NewHandover(vendor string, vars map[string]string, secrets []string, timeout time.Duration) Handover {
 	h := Handover{Vendor: vendor, Timeout: timeout, Vars: map[string]string{
 		"PBX_VENDOR":   vendor,
 		"XFER_TIMEOUT": timeout.String(),
 	}}
-	set := func(k, v string) {
+	for k, v := range vars {
 		if v != "" {
 			h.Vars[k] = v
 		}
 	}
-	secret := func(k, v string) {
-		set(k, v)
+	for _, v := range secrets {
 		if v != "" {
 			h.secrets = append(h.secrets, v)
 		}
 	}
-	switch vendor {
-	case "ringcentral":
-		rc := f.RingCentral
-		if rc == nil {
-			return h, fmt.Errorf("%w: the target has no RingCentral account", target.ErrHarness)
-		}
-		set("PBX_URL", rc.ServerURL)
-		set("RC_SERVER_URL", rc.ServerURL)
-		set("RC_CLIENT_ID", rc.ClientID)
-		secret("RC_CLIENT_SECRET", rc.ClientSecret)
-		secret("RC_JWT", rc.Operator.JWT)
-		set("RC_ACCOUNT_ID", rc.AccountID)
-		set("XFER_CUSTOMER", rc.Customer.Extension)
-		set("XFER_CUSTOMER_NUMBER", rc.Customer.Number)
-		set("XFER_OPERATOR", rc.Operator.Extension)
-		set("XFER_OPERATOR_ID", rc.Operator.ID)
-		set("XFER_OPERATOR_DEVICE_ID", rc.Operator.DeviceID)
-		set("XFER_CONSULT", rc.Consult.Extension)
-		set("XFER_CONSULT_ID", rc.Consult.ID)
-		set("XFER_CONSULT_NUMBER", rc.Consult.Number)
-		set("XFER_SESSION_ID", original.Vendor["ringcentral"]["telephonySessionId"])
-	case "netsapiens":
-		ns := f.NetSapiens
-		if ns == nil {
-			return h, fmt.Errorf("%w: the target has no NetSapiens domain", target.ErrHarness)
-		}
-		set("PBX_URL", ns.ServerURL)
-		set("NS_API_URL", strings.TrimRight(ns.ServerURL, "/")+"/ns-api/v2")
-		secret("NS_API_KEY", ns.DomainKey)
-		set("NS_DOMAIN", ns.Domain)
-		set("XFER_CUSTOMER", ns.OutsideCaller)
-		set("XFER_CUSTOMER_NUMBER", ns.OutsideCaller)
-		set("XFER_OPERATOR", ns.Operator.ID)
-		set("XFER_OPERATOR_NUMBER", ns.Operator.Number)
-		set("XFER_CONSULT", ns.Consult.ID)
-		set("XFER_CONSULT_NUMBER", ns.Consult.Number)
-		set("XFER_SESSION_ID", NetSapiensSession(original))
-	default:
-		return h, fmt.Errorf("no integration hand-over for vendor %q", vendor)
-	}
-	return h, nil
+	return h
 }
 
 // TailLines keeps the last n lines of s.

@@ -107,6 +107,13 @@ func (n *NSWorld) answer(role string) error {
 }
 
 // Answer picks up the role's phone: "the consult answers".
+// CustomerCalls plays the shared "the outside caller calls the
+// operator": the outside caller dials the inbound number, routed to the
+// operator (steps.CustomerCaller).
+func (Vendor) CustomerCalls(sw *steps.World) error {
+	return steps.On(world{sw}.ns, (*NSWorld).callerDials)()
+}
+
 func (Vendor) Answer(sw *steps.World, role string) error {
 	return steps.On1(world{sw}.ns, (*NSWorld).answer)(role)
 }
@@ -340,6 +347,8 @@ func (n *NSWorld) runWholeGuide() error {
 // transfer: password sign-in, answer, unhold, reject through the API.
 func registerNetSapiensActions(sc *godog.ScenarioContext, w world) {
 	sc.Step(`^the operator signs in with their password$`, steps.On(w.ns, (*NSWorld).signInWithPassword))
+	// The older wording of the shared "the outside caller calls the
+	// operator", kept for users' features.
 	sc.Step(`^the outside caller calls the inbound number$`, steps.On(w.ns, (*NSWorld).callerDials))
 	sc.Step(`^the operator answers the ringing call through the API$`, steps.On(w.ns, (*NSWorld).answerThroughAPI))
 	sc.Step(`^the operator takes the original call off hold$`, steps.On(w.ns, (*NSWorld).unhold))

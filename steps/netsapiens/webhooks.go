@@ -127,7 +127,7 @@ func (n *NSWorld) coreChanges(session string) ([]string, error) {
 	}
 	callID := ""
 	for _, c := range calls {
-		if judge.NetSapiensSession(c) == session {
+		if Session(c) == session {
 			callID = c.ID
 		}
 	}

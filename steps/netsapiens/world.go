@@ -12,7 +12,6 @@ import (
 	"github.com/xfer-conform/xfer-conform/client/netsapiens"
 	"github.com/xfer-conform/xfer-conform/steps"
 	"github.com/xfer-conform/xfer-conform/steps/judge"
-	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // NSWorld is the NetSapiens steps' state for one scenario: the reference
@@ -20,7 +19,7 @@ import (
 // last write and its answer, and the webhook receiver.
 type NSWorld struct {
 	w     world
-	facts *target.NetSapiensFacts
+	facts *Facts
 
 	// Client acts for the operator; which credential it holds is chosen by
 	// a step (the domain's office-manager key by default).
@@ -52,10 +51,10 @@ type NSWorld struct {
 // ns returns the NetSapiens state, building it on first use.
 func (w world) ns() (*NSWorld, error) {
 	return steps.State(w.World, Name, func() (*NSWorld, error) {
-		if w.Facts.NetSapiens == nil {
+		if FactsOf(w.World) == nil {
 			return nil, steps.Skipf("target %s has no NetSapiens domain", w.Target.Name())
 		}
-		n := &NSWorld{w: w, facts: w.Facts.NetSapiens}
+		n := &NSWorld{w: w, facts: FactsOf(w.World)}
 		c, err := n.clientWith(n.facts.DomainKey, "domain key")
 		if err != nil {
 			return nil, err
@@ -89,7 +88,7 @@ func (n *NSWorld) hangUpScenarioCalls() {
 		if c.State == "ended" {
 			continue
 		}
-		if c.ID == n.w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber] || mine[judge.NetSapiensSession(c)] && judge.NetSapiensSession(c) != "" {
+		if c.ID == n.w.Vars["call:"+n.facts.OutsideCaller+"->"+n.facts.InboundNumber] || mine[Session(c)] && Session(c) != "" {
 			_ = n.w.Ctl.HangupCall(ctx, c.ID)
 		}
 	}
@@ -106,7 +105,7 @@ func (n *NSWorld) worldSession() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading the world's call %s: %w", id, err)
 	}
-	return judge.NetSapiensSession(c), nil
+	return Session(c), nil
 }
 
 // awaitWorldCall reads the NS API until the world's last call shows with

@@ -319,7 +319,7 @@ func (f faults) rcWaitedRetryAfter() error {
 		return fmt.Errorf("pbxsim answered no RingCentral request with 429 (seed %d): the spec exercised nothing", f.Seed())
 	}
 	c, _ := judge.LookupCheck("Retry-After honoured")
-	if err := c.Judge(judge.Evidence{Vendor: "ringcentral", Facts: f.w.Facts, Journal: journal}); err != nil {
+	if err := c.Judge(judge.Evidence{Vendor: Name, Roles: roles(FactsOf(f.w.World)), Budget: budget, Journal: journal}); err != nil {
 		return err
 	}
 	f.w.Trace.Addf("ringcentral: %d request(s) answered 429; each next request waited out its Retry-After", n)
@@ -330,10 +330,10 @@ func (f faults) rcWaitedRetryAfter() error {
 // operator's extension id and the operator's WebSocket subscription.
 func (f faults) placeholders() {
 	f.Placeholder("{account}", func() (string, error) {
-		if f.w.Facts.RingCentral == nil {
+		if FactsOf(f.w.World) == nil {
 			return "", errors.New("no RingCentral account on this target")
 		}
-		return f.w.Facts.RingCentral.AccountID, nil
+		return FactsOf(f.w.World).AccountID, nil
 	})
 	f.Placeholder("{operator extension id}", func() (string, error) {
 		r, err := f.w.rc()

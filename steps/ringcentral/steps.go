@@ -31,6 +31,8 @@ func registerRingCentral(sc *godog.ScenarioContext, w world) {
 	// Set-up.
 	sc.Step(`^the `+role+` follows their RingCentral telephony sessions$`, steps.On1(w.rc, (*RCWorld).rcFollows))
 	// The world.
+	// The older wording of the shared "the customer calls the operator",
+	// kept for users' features.
 	sc.Step(`^the customer calls the operator on RingCentral$`, steps.On(w.rc, (*RCWorld).rcCustomerCallsOperator))
 	// The operator's Call Control actions.
 	sc.Step(`^the operator answers the ringing call through Call Control$`, steps.On(w.rc, (*RCWorld).rcOperatorAnswers))
@@ -87,6 +89,12 @@ func (r *RCWorld) rcPicksUp(role string) error {
 }
 
 // Answer picks up the role's phone: "the consult picks up".
+// CustomerCalls plays the shared "the customer calls the operator": the
+// customer's extension calls the operator's (steps.CustomerCaller).
+func (Vendor) CustomerCalls(sw *steps.World) error {
+	return steps.On(world{sw}.rc, (*RCWorld).rcCustomerCallsOperator)()
+}
+
 func (Vendor) Answer(sw *steps.World, role string) error {
 	return steps.On1(world{sw}.rc, (*RCWorld).rcPicksUp)(role)
 }

@@ -18,7 +18,7 @@ import (
 // progress, and the last Call Control request with its answer.
 type RCWorld struct {
 	w     world
-	facts *target.RingCentralFacts
+	facts *Facts
 
 	people map[string]*rcPerson // by role
 
@@ -48,10 +48,10 @@ type rcPerson struct {
 // rc returns the RingCentral state, building it on first use.
 func (w world) rc() (*RCWorld, error) {
 	return steps.State(w.World, Name, func() (*RCWorld, error) {
-		if w.Facts.RingCentral == nil {
+		if FactsOf(w.World) == nil {
 			return nil, steps.Skipf("target %s has no RingCentral account", w.Target.Name())
 		}
-		r := &RCWorld{w: w, facts: w.Facts.RingCentral, people: map[string]*rcPerson{}}
+		r := &RCWorld{w: w, facts: FactsOf(w.World), people: map[string]*rcPerson{}}
 		if w.Ctl == nil {
 			// Without a control API nothing resets the PBX between scenarios.
 			w.Cleanup(r.endCalls)

@@ -35,7 +35,7 @@ type Starter func(ctx context.Context, scenarioJSON json.RawMessage) (Target, er
 
 // Restarter is a target that can start afresh on an edited copy of its
 // scenario file: a step that needs what only the scenario file sets
-// (RingCentral rate limits) restarts an embedded pbxsim through it. The
+// (a vendor's rate limits) restarts an embedded pbxsim through it. The
 // edit gets the scenario as generic JSON (GET /sim/v1/scenario's shape).
 type Restarter interface {
 	Restart(ctx context.Context, hc *http.Client, edit func(scenario map[string]any) error) (Target, error)

@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
-	"github.com/xfer-conform/xfer-conform/client/netsapiens"
-	rc "github.com/xfer-conform/xfer-conform/client/ringcentral"
 )
 
 // ErrHarness marks failures of the harness or the target (cannot start the
@@ -24,10 +22,10 @@ var (
 	ErrCredentialsRefused = errors.New("credentials refused")
 )
 
-// Tenant is a real RingCentral account or NetSapiens domain (vendor
-// "ringcentral" or "netsapiens"), or pbxsim started with --no-control
-// posing as one. It has no control API: the world is played through the
-// vendor API and, where only a phone can act, a person (see WorldDriver).
+// Tenant is a registered vendor's real tenant (vendor is its name), or
+// pbxsim started with --no-control posing as one. It has no control API:
+// the world is played through the vendor API and, where only a phone can
+// act, a person (see WorldDriver).
 func Tenant(vendor string, cfg *TenantConfig) (New, error) {
 	if err := cfg.Validate(vendor); err != nil {
 		return nil, err
@@ -51,30 +49,8 @@ func (t *tenantTarget) Close() error             { return nil }
 // fill in what they learn, such as extension IDs and devices).
 func (c *TenantConfig) facts(vendor string) Facts {
 	var f Facts
-	if r := c.RingCentral; vendor == "ringcentral" && r != nil {
-		person := func(x RCRole) Person {
-			return Person{Name: x.Name, Extension: x.Extension, ID: x.ExtensionID, Number: x.PhoneNumber, JWT: x.JWT, DeviceID: x.DeviceID}
-		}
-		f.RingCentral = &RingCentralFacts{
-			ServerURL: strings.TrimRight(r.Server, "/"), ClientID: r.ClientID, ClientSecret: r.ClientSecret, AccountID: r.Account,
-			Customer: person(r.Customer), Operator: person(r.Operator), Consult: person(r.Consult),
-		}
-	}
-	if n := c.NetSapiens; vendor == "netsapiens" && n != nil {
-		person := func(x NSRole) Person {
-			return Person{Name: x.Name, Extension: x.User, ID: x.User, Number: x.Number, Password: x.Password, DeviceID: x.DeviceID}
-		}
-		nf := &NetSapiensFacts{
-			ServerURL: strings.TrimRight(n.Server, "/"), Domain: n.Domain,
-			DomainKey: n.APIKey, ReadOnlyKey: n.ReadOnlyKey, ClientID: n.ClientID, ClientSecret: n.ClientSecret,
-			Operator: person(n.Operator), Consult: person(n.Consult),
-			OutsideCaller: n.OutsideCaller, InboundNumber: n.InboundNumber, DialVia: n.DialVia,
-		}
-		if nf.InboundNumber == "" {
-			nf.InboundNumber = nf.Operator.Number
-		}
-		nf.ApplyDelay = n.applyDelay
-		f.NetSapiens = nf
+	if s := c.Sections[vendor]; s != nil {
+		f.Vendors = map[string]any{vendor: s.Facts()}
 	}
 	return f
 }
@@ -87,61 +63,16 @@ func CheckTenant(ctx context.Context, vendor string, cfg *TenantConfig, hc *http
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	f := cfg.facts(vendor)
 	var err error
-	switch vendor {
-	case "ringcentral":
-		err = checkRingCentral(ctx, f.RingCentral, hc)
-	case "netsapiens":
-		err = checkNetSapiens(ctx, f.NetSapiens, hc)
-	default:
-		err = fmt.Errorf("no tenant target %q (ringcentral or netsapiens)", vendor)
+	if _, ok := vendorNamed(vendor); !ok {
+		err = noTenantTarget(vendor)
+	} else if s := cfg.Sections[vendor]; s == nil {
+		err = fmt.Errorf("no %s tenant configured", vendor)
+	} else {
+		err = s.Check(ctx, hc)
 	}
 	if err != nil {
 		return maskedError{err: err, secrets: cfg.Secrets()}
-	}
-	return nil
-}
-
-func checkRingCentral(ctx context.Context, f *RingCentralFacts, hc *http.Client) error {
-	for _, role := range []struct {
-		name string
-		p    Person
-	}{{"customer", f.Customer}, {"operator", f.Operator}, {"consult", f.Consult}} {
-		c, err := rc.New(rc.Config{ServerURL: f.ServerURL, ClientID: f.ClientID, ClientSecret: f.ClientSecret, JWT: role.p.JWT, HTTPClient: hc, UserAgent: "xfer-conform/check"})
-		if err != nil {
-			return err
-		}
-		err = c.Login(ctx)
-		var ae *rc.APIError
-		switch {
-		case errors.As(err, &ae):
-			return fmt.Errorf("%w: RingCentral at %s refused the %s's JWT (extension %s): %v", ErrCredentialsRefused, f.ServerURL, role.name, role.p.Extension, err)
-		case err != nil:
-			return fmt.Errorf("%w: RingCentral at %s: %v", ErrUnreachable, f.ServerURL, err)
-		}
-	}
-	return nil
-}
-
-func checkNetSapiens(ctx context.Context, f *NetSapiensFacts, hc *http.Client) error {
-	keys := []struct{ what, key string }{{"API key", f.DomainKey}, {"read-only API key", f.ReadOnlyKey}}
-	for _, k := range keys {
-		if k.key == "" {
-			continue
-		}
-		c, err := netsapiens.New(netsapiens.Config{BaseURL: f.ServerURL, Domain: f.Domain, Auth: netsapiens.APIKey(k.key), HTTPClient: hc})
-		if err != nil {
-			return err
-		}
-		_, err = c.Calls(ctx)
-		switch status := netsapiens.StatusOf(err); {
-		case err == nil:
-		case status != 0:
-			return fmt.Errorf("%w: NetSapiens at %s refused the %s for domain %s: %v", ErrCredentialsRefused, f.ServerURL, k.what, f.Domain, err)
-		default:
-			return fmt.Errorf("%w: NetSapiens at %s: %v", ErrUnreachable, f.ServerURL, err)
-		}
 	}
 	return nil
 }

@@ -8,14 +8,12 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/xfer-conform/xfer-conform/client/control"
 )
 
 // Every scenario on a pbxsim target gets a tenant set of its own (issue
-// 12 item 3): POST /sim/v1/tenants makes a fresh RingCentral account and
-// NetSapiens domain from the pbxsim's scenario, the scenario's control
+// 12 item 3): POST /sim/v1/tenants makes a fresh tenant of each vendor
+// (an account, a domain) from the pbxsim's scenario, the scenario's control
 // client is scoped to it (?tenant=), and Close deletes it, on failure and
 // on interrupt too (the After hook always closes the target). So
 // scenarios run at once on one pbxsim, and two xfer-conform runs can
@@ -23,7 +21,7 @@ import (
 // subscriptions or faults.
 //
 // What is not per tenant: the fault engine's seed (PUT /faults/seed
-// restarts every rule's counters and draws) and RingCentral rate limits
+// restarts every rule's counters and draws) and a vendor's rate limits
 // set by restarting pbxsim. Scenarios tagged @faults therefore get an
 // embedded pbxsim of their own, loaded with the target's scenario, so no
 // scenario is skipped for it.
@@ -101,42 +99,12 @@ func TenantSet(ctx context.Context, name, base string, ctl *control.Client, temp
 
 // tenantAliases maps the template's phone numbers and "ext@tenant"
 // addresses to the tenant set's, so a feature that names the template's
-// numbers ("+15555555555" calls "+11111111111") reaches its own tenant.
+// numbers ("+15555555555" calls "+11111111111") reaches its own tenant:
+// each registered vendor names its own (Vendor.ScenarioAliases).
 func tenantAliases(template, set json.RawMessage) map[string]string {
 	out := map[string]string{}
-	tpl, got := gjson.ParseBytes(template), gjson.ParseBytes(set)
-	pair := func(path string) {
-		a, b := tpl.Get(path).String(), got.Get(path).String()
-		if a != "" && b != "" && a != b {
-			out[a] = b
-		}
-	}
-	for i, acc := range got.Get("ringcentral.accounts").Array() {
-		ap := fmt.Sprintf("ringcentral.accounts.%d", i)
-		pair(ap + ".mainNumber")
-		oldID, newID := tpl.Get(ap+".id").String(), acc.Get("id").String()
-		for j, ext := range acc.Get("extensions").Array() {
-			ep := fmt.Sprintf("%s.extensions.%d", ap, j)
-			for k := range ext.Get("phoneNumbers").Array() {
-				pair(fmt.Sprintf("%s.phoneNumbers.%d", ep, k))
-			}
-			if n := ext.Get("number").String(); n != "" && oldID != "" {
-				out[n+"@"+oldID] = n + "@" + newID
-			}
-		}
-	}
-	for i, dom := range got.Get("netsapiens.domains").Array() {
-		dp := fmt.Sprintf("netsapiens.domains.%d", i)
-		oldName, newName := tpl.Get(dp+".name").String(), dom.Get("name").String()
-		for j, u := range dom.Get("users").Array() {
-			up := fmt.Sprintf("%s.users.%d", dp, j)
-			for k := range u.Get("numbers").Array() {
-				pair(fmt.Sprintf("%s.numbers.%d", up, k))
-			}
-			if id := u.Get("id").String(); id != "" && oldName != "" {
-				out[id+"@"+oldName] = id + "@" + newName
-			}
-		}
+	for _, v := range registered() {
+		v.ScenarioAliases(template, set, out)
 	}
 	return out
 }

@@ -18,6 +18,8 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator/pbxsim"
 	"github.com/xfer-conform/xfer-conform/simulator/scenario"
+	_ "github.com/xfer-conform/xfer-conform/steps/netsapiens"  // reads the netsapiens tenant section
+	_ "github.com/xfer-conform/xfer-conform/steps/ringcentral" // reads the ringcentral tenant section
 	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 

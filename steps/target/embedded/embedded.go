@@ -21,12 +21,29 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
+// Options configure the embedded pbxsim beyond its scenario.
+type Options struct {
+	// Scenario is the world to load; nil means the built-in one.
+	Scenario *scenario.Scenario
+	// Dialects are the vendor dialects pbxsim serves; nil means
+	// pbxsim.DefaultDialects(). A test adds a dialect of its own here
+	// (append(pbxsim.DefaultDialects(), mine)) to run its vendor's
+	// features end to end.
+	Dialects []pbxsim.DialectFactory
+}
+
 // New starts a fresh pbxsim in-process on a free loopback port for each
 // scenario, so scenarios are isolated and may run concurrently. A nil
 // scenario means the built-in one.
 func New(sc *scenario.Scenario) target.New {
+	return NewWith(Options{Scenario: sc})
+}
+
+// NewWith is New with options: a fresh pbxsim per scenario, serving
+// o.Dialects.
+func NewWith(o Options) target.New {
 	return func(ctx context.Context, hc *http.Client) (target.Target, error) {
-		return start(ctx, hc, sc)
+		return start(ctx, hc, o.Scenario, o.Dialects)
 	}
 }
 
@@ -34,11 +51,18 @@ func New(sc *scenario.Scenario) target.New {
 // the running pbxsim (@faults) gets an embedded one loaded with the
 // running one's scenario.
 func Own(ctx context.Context, scenarioJSON json.RawMessage) (target.Target, error) {
-	sc, err := load(scenarioJSON)
-	if err != nil {
-		return nil, fmt.Errorf("the target's scenario: %w", err)
+	return OwnWith(nil)(ctx, scenarioJSON)
+}
+
+// OwnWith is Own serving dialects (nil: pbxsim.DefaultDialects()).
+func OwnWith(dialects []pbxsim.DialectFactory) target.Starter {
+	return func(ctx context.Context, scenarioJSON json.RawMessage) (target.Target, error) {
+		sc, err := load(scenarioJSON)
+		if err != nil {
+			return nil, fmt.Errorf("the target's scenario: %w", err)
+		}
+		return start(ctx, http.DefaultClient, sc, dialects)
 	}
-	return start(ctx, http.DefaultClient, sc)
 }
 
 func load(scenarioJSON json.RawMessage) (*scenario.Scenario, error) {
@@ -53,11 +77,12 @@ func load(scenarioJSON json.RawMessage) (*scenario.Scenario, error) {
 // edited scenario (target.Restarter).
 type embeddedTarget struct {
 	target.Target
-	srv *pbxsim.Server
+	srv      *pbxsim.Server
+	dialects []pbxsim.DialectFactory
 }
 
-func start(ctx context.Context, hc *http.Client, sc *scenario.Scenario) (target.Target, error) {
-	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc})
+func start(ctx context.Context, hc *http.Client, sc *scenario.Scenario, dialects []pbxsim.DialectFactory) (target.Target, error) {
+	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, Dialects: dialects})
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +109,7 @@ func start(ctx context.Context, hc *http.Client, sc *scenario.Scenario) (target.
 		_ = stop()
 		return nil, err
 	}
-	return &embeddedTarget{Target: t, srv: srv}, nil
+	return &embeddedTarget{Target: t, srv: srv, dialects: dialects}, nil
 }
 
 // Restart starts a new embedded pbxsim on this one's scenario after edit;
@@ -108,7 +133,7 @@ func (t *embeddedTarget) Restart(ctx context.Context, hc *http.Client, edit func
 	if err != nil {
 		return nil, fmt.Errorf("the edited scenario: %w", err)
 	}
-	return start(ctx, hc, sc)
+	return start(ctx, hc, sc, t.dialects)
 }
 
 // Shared starts one pbxsim in-process, on the first scenario, and gives
@@ -116,6 +141,12 @@ func (t *embeddedTarget) Restart(ctx context.Context, hc *http.Client, edit func
 // run. Scenarios tagged @faults get their own pbxsim, as on a URL target.
 // A nil scenario means the built-in one.
 func Shared(sc *scenario.Scenario) (newTarget target.New, stop func() error) {
+	return SharedWith(Options{Scenario: sc})
+}
+
+// SharedWith is Shared with options: one pbxsim serving o.Dialects, and
+// the @faults scenarios' own pbxsims serving them too.
+func SharedWith(o Options) (newTarget target.New, stop func() error) {
 	var (
 		once sync.Once
 		srv  *pbxsim.Server
@@ -123,7 +154,7 @@ func Shared(sc *scenario.Scenario) (newTarget target.New, stop func() error) {
 		tpl  json.RawMessage
 	)
 	begin := func() {
-		if srv, err = pbxsim.New(pbxsim.Config{Scenario: sc, MaxTenants: -1}); err != nil {
+		if srv, err = pbxsim.New(pbxsim.Config{Scenario: o.Scenario, Dialects: o.Dialects, MaxTenants: -1}); err != nil {
 			return
 		}
 		if err = srv.Start("127.0.0.1:0"); err != nil {
@@ -136,7 +167,7 @@ func Shared(sc *scenario.Scenario) (newTarget target.New, stop func() error) {
 		if err != nil {
 			return nil, err
 		}
-		return target.TenantSet(ctx, "embedded", srv.URL(), control.New(srv.URL(), hc), tpl, Own)
+		return target.TenantSet(ctx, "embedded", srv.URL(), control.New(srv.URL(), hc), tpl, OwnWith(o.Dialects))
 	}
 	stop = func() error {
 		if srv == nil {
