@@ -3,12 +3,15 @@ package steps
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
 
 	"github.com/xfer-conform/xfer-conform/client/control"
 	"github.com/xfer-conform/xfer-conform/steps/judge"
+	"github.com/xfer-conform/xfer-conform/steps/target"
 )
 
 // registerCommon adds the vendor-neutral steps: the world acting through
@@ -19,6 +22,25 @@ func registerCommon(sc *godog.ScenarioContext, w *World) {
 	sc.Step(`^"([^"]+)" answers$`, w.addressAnswers)
 	sc.Step(`^pbxsim lists (\d+) active calls?$`, w.pbxsimListsActiveCalls)
 	sc.Step(`^the call from "([^"]+)" to "([^"]+)" is (ringing|answered|ended)$`, w.callIs)
+	sc.Step(`^(\d+) (seconds?|minutes?) pass(?:es)?$`, w.timePasses)
+}
+
+// timePasses moves the scenario's own manual clock: a scenario tagged
+// @clock runs on one (its tenant set's, or its own pbxsim's), so no other
+// scenario sees the time move.
+func (w *World) timePasses(n int, unit string) error {
+	if err := w.NeedControl(); err != nil {
+		return err
+	}
+	if !slices.Contains(w.tags, target.OwnClockTag) {
+		return fmt.Errorf("moving time needs a clock of the scenario's own: tag the scenario %s", target.OwnClockTag)
+	}
+	d := time.Duration(n) * time.Second
+	if strings.HasPrefix(unit, "minute") {
+		d = time.Duration(n) * time.Minute
+	}
+	w.Trace.Addf("world: %s pass", d)
+	return w.Ctl.AdvanceClock(w.Context(), d)
 }
 
 // NeedControl skips the scenario on a target without a control API.

@@ -37,15 +37,30 @@ func WithScenarioTags(ctx context.Context, tags []string) context.Context {
 	return context.WithValue(ctx, scenarioTagsKey{}, tags)
 }
 
-func needsOwnPbxsim(ctx context.Context) bool {
+func needsOwnPbxsim(ctx context.Context) bool { return hasScenarioTag(ctx, ownPbxsimTag) }
+
+// OwnClockTag marks scenarios that move time: each runs on a manual clock
+// of its own, so its advances reach no other scenario. In a tenant set
+// the set carries its own clock (docs/control-api.md, "Tenant clocks");
+// a pbxsim of the scenario's own starts on a manual clock.
+const OwnClockTag = "@clock"
+
+// WantsOwnClock reports whether the scenario (WithScenarioTags) moves time.
+func WantsOwnClock(ctx context.Context) bool { return hasScenarioTag(ctx, OwnClockTag) }
+
+func hasScenarioTag(ctx context.Context, tag string) bool {
 	tags, _ := ctx.Value(scenarioTagsKey{}).([]string)
 	for _, t := range tags {
-		if t == ownPbxsimTag {
+		if t == tag {
 			return true
 		}
 	}
 	return false
 }
+
+// ownClock is the tenant set description that gives a set its own manual
+// clock, starting at pbxsim's time now.
+var ownClock = json.RawMessage(`{"clock":{"mode":"manual"}}`)
 
 // TenantSet makes a tenant set on the pbxsim behind ctl for one scenario.
 // A pbxsim without POST /sim/v1/tenants (older than issue 12) is used
@@ -64,8 +79,22 @@ func TenantSet(ctx context.Context, name, base string, ctl *control.Client, temp
 		}
 		return own(ctx, template)
 	}
-	id, raw, err := ctl.CreateTenants(ctx, nil)
+	var description json.RawMessage
+	if WantsOwnClock(ctx) {
+		description = ownClock
+	}
+	id, raw, err := ctl.CreateTenants(ctx, description)
 	var ce *control.Error
+	if description != nil && errors.As(err, &ce) && ce.Status == http.StatusBadRequest && own != nil {
+		// A pbxsim older than tenant clocks: the scenario gets a pbxsim of
+		// its own instead, on a manual clock.
+		if template == nil {
+			if template, err = ctl.Scenario(ctx); err != nil {
+				return nil, fmt.Errorf("reading the target's scenario: %w", err)
+			}
+		}
+		return own(ctx, template)
+	}
 	if errors.As(err, &ce) && (ce.Status == http.StatusNotFound || ce.Status == http.StatusNotImplemented) {
 		return Pbxsim(ctx, name, base, ctl, nil)
 	}

@@ -82,6 +82,12 @@ type embeddedTarget struct {
 }
 
 func start(ctx context.Context, hc *http.Client, sc *scenario.Scenario, dialects []pbxsim.DialectFactory) (target.Target, error) {
+	if target.WantsOwnClock(ctx) {
+		var err error
+		if sc, err = onManualClock(sc); err != nil {
+			return nil, err
+		}
+	}
 	srv, err := pbxsim.New(pbxsim.Config{Scenario: sc, Dialects: dialects})
 	if err != nil {
 		return nil, err
@@ -110,6 +116,28 @@ func start(ctx context.Context, hc *http.Client, sc *scenario.Scenario, dialects
 		return nil, err
 	}
 	return &embeddedTarget{Target: t, srv: srv, dialects: dialects}, nil
+}
+
+// onManualClock is a copy of the scenario (nil: the built-in one) on a
+// manual clock: a scenario that moves time (@clock) and has a pbxsim of
+// its own moves that pbxsim's clock.
+func onManualClock(sc *scenario.Scenario) (*scenario.Scenario, error) {
+	if sc == nil {
+		sc = scenario.Default()
+	}
+	if sc.Clock == "manual" {
+		return sc, nil
+	}
+	raw, err := json.Marshal(sc)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := load(raw)
+	if err != nil {
+		return nil, err
+	}
+	cp.Clock = "manual"
+	return cp, nil
 }
 
 // Restart starts a new embedded pbxsim on this one's scenario after edit;
