@@ -90,13 +90,7 @@ func (Vendor) ScenarioFacts(serverURL string, scenarioJSON json.RawMessage) (any
 // ScenarioAliases pairs the domains' users' numbers and "user@domain"
 // addresses.
 func (Vendor) ScenarioAliases(template, set json.RawMessage, out map[string]string) {
-	tpl, got := gjson.ParseBytes(template), gjson.ParseBytes(set)
-	pair := func(path string) {
-		a, b := tpl.Get(path).String(), got.Get(path).String()
-		if a != "" && b != "" && a != b {
-			out[a] = b
-		}
-	}
+	got, tpl, pair := target.Aliases(template, set, out)
 	for i, dom := range got.Get(Name + ".domains").Array() {
 		dp := fmt.Sprintf("%s.domains.%d", Name, i)
 		oldName, newName := tpl.Get(dp+".name").String(), dom.Get("name").String()
@@ -211,12 +205,8 @@ func (n *Tenant) Load() error {
 
 // Missing names what a NetSapiens target still lacks.
 func (n *Tenant) Missing() []string {
-	var missing []string
-	need := func(v, name string) {
-		if strings.TrimSpace(v) == "" {
-			missing = append(missing, name)
-		}
-	}
+	var missing target.Needs
+	need := missing.Need
 	need(n.Server, "netsapiens.server (XFER_NS_SERVER)")
 	need(n.Domain, "netsapiens.domain (XFER_NS_DOMAIN)")
 	need(n.APIKey, "netsapiens.apiKey (XFER_NS_API_KEY)")
@@ -264,13 +254,8 @@ func (n *Tenant) Check(ctx context.Context, hc *http.Client) error {
 		if err != nil {
 			return err
 		}
-		_, err = c.Calls(ctx)
-		switch status := netsapiens.StatusOf(err); {
-		case err == nil:
-		case status != 0:
-			return fmt.Errorf("%w: NetSapiens at %s refused the %s for domain %s: %v", target.ErrCredentialsRefused, f.ServerURL, k.what, f.Domain, err)
-		default:
-			return fmt.Errorf("%w: NetSapiens at %s: %v", target.ErrUnreachable, f.ServerURL, err)
+		if _, err := c.Calls(ctx); err != nil {
+			return target.SignInError("NetSapiens", f.ServerURL, netsapiens.StatusOf(err) != 0, fmt.Sprintf("the %s for domain %s", k.what, f.Domain), err)
 		}
 	}
 	return nil

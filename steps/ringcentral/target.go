@@ -60,13 +60,7 @@ func (Vendor) ScenarioFacts(serverURL string, scenarioJSON json.RawMessage) (any
 // ScenarioAliases pairs the accounts' main and extension numbers and
 // "ext@account" addresses.
 func (Vendor) ScenarioAliases(template, set json.RawMessage, out map[string]string) {
-	tpl, got := gjson.ParseBytes(template), gjson.ParseBytes(set)
-	pair := func(path string) {
-		a, b := tpl.Get(path).String(), got.Get(path).String()
-		if a != "" && b != "" && a != b {
-			out[a] = b
-		}
-	}
+	got, tpl, pair := target.Aliases(template, set, out)
 	for i, acc := range got.Get(Name + ".accounts").Array() {
 		ap := fmt.Sprintf("%s.accounts.%d", Name, i)
 		pair(ap + ".mainNumber")
@@ -155,12 +149,8 @@ func (r *Tenant) Load() error { return nil }
 
 // Missing names what a RingCentral target still lacks.
 func (r *Tenant) Missing() []string {
-	var missing []string
-	need := func(v, name string) {
-		if strings.TrimSpace(v) == "" {
-			missing = append(missing, name)
-		}
-	}
+	var missing target.Needs
+	need := missing.Need
 	need(r.Server, "ringcentral.server (XFER_RC_SERVER)")
 	need(r.ClientID, "ringcentral.clientId (XFER_RC_CLIENT_ID)")
 	need(r.ClientSecret, "ringcentral.clientSecret (XFER_RC_CLIENT_SECRET)")
@@ -199,13 +189,9 @@ func (r *Tenant) Check(ctx context.Context, hc *http.Client) error {
 		if err != nil {
 			return err
 		}
-		err = c.Login(ctx)
-		var ae *rc.APIError
-		switch {
-		case errors.As(err, &ae):
-			return fmt.Errorf("%w: RingCentral at %s refused the %s's JWT (extension %s): %v", target.ErrCredentialsRefused, f.ServerURL, role.name, role.p.Extension, err)
-		case err != nil:
-			return fmt.Errorf("%w: RingCentral at %s: %v", target.ErrUnreachable, f.ServerURL, err)
+		if err := c.Login(ctx); err != nil {
+			var ae *rc.APIError
+			return target.SignInError("RingCentral", f.ServerURL, errors.As(err, &ae), fmt.Sprintf("the %s's JWT (extension %s)", role.name, role.p.Extension), err)
 		}
 	}
 	return nil
