@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -36,6 +37,22 @@ func TestAllowFinding(t *testing.T) {
 	bin := examples(t)
 	code, out, errOut := run(t, "--vendor", "ringcentral", "--integration", filepath.Join(bin, "rc-warm-transfer-go")+" -bug swap-ids",
 		"--allow-finding", "rc-party-id-as-session-id@bridge", "--allow-finding", "rc-session-id-as-party-id")
+	if code != ExitFailed || strings.Contains(out, "request contracts kept: contract finding") || !strings.Contains(out, "bridge IDs not swapped") {
+		t.Fatalf("exit %d, want a failure naming only the bridge check:\n%s\n%s", code, out, errOut)
+	}
+}
+
+// Rule: the --config file's allowFindings accepts a finding as
+// --allow-finding does, on any target (here the embedded pbxsim); the
+// other checks still judge. Source: issue 15 item 2 ("fails on a finding
+// unless an allow-list in the config accepts it"); docs/contracts.md.
+func TestAllowFindingInConfig(t *testing.T) {
+	bin := examples(t)
+	file := filepath.Join(t.TempDir(), "xfer.yaml")
+	if err := os.WriteFile(file, []byte("allowFindings:\n  - rc-party-id-as-session-id@bridge\n  - rc-session-id-as-party-id\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "--vendor", "ringcentral", "--integration", filepath.Join(bin, "rc-warm-transfer-go")+" -bug swap-ids", "--config", file)
 	if code != ExitFailed || strings.Contains(out, "request contracts kept: contract finding") || !strings.Contains(out, "bridge IDs not swapped") {
 		t.Fatalf("exit %d, want a failure naming only the bridge check:\n%s\n%s", code, out, errOut)
 	}

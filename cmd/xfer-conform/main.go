@@ -166,7 +166,7 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 			return ExitUsage
 		}
 	}
-	cfg := steps.Config{NewTarget: newTarget, Vendors: m.Vendors, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout, AllowFindings: o.allowFindings}
+	cfg := steps.Config{NewTarget: newTarget, Vendors: m.Vendors, StepTimeout: o.timeout, Integration: o.integrationUnderTest(), IntegrationTimeout: o.integrationTimeout, AllowFindings: append(o.allowFindings, configAllowList(o)...)}
 	cfg = m.withPeople(cfg, tenant)
 	cfg.Admit = func(*godog.Scenario) error { return in.admit() }
 	cfg.Aborted = in.isAborted

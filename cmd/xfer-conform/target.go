@@ -14,6 +14,19 @@ import (
 	"github.com/xfer-conform/xfer-conform/steps/target/embedded"
 )
 
+// configAllowList is the --config file's allowFindings (none without a
+// file); a file that cannot be read is reported by selectTarget.
+func configAllowList(o options) []string {
+	if o.config == "" {
+		return nil
+	}
+	cfg, err := target.LoadTenantConfig(o.config, func(string) string { return "" })
+	if err != nil {
+		return nil
+	}
+	return cfg.AllowFindings
+}
+
 // isTenant says --target names a real tenant (a registered vendor)
 // rather than a pbxsim.
 func isTenant(target string) bool { return slices.Contains(steps.VendorNames(), target) }
@@ -25,8 +38,17 @@ func isTenant(target string) bool { return slices.Contains(steps.VendorNames(), 
 // with a message that names no secret.
 func (m *Main) selectTarget(ctx context.Context, o options) (target.New, *target.TenantConfig, int) {
 	if o.config != "" && !isTenant(o.target) {
-		fmt.Fprintf(m.Stderr, "xfer-conform: --config configures --target %s, not %q\n", vendorList(false), o.target)
-		return nil, nil, ExitUsage
+		// On a pbxsim the file may carry allowFindings (configAllowList),
+		// but a tenant section means the user meant a tenant target.
+		cfg, err := target.LoadTenantConfig(o.config, func(string) string { return "" })
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "xfer-conform: %v\n", err)
+			return nil, nil, ExitUsage
+		}
+		if len(cfg.Sections) > 0 {
+			fmt.Fprintf(m.Stderr, "xfer-conform: --config's tenant sections configure --target %s, not %q\n", vendorList(false), o.target)
+			return nil, nil, ExitUsage
+		}
 	}
 	switch {
 	case o.target == "embedded":

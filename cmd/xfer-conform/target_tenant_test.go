@@ -189,7 +189,7 @@ func TestTenantTargetErrors(t *testing.T) {
 	}{
 		{[]string{"--target", "netsapiens", "--config", file}, ExitUnreachable, "target unreachable: NetSapiens at http://127.0.0.1:1"},
 		{[]string{"--target", "ringcentral", "--config", file}, ExitUsage, "no RingCentral tenant configured"},
-		{[]string{"--target", "embedded", "--config", file}, ExitUsage, "--config configures --target netsapiens or ringcentral"},
+		{[]string{"--target", "embedded", "--config", file}, ExitUsage, "--config's tenant sections configure --target netsapiens or ringcentral"},
 		{[]string{"--target", "netsapiens"}, ExitUsage, "no NetSapiens server configured: set XFER_NS_* variables"},
 		{[]string{"--target", "netsapiens", "--config", partial}, ExitUsage, "netsapiens.apiKey (XFER_NS_API_KEY), netsapiens.consult.user (XFER_NS_CONSULT)"},
 		{[]string{"--target", "netsapiens", "--config", "/does/not/exist.yaml"}, ExitUsage, "--config"},

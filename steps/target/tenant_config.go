@@ -23,6 +23,10 @@ type TenantConfig struct {
 	Sections map[string]TenantSection
 	// PersonTimeout bounds each wait for a person at a phone ("90s").
 	PersonTimeout string
+	// AllowFindings are the contract findings the integration under test
+	// may yield (RULE or RULE@OPERATION, as --allow-finding;
+	// docs/contracts.md). Unlike the sections, they apply on every target.
+	AllowFindings []string
 
 	personTimeout time.Duration
 }
@@ -34,12 +38,18 @@ func (c *TenantConfig) Section(vendor string) TenantSection { return c.Sections[
 // registered vendor, a pointer to its section (nil when the file has
 // none), so unknown fields are refused as in any strict decode.
 func fileShape(vendors []Vendor) reflect.Type {
-	fields := []reflect.StructField{{Name: "PersonTimeout", Type: reflect.TypeOf(""), Tag: `yaml:"personTimeout"`}}
+	fields := []reflect.StructField{
+		{Name: "PersonTimeout", Type: reflect.TypeOf(""), Tag: `yaml:"personTimeout"`},
+		{Name: "AllowFindings", Type: reflect.TypeOf([]string(nil)), Tag: `yaml:"allowFindings,omitempty"`},
+	}
 	for i, v := range vendors {
 		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("V%d", i), Type: reflect.TypeOf(v.NewTenant()), Tag: reflect.StructTag(`yaml:"` + v.Name() + `"`)})
 	}
 	return reflect.StructOf(fields)
 }
+
+// sectionField is the index of the first vendor section in fileShape.
+const sectionField = 2
 
 // MarshalYAML writes the config in the file's format (LoadTenantConfig
 // reads it back).
@@ -47,9 +57,10 @@ func (c *TenantConfig) MarshalYAML() (any, error) {
 	vendors := registered()
 	doc := reflect.New(fileShape(vendors)).Elem()
 	doc.Field(0).SetString(c.PersonTimeout)
+	doc.Field(1).Set(reflect.ValueOf(c.AllowFindings))
 	for i, v := range vendors {
 		if s := c.Sections[v.Name()]; s != nil {
-			doc.Field(i + 1).Set(reflect.ValueOf(s))
+			doc.Field(i + sectionField).Set(reflect.ValueOf(s))
 		}
 	}
 	return doc.Interface(), nil
@@ -72,8 +83,9 @@ func LoadTenantConfig(path string, getenv func(string) string) (*TenantConfig, e
 			return nil, fmt.Errorf("--config %s: %v", path, err)
 		}
 		c.PersonTimeout = doc.Elem().Field(0).String()
+		c.AllowFindings = doc.Elem().Field(1).Interface().([]string)
 		for i, v := range vendors {
-			if f := doc.Elem().Field(i + 1); !f.IsNil() {
+			if f := doc.Elem().Field(i + sectionField); !f.IsNil() {
 				c.Sections[v.Name()] = f.Interface().(TenantSection)
 			}
 		}

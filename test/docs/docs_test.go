@@ -281,8 +281,10 @@ func TestYAMLExamples(t *testing.T) {
 }
 
 func isTenantConfig(doc map[string]any) bool {
-	if _, ok := doc["personTimeout"]; ok {
-		return true
+	for _, top := range []string{"personTimeout", "allowFindings"} {
+		if _, ok := doc[top]; ok {
+			return true
+		}
 	}
 	for _, v := range []string{"ringcentral", "netsapiens"} {
 		if m, ok := doc[v].(map[string]any); ok && m["server"] != nil {
