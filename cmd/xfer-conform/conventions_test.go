@@ -61,16 +61,16 @@ func TestFeaturesAddToTheBuiltInsAndListMatchesTheRun(t *testing.T) {
 	writeFeature(t, mine, "mine/one.feature", mineFeature)
 	tags := "@mine or (" + cheapTags + ")"
 	code, list, _ := run(t, "--features", mine, "--tags", tags, "--list")
-	if code != ExitPass || !strings.HasSuffix(strings.TrimSpace(list), "3 scenarios") {
+	if code != ExitPass || !strings.HasSuffix(strings.TrimSpace(list), "4 scenarios") {
 		t.Fatalf("--list exit %d:\n%s", code, list)
 	}
 	dir := t.TempDir()
 	code, out, errOut := run(t, "--features", mine, "--tags", tags, "--format", "progress", "--out", dir)
-	if code != ExitPass || !strings.Contains(out, "3 scenarios (3 passed)") {
+	if code != ExitPass || !strings.Contains(out, "4 scenarios (4 passed)") {
 		t.Fatalf("run exit %d:\n%s\n%s", code, out, errOut)
 	}
-	if j := parseJUnit(t, filepath.Join(dir, "junit.xml")); j.Tests != 3 {
-		t.Errorf("the run reported %d scenarios, --list showed 3", j.Tests)
+	if j := parseJUnit(t, filepath.Join(dir, "junit.xml")); j.Tests != 4 {
+		t.Errorf("the run reported %d scenarios, --list showed 4", j.Tests)
 	}
 	code, list, _ = run(t, "--features", mine, "--features-only", "--tags", tags, "--list")
 	if code != ExitPass || !strings.HasPrefix(list, "mine/one.feature:3\t") || !strings.HasSuffix(strings.TrimSpace(list), "1 scenarios") {
@@ -231,7 +231,7 @@ func TestFirstSignalFinishesTheRunningScenario(t *testing.T) {
 	if code != ExitInterrupted {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitInterrupted, out.String(), errOut.String())
 	}
-	if !strings.Contains(out.String(), "2 scenarios (1 passed, 1 skipped)") {
+	if !strings.Contains(out.String(), "3 scenarios (1 passed, 2 skipped)") {
 		t.Errorf("summary:\n%s", out.String())
 	}
 	j := parseJUnit(t, filepath.Join(dir, "junit.xml"))

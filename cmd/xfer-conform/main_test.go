@@ -29,8 +29,8 @@ func TestPassingRunWritesReports(t *testing.T) {
 	if code != ExitPass {
 		t.Fatalf("exit %d; stdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "2 scenarios (2 passed)") {
-		t.Fatalf("stdout does not report 2 passed scenarios:\n%s", out)
+	if !strings.Contains(out, "3 scenarios (3 passed)") {
+		t.Fatalf("stdout does not report 3 passed scenarios:\n%s", out)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
 	if err != nil {
@@ -40,7 +40,7 @@ func TestPassingRunWritesReports(t *testing.T) {
 		Tests    int `xml:"tests,attr"`
 		Failures int `xml:"failures,attr"`
 	}
-	if err := xml.Unmarshal(b, &suites); err != nil || suites.Tests != 2 || suites.Failures != 0 {
+	if err := xml.Unmarshal(b, &suites); err != nil || suites.Tests != 3 || suites.Failures != 0 {
 		t.Fatalf("junit.xml = %+v (%v):\n%s", suites, err, b)
 	}
 	b, err = os.ReadFile(filepath.Join(dir, "cucumber.json"))
