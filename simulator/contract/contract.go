@@ -37,6 +37,10 @@ type Rule struct {
 	Confidence Confidence
 	// Doc says in one sentence what the rule catches.
 	Doc string
+	// VendorRefuses says the vendor itself refuses such a request, with an
+	// error of its own (RingCentral's 404 for swapped IDs): the dialect
+	// answers that, whatever the strictness, and the finding is noted.
+	VendorRefuses bool
 }
 
 // Engine rules: shared by every dialect; an operation's own source is

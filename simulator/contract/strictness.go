@@ -31,16 +31,23 @@ func ParseStrictness(s string) Strictness {
 }
 
 // Apply does with a request's findings what the strictness says: under
-// Lenient nothing; under Refuse it returns the first finding, for the
-// dialect to answer with its vendor's 400; under Findings it notes each
-// one on the request's journal entry through note and returns nil. Every
-// dialect goes through here, so the three settings mean the same for all.
+// Lenient nothing; under Findings it notes each one on the request's
+// journal entry through note and returns nil; under Refuse it returns the
+// first finding, for the dialect to answer with its vendor's 400. A
+// finding whose rule the vendor refuses itself (Rule.VendorRefuses) is
+// never the refusal: it is noted, and the dialect answers with the
+// vendor's own error. Every dialect goes through here, so the three
+// settings mean the same for all.
 func Apply(s Strictness, findings []Finding, note func(string)) *Finding {
 	if len(findings) == 0 || s == Lenient {
 		return nil
 	}
 	if s == Refuse {
-		return &findings[0]
+		for i := range findings {
+			if !findings[i].Rule.VendorRefuses {
+				return &findings[i]
+			}
+		}
 	}
 	for _, f := range findings {
 		note(f.Note())

@@ -34,13 +34,13 @@ func init() {
 var (
 	RulePartyIDAsSessionID = contract.Rule{Name: "rc-party-id-as-session-id", Confidence: contract.Documented,
 		Source: "DOCS warm-transfer.md (body telephonySessionId is the consult's session s-…); reference/ringcentral.md §1.3, §2.4",
-		Doc:    "A party ID (p-…) is sent where a telephony session ID (s-…) belongs."}
+		Doc:    "A party ID (p-…) is sent where a telephony session ID (s-…) belongs.", VendorRefuses: true}
 	RuleSessionIDAsPartyID = contract.Rule{Name: "rc-session-id-as-party-id", Confidence: contract.Documented,
 		Source: "DOCS warm-transfer.md (body partyId is the operator's party p-… in the consult call); reference/ringcentral.md §1.3",
-		Doc:    "A telephony session ID (s-…) is sent where a party ID (p-…) belongs."}
+		Doc:    "A telephony session ID (s-…) is sent where a party ID (p-…) belongs.", VendorRefuses: true}
 	RuleBridgeWrongParty = contract.Rule{Name: "rc-bridge-wrong-party", Confidence: contract.Documented,
 		Source: "DOCS warm-transfer.md (the operator uses their own party ID in each call); CALLJS warmTransfer; reference/ringcentral.md §2.4",
-		Doc:    "The bridge body's partyId is not the caller's own party in the body's session: another session's party, or the consult's."}
+		Doc:    "The bridge body's partyId is not the caller's own party in the body's session: another session's party, or the consult's.", VendorRefuses: true}
 )
 
 // TrapRules lists the dialect's own rules, for docs and tests.

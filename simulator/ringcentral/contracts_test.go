@@ -37,8 +37,18 @@ func TestContractCleanWarmTransferHasNoFindings(t *testing.T) {
 
 // Rule: the bridge traps are named findings beside the vendor's own
 // refusal, which is unchanged (404 for swapped IDs, 403 for the consult's
-// party). Source: issue 15 item 1; reference/ringcentral.md §1.3, §2.4.
+// party), under contract-strictness findings (the default) and refuse
+// alike: refuse never replaces the vendor's own error with its 400.
+// Source: issue 15 item 1 ("where the vendor is known to refuse a
+// violation, pbxsim refuses it the same way, with the vendor's error
+// body"); reference/ringcentral.md §1.3, §2.4.
 func TestContractBridgeTrapsAreNamedFindings(t *testing.T) {
+	for _, strictness := range []string{"findings", "refuse"} {
+		t.Run(strictness, func(t *testing.T) { bridgeTrapsAreNamed(t, strictness) })
+	}
+}
+
+func bridgeTrapsAreNamed(t *testing.T, strictness string) {
 	for _, c := range []struct {
 		name   string
 		body   func(wc warmCall) map[string]string
@@ -59,7 +69,7 @@ func TestContractBridgeTrapsAreNamedFindings(t *testing.T) {
 			403, "rc-bridge-wrong-party"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			w := newWorld(t, nil, Options{})
+			w := newWorld(t, withQuirks(map[string]string{"contract-strictness": strictness}), Options{})
 			wc := setupWarmTransfer(t, w)
 			r := w.call(http.MethodPost, partyPath(wc.sidA, wc.opA)+"/bridge", wc.opTok, c.body(wc))
 			if r.status != c.status {
