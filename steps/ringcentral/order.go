@@ -28,6 +28,23 @@ func (r *RCWorld) rcCapturedOrder() error {
 	if sid == "" {
 		return fmt.Errorf("the customer's call is not known yet (add: the operator learns the customer's call from notifications)")
 	}
+	// The two sockets deliver on their own: wait until both logs hold a
+	// complete, ordered call (the callee Answered), reporting the order seen.
+	var problems []string
+	err = r.w.Await("the customer's call in both logs, in the capture's order", func() (bool, string, error) {
+		var got []string
+		got, problems = capturedOrder(sid, cust, op)
+		return len(problems) == 0, strings.Join(got, ", "), nil
+	})
+	if err != nil && len(problems) > 0 {
+		return fmt.Errorf("%w\nthe customer's call differs from RingCentral's capture:\n  %s", err, strings.Join(problems, "\n  "))
+	}
+	return err
+}
+
+// capturedOrder merges the caller's and the callee's notifications of
+// session sid by sequence and names what differs from the capture.
+func capturedOrder(sid string, cust, op *rcPerson) (got, problems []string) {
 	type seen struct {
 		seq    int64
 		role   string
@@ -56,8 +73,6 @@ func (r *RCWorld) rcCapturedOrder() error {
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].seq < all[j].seq })
-	var got []string
-	var problems []string
 	for _, s := range all {
 		got = append(got, s.role+" "+s.status)
 		wantPickup := s.role == "callee" && (s.status == "Proceeding" || s.status == "Answered")
@@ -85,8 +100,5 @@ func (r *RCWorld) rcCapturedOrder() error {
 			problems = append(problems, fmt.Sprintf("%s must come before %s; order %q", pair[0], pair[1], got))
 		}
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("the customer's call differs from RingCentral's capture:\n  %s", strings.Join(problems, "\n  "))
-	}
-	return nil
+	return got, problems
 }
