@@ -78,6 +78,9 @@ func (s *subscriptions) fanOut(e *simulator.Event) {
 	// A fixed order keeps fault decisions reproducible for a given seed.
 	sort.Slice(subs, func(i, j int) bool { return subs[i].id < subs[j].id })
 	for _, sub := range subs {
+		if e.Seq <= sub.since {
+			continue // the change came before the subscription
+		}
 		// A subscription expires on its domain's clock (tenant clocks).
 		if !sub.wantsEvent(e.Call, s.d.sim.NowOf(sub.domain)) {
 			continue

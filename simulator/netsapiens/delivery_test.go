@@ -1,6 +1,7 @@
 package netsapiens
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -58,4 +59,37 @@ func TestEventOverflowGoesThroughThePipeline(t *testing.T) {
 			t.Errorf("the overflow note %q does not say %q", notes[0], want)
 		}
 	}
+}
+
+// Rule: a subscription posts only the changes made after it exists: a
+// change the event pipeline reaches late (it runs behind the core under
+// load) is not posted to a subscription made after that change.
+// Source: SPEC45 subscriptions (a subscription is notified of the
+// changes that follow it); found as a flake in test/isolation, where a
+// lagging pipeline posted the set-up call to a newer subscription.
+func TestSubscriptionPostsOnlyLaterChanges(t *testing.T) {
+	w := newWorld(t, nil)
+	rc := newReceiver(t, http.StatusOK, nil)
+	c := w.inboundCall()
+	old := w.sim.Events(0)
+	if len(old) == 0 {
+		t.Fatal("the call made no events")
+	}
+	id := w.subscribe(keyOM, "/subscriptions", rc.url).Get("id").String()
+	// The pipeline reaches the call's events only now.
+	for _, e := range old {
+		w.d.subs.fanOut(e)
+	}
+	w.d.subs.mu.Lock()
+	sub := w.d.subs.byID[id]
+	queued := sub.pending != nil || sub.posting || sub.postsCount > 0
+	w.d.subs.mu.Unlock()
+	if queued {
+		t.Fatalf("a change from before subscription %s (call %s) was queued for it", id, c.ID)
+	}
+	// A change after it is posted.
+	if err := w.sim.HangupCall(c.ID); err != nil {
+		t.Fatal(err)
+	}
+	rc.await(t, untilRemoved)
 }

@@ -34,6 +34,7 @@ type subscription struct {
 	failures  int               // posts failed in a row
 	disabled  bool              // failed FailureLimit posts in a row: nothing is posted
 	lastPost  map[string]string // call ID -> last body posted (visible.go)
+	since     uint64            // the core's last event when it was made: older ones are not posted
 	unchanged int               // changes not posted: they read the same (visible.go)
 
 	pending notify.Queue[[]byte] // rendered posts waiting for the worker (delivery.go)
@@ -187,6 +188,9 @@ func (d *Dialect) createSubscription(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	// Changes made before the subscription existed are not its to post,
+	// however late the pipeline gets to them.
+	s.since = d.sim.LastEventSeq()
 	if !d.subs.add(s) {
 		d.subs.mu.Unlock()
 		writeError(w, refuse(errShuttingDown, "pbxsim is shutting down"))
