@@ -190,7 +190,7 @@ func (d *Dialect) publish(e *simulator.Event) {
 	var targets []subTarget
 	for _, s := range d.subs.byID {
 		// A webhook expires on its account's clock (tenant clocks).
-		if s.Status != statusActive || (s.Transport == transportWebHook && !d.nowFor(s.Owner.AccountID).Before(s.Expires)) {
+		if e.Seq <= s.since || s.Status != statusActive || (s.Transport == transportWebHook && !d.nowFor(s.Owner.AccountID).Before(s.Expires)) {
 			continue
 		}
 		targets = append(targets, subTarget{s: s, filters: s.Filters, owner: s.Owner.ExtensionID})

@@ -26,6 +26,9 @@ type subscription struct {
 	Created   time.Time
 	Expires   time.Time
 	ExpiresIn int64
+	// since is the core's last event when it was made: the changes before
+	// it are not its to notify, however late publish reaches them.
+	since uint64
 
 	// WebHook
 	Address           string
@@ -237,7 +240,7 @@ func (d *Dialect) newSubscription(owner grantInfo, base string, req subscription
 	now := d.nowFor(owner.AccountID)
 	s := &subscription{
 		ID: d.uuid(), Owner: owner, Transport: transport, Filters: fs, Disabled: disabled,
-		Created: now, Status: statusActive,
+		Created: now, Status: statusActive, since: d.sim.LastEventSeq(),
 	}
 	s.URI = base + "/restapi/v1.0/subscription/" + s.ID
 	expiresIn := int64(webhookDefaultExpiresIn)

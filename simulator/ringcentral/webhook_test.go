@@ -189,3 +189,28 @@ func TestWebhookExpiresOnTheSimClock(t *testing.T) {
 		}
 	}
 }
+
+// Rule: a subscription is notified only of changes made after it exists:
+// a change that publish reaches late (the pipeline runs behind the core
+// under load) is not delivered to a subscription made after it.
+// Source: reference/ringcentral.md §4.1 (a subscription notifies the
+// events that follow it); found as a flake where a lagging pipeline
+// notified the set-up call to a newer subscription.
+func TestSubscriptionNotifiesOnlyLaterChanges(t *testing.T) {
+	w := newWorld(t, nil, Options{})
+	tok := w.login("jwt-102")
+	sid, _, _ := w.customerCalls("102")
+	old := w.sim.Events(0)
+	rc := newReceiver(t, true, http.StatusOK)
+	expect(t, "create", w.call(http.MethodPost, "/restapi/v1.0/subscription", tok, webhookBody(rc.srv.URL, "", 0)), 200, "status", "Active")
+	for _, e := range old {
+		w.d.publish(e) // the pipeline reaches the call's events only now
+	}
+	expect(t, "hang up", w.call(http.MethodDelete, "/restapi/v1.0/account/~/telephony/sessions/"+sid, tok, nil), 204)
+	// Deliveries keep their order: had an old change been queued, it
+	// would arrive before the hang-up's.
+	d := rc.next(t, "the first delivery", func(gjson.Result) bool { return true })
+	if got := d.body.Get("body.parties.0.status.code").String(); got != "Disconnected" {
+		t.Fatalf("the first delivery is %s of party %s, want a Disconnected (the change after the subscription)", got, d.body.Get("body.parties.0.id"))
+	}
+}
