@@ -38,7 +38,7 @@ type Rule struct {
 	// Doc says in one sentence what the rule catches.
 	Doc string
 	// VendorRefuses says the vendor itself refuses such a request, with an
-	// error of its own (RingCentral's 404 for swapped IDs): the dialect
+	// error of its own (a 404 for IDs swapped in a body): the dialect
 	// answers that, whatever the strictness, and the finding is noted.
 	VendorRefuses bool
 }
