@@ -65,6 +65,41 @@ func (ops Operations) Compile() Operations {
 	return out
 }
 
+// Names lists the table's operation names in order, without repeats:
+// what a rule's match.operation may name for the dialect.
+func (ops Operations) Names() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, o := range ops {
+		if !seen[o.Name] {
+			seen[o.Name] = true
+			names = append(names, o.Name)
+		}
+	}
+	return names
+}
+
+// TemplateGlob turns a route template into an operation's glob: each
+// {var} becomes *, so "/calls/{id}/hold" matches "/calls/abc/hold".
+func TemplateGlob(tmpl string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		b.WriteByte('*')
+		tmpl = tmpl[i+j+1:]
+	}
+}
+
 // Name returns the operation of a request, or "".
 func (ops Operations) Name(method, path string) string {
 	for _, o := range ops {

@@ -88,41 +88,15 @@ func init() { operations = operationsOf(routeTable) }
 func operationsOf(table []route) faults.Operations {
 	ops := make(faults.Operations, 0, len(table))
 	for _, rt := range table {
-		ops = append(ops, faults.Operation{Method: rt.method, Path: templateGlob(apiPrefix + rt.path), Name: rt.op})
+		ops = append(ops, faults.Operation{Method: rt.method, Path: faults.TemplateGlob(apiPrefix + rt.path), Name: rt.op})
 	}
 	return ops.Compile()
-}
-
-// templateGlob turns a mux template into a fault glob: {var} becomes *.
-func templateGlob(tmpl string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(tmpl, '{')
-		if i < 0 {
-			b.WriteString(tmpl)
-			return b.String()
-		}
-		j := strings.IndexByte(tmpl[i:], '}')
-		b.WriteString(tmpl[:i])
-		b.WriteByte('*')
-		tmpl = tmpl[i+j+1:]
-	}
 }
 
 // OperationNames lists the operation names of the route table, in table
 // order without repeats: what a fault rule's match.operation accepts for
 // this dialect.
-func OperationNames() []string {
-	var names []string
-	seen := map[string]bool{}
-	for _, rt := range routeTable {
-		if !seen[rt.op] {
-			seen[rt.op] = true
-			names = append(names, rt.op)
-		}
-	}
-	return names
-}
+func OperationNames() []string { return operations.Names() }
 
 // RouteList renders the route table as the Markdown table of
 // docs/netsapiens.md ("Routes").

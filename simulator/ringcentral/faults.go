@@ -24,29 +24,13 @@ func operationsOf(table []route) faults.Operations {
 	var ops faults.Operations
 	seen := map[string]bool{}
 	for _, rt := range table {
-		glob := strings.TrimSuffix(templateGlob(rt.fullPath()), "/")
+		glob := strings.TrimSuffix(faults.TemplateGlob(rt.fullPath()), "/")
 		if k := rt.method + " " + glob; !seen[k] {
 			seen[k] = true
 			ops = append(ops, faults.Operation{Method: rt.method, Path: glob, Name: rt.op})
 		}
 	}
 	return ops.Compile()
-}
-
-// templateGlob turns a mux template into a fault glob: {var} becomes *.
-func templateGlob(tmpl string) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(tmpl, '{')
-		if i < 0 {
-			b.WriteString(tmpl)
-			return b.String()
-		}
-		j := strings.IndexByte(tmpl[i:], '}')
-		b.WriteString(tmpl[:i])
-		b.WriteByte('*')
-		tmpl = tmpl[i+j+1:]
-	}
 }
 
 // operationOf names a request by the route table.

@@ -135,17 +135,7 @@ var routeTable = []route{
 // OperationNames lists the operation names of the route table, in table
 // order without repeats: what a fault rule's match.operation accepts for
 // this dialect.
-func OperationNames() []string {
-	var names []string
-	seen := map[string]bool{}
-	for _, rt := range routeTable {
-		if !seen[rt.op] {
-			seen[rt.op] = true
-			names = append(names, rt.op)
-		}
-	}
-	return names
-}
+func OperationNames() []string { return operations.Names() }
 
 // RouteList renders the route table as the Markdown table of
 // docs/ringcentral.md ("Routes").
