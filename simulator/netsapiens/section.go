@@ -79,20 +79,11 @@ func init() {
 // operations, and that a write answers 202 and applies later, so apply
 // rules fit it. It has no notification sockets to cut.
 func FaultSpec() faults.DialectSpec {
-	return faults.DialectSpec{Name: Name, Operations: faultOperations(), ApplyPhase: true}
+	return faults.DialectSpec{Name: Name, Operations: operations, ApplyPhase: true}
 }
-
-// faultOperations hands the dialect's operation table to faults.
-func faultOperations() faults.Operations { return operations }
 
 // SectionOf returns the scenario's NetSapiens section, or nil.
-func SectionOf(sc *scenario.Scenario) *Section {
-	if sc == nil {
-		return nil
-	}
-	s, _ := sc.Section(Name).(*Section)
-	return s
-}
+func SectionOf(sc *scenario.Scenario) *Section { return scenario.SectionAs[*Section](sc, Name) }
 
 // Domain returns the domain with the given name.
 func (ns *Section) Domain(name string) (*Domain, bool) {

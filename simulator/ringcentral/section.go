@@ -69,20 +69,11 @@ func init() {
 // operations, and notification sockets that a disconnect can cut.
 // Changes apply before the dialect answers, so apply rules do not fit.
 func FaultSpec() faults.DialectSpec {
-	return faults.DialectSpec{Name: Name, Operations: faultOperations(), Disconnect: true}
+	return faults.DialectSpec{Name: Name, Operations: operations, Disconnect: true}
 }
-
-// faultOperations hands the dialect's operation table to faults.
-func faultOperations() faults.Operations { return operations }
 
 // SectionOf returns the scenario's RingCentral section, or nil.
-func SectionOf(sc *scenario.Scenario) *Section {
-	if sc == nil {
-		return nil
-	}
-	s, _ := sc.Section(Name).(*Section)
-	return s
-}
+func SectionOf(sc *scenario.Scenario) *Section { return scenario.SectionAs[*Section](sc, Name) }
 
 // Account returns the account with the given id.
 func (rc *Section) Account(id string) (*Account, bool) {

@@ -144,6 +144,21 @@ func (sc *Scenario) Section(key string) Section {
 	return nil
 }
 
+// SectionAs returns the scenario's section under key as the dialect's
+// own type, the zero value (nil) when sc is nil or has no such section:
+// each dialect's SectionOf.
+func SectionAs[T Section](sc *Scenario, key string) T {
+	var zero T
+	if sc == nil {
+		return zero
+	}
+	s, ok := sc.Section(key).(T)
+	if !ok {
+		return zero
+	}
+	return s
+}
+
 // SetSection puts s under key, in place of the section there, else last;
 // a nil s removes the section.
 func (sc *Scenario) SetSection(key string, s Section) {

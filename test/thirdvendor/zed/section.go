@@ -123,7 +123,4 @@ func (z *Section) Fresh() scenario.Section {
 }
 
 // SectionOf returns the scenario's Zed section, nil when it has none.
-func SectionOf(sc *scenario.Scenario) *Section {
-	s, _ := sc.Section(Name).(*Section)
-	return s
-}
+func SectionOf(sc *scenario.Scenario) *Section { return scenario.SectionAs[*Section](sc, Name) }
