@@ -38,6 +38,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -67,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	settle := fs.Duration("settle", 200*time.Second, "churn: how long to wait after the load before the last sample (the retention window: WebSocket recovery is 180s)")
 	warmUp := fs.Duration("warm-up", 60*time.Second, "churn: load before the start sample, so the bounded journal and event log are full")
 	vendor := fs.String("only", "", `drive one vendor's transfers: "ringcentral" or "netsapiens" (default both)`)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (the load generator, and pbxsim when in-process) over the run to this file")
 	if code, done := fs.Parse(args, stdout, stderr); done {
 		return code
 	}
@@ -105,6 +107,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "pbxload: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "pbxload: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rep, err := drive(ctx, cfg)
 	if err != nil {
