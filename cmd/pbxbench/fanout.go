@@ -3,13 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -23,122 +19,32 @@ type fanoutConfig struct {
 	cpuProfile                 string // covers the rounds
 }
 
-// roundFigures are one round's latencies, request to frame read.
+// roundFigures are one round's latencies, request to frame read, each
+// sorted.
+//
+// change and bare are the issue's comparison (issue 16 item 4): a request
+// that changes one thing about a call (a party put on hold or taken off
+// it through the RingCentral API), which pbxsim tells every subscriber in
+// one notification, against the bare broadcaster writing one
+// pre-rendered notification of the same size. Each bare measurement is
+// taken just before the pbxsim one it is compared with.
+//
+// call and burst show a new call: pbxsim tells each subscriber about it
+// in several notifications at once (each party's set-up), so the first
+// of them is compared with the broadcaster writing as many frames per
+// socket in one go (burst).
 type roundFigures struct {
-	pbx, bare []time.Duration // sorted
+	change, bare []time.Duration
+	call, burst  []time.Duration
 }
 
 type fanoutReport struct {
 	cfg        fanoutConfig
 	frameBytes int
-	rounds     []roundFigures
-}
-
-// listeners is a set of WebSocket readers that note, per telephony
-// session, when each first read a frame about it.
-type listeners struct {
-	conns  []*websocket.Conn
-	first  []map[string]time.Time
-	mu     []sync.Mutex
-	counts sync.Map // session -> *atomic.Int64: listeners that saw it
-	frames atomic.Int64
-	sample atomic.Value // []byte: one notification frame
-	wg     sync.WaitGroup
-}
-
-func newListeners(n int) *listeners {
-	l := &listeners{first: make([]map[string]time.Time, n), mu: make([]sync.Mutex, n)}
-	for i := range l.first {
-		l.first[i] = map[string]time.Time{}
-	}
-	return l
-}
-
-func (l *listeners) read(i int, c *websocket.Conn) {
-	defer l.wg.Done()
-	for {
-		_, msg, err := c.ReadMessage()
-		if err != nil {
-			return
-		}
-		now := time.Now()
-		l.frames.Add(1)
-		sid := gjson.GetBytes(msg, "1.body.telephonySessionId").String()
-		if sid == "" {
-			continue
-		}
-		l.mu[i].Lock()
-		_, seen := l.first[i][sid]
-		if !seen {
-			l.first[i][sid] = now
-		}
-		l.mu[i].Unlock()
-		if !seen {
-			if l.sample.Load() == nil {
-				l.sample.Store(append([]byte(nil), msg...))
-			}
-			v, _ := l.counts.LoadOrStore(sid, new(atomic.Int64))
-			v.(*atomic.Int64).Add(1)
-		}
-	}
-}
-
-func (l *listeners) start(i int, c *websocket.Conn) {
-	l.conns = append(l.conns, c)
-	l.wg.Add(1)
-	go l.read(i, c)
-}
-
-// await waits until every listener has read a frame about sid, then
-// returns each one's delay since t0, sorted.
-func (l *listeners) await(ctx context.Context, sid string, t0 time.Time) ([]time.Duration, error) {
-	deadline := time.Now().Add(30 * time.Second)
-	n := int64(len(l.conns))
-	for {
-		v, ok := l.counts.Load(sid)
-		if ok && v.(*atomic.Int64).Load() >= n {
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			got := int64(0)
-			if ok {
-				got = v.(*atomic.Int64).Load()
-			}
-			return nil, fmt.Errorf("only %d of %d subscribers read a frame about %s", got, n, sid)
-		}
-		time.Sleep(200 * time.Microsecond) // a benchmark polling its own counters
-	}
-	out := make([]time.Duration, 0, n)
-	for i := range l.conns {
-		l.mu[i].Lock()
-		out = append(out, l.first[i][sid].Sub(t0))
-		delete(l.first[i], sid)
-		l.mu[i].Unlock()
-	}
-	l.counts.Delete(sid)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out, nil
-}
-
-// quiet waits until no frame arrived for d (the hang-up's notifications
-// are drained before the next measurement).
-func (l *listeners) quiet(d time.Duration) {
-	last := l.frames.Load()
-	for {
-		time.Sleep(d) // a benchmark letting its readers drain
-		now := l.frames.Load()
-		if now == last {
-			return
-		}
-		last = now
-	}
-}
-
-func (l *listeners) close() {
-	for _, c := range l.conns {
-		_ = c.Close()
-	}
-	l.wg.Wait()
+	// framesPerChange and framesPerCall are what each subscriber read per
+	// hold or unhold and per new call (the probe call's counts).
+	framesPerChange, framesPerCall float64
+	rounds                         []roundFigures
 }
 
 // benchFanout measures notification fan-out to many WebSocket subscribers
@@ -164,17 +70,23 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 	if err := subscribeAll(ctx, hc, base, pbx, cfg.subscribers); err != nil {
 		return nil, err
 	}
-	// One probe call gives the size and shape of a notification frame.
-	id, sid, err := createCall(ctx, hc, base, "", "101", "102")
+	caller, err := login(ctx, hc, base, 101)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := pbx.await(ctx, sid, time.Now()); err != nil {
+	w := &fanoutWorld{hc: hc, base: base, callerToken: caller, pbx: pbx}
+
+	// One probe call gives the size and shape of a notification frame,
+	// and how many frames a new call and a change cost each subscriber.
+	rep := &fanoutReport{cfg: cfg}
+	var probe probeCounts
+	if _, err := w.oneCall(ctx, nil, &probe); err != nil {
 		return nil, err
 	}
-	_ = hangup(ctx, hc, base, "", id)
-	pbx.quiet(50 * time.Millisecond)
+	n := float64(cfg.subscribers)
+	rep.framesPerCall, rep.framesPerChange = float64(probe.call)/n, float64(probe.change)/n
 	sample, _ := pbx.sample.Load().([]byte)
+	rep.frameBytes = len(sample)
 	probeSID := gjson.GetBytes(sample, "1.body.telephonySessionId").String()
 
 	bc := newBroadcaster(string(sample), probeSID)
@@ -195,54 +107,137 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 	for bc.count() < cfg.subscribers {
 		time.Sleep(time.Millisecond) // the bare server registers its sockets
 	}
+	burst := max(1, int(rep.framesPerCall+0.5))
+	fake := 0
+	w.fire = func(frames int) ([]time.Duration, error) {
+		fake++
+		fsid := fmt.Sprintf("s-%032x", fake)
+		t0 := time.Now()
+		if _, err := do(hc, mustRequest(ctx, "POST", fmt.Sprintf("%s/fire?sid=%s&frames=%d", bareURL, fsid, frames))); err != nil {
+			return nil, err
+		}
+		lat, err := bare.await(ctx, fsid, t0)
+		bare.quiet(10 * time.Millisecond)
+		return lat, err
+	}
+	w.burst = burst
 
-	rep := &fanoutReport{cfg: cfg, frameBytes: len(sample)}
 	stop, err := startProfile(cfg.cpuProfile)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
-	fake := 0
 	for r := 0; r < cfg.rounds; r++ {
 		var fig roundFigures
 		for c := 0; c < cfg.calls; c++ {
-			// bare: one pre-rendered frame to every socket
-			fake++
-			fsid := fmt.Sprintf("s-%032x", fake)
-			t0 := time.Now()
-			if _, err := do(hc, mustRequest(ctx, "POST", bareURL+"/fire?sid="+fsid)); err != nil {
-				return nil, err
+			if _, err := w.oneCall(ctx, &fig, nil); err != nil {
+				return nil, fmt.Errorf("round %d: %w", r+1, err)
 			}
-			lat, err := bare.await(ctx, fsid, t0)
-			if err != nil {
-				return nil, fmt.Errorf("bare round %d: %w", r+1, err)
-			}
-			fig.bare = append(fig.bare, lat...)
-
-			// pbxsim: a call placed through the control API
-			t0 = time.Now()
-			id, sid, err := createCall(ctx, hc, base, "", "101", "102")
-			if err != nil {
-				return nil, err
-			}
-			lat, err = pbx.await(ctx, sid, t0)
-			if err != nil {
-				return nil, fmt.Errorf("pbxsim round %d: %w", r+1, err)
-			}
-			fig.pbx = append(fig.pbx, lat...)
-			if err := hangup(ctx, hc, base, "", id); err != nil {
-				return nil, err
-			}
-			pbx.quiet(20 * time.Millisecond)
 		}
-		sort.Slice(fig.pbx, func(i, j int) bool { return fig.pbx[i] < fig.pbx[j] })
-		sort.Slice(fig.bare, func(i, j int) bool { return fig.bare[i] < fig.bare[j] })
+		for _, s := range [][]time.Duration{fig.change, fig.bare, fig.call, fig.burst} {
+			sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+		}
 		rep.rounds = append(rep.rounds, fig)
 		if err := controlPost(ctx, hc, base, "", "/sim/v1/reset"); err != nil {
 			return nil, err
 		}
 	}
 	return rep, nil
+}
+
+// fanoutWorld is what a round needs to place a call and change it.
+type fanoutWorld struct {
+	hc          *http.Client
+	base        string
+	callerToken string // extension 101's access token: it holds its own party
+	pbx         *listeners
+	// fire makes the bare broadcaster write frames frames to every socket
+	// and returns each socket's delay to the first; burst is the frame
+	// count of a new call.
+	fire  func(frames int) ([]time.Duration, error)
+	burst int
+}
+
+// probeCounts are the frames all subscribers read for a new call and for
+// one change.
+type probeCounts struct{ call, change int64 }
+
+// oneCall places a call from 101 to 102, has 102 answer, puts 101's party
+// on hold and takes it off again, and hangs up. With fig it records the
+// call's first frame and each change (and the bare figures beside them);
+// with probe it counts the frames instead.
+func (w *fanoutWorld) oneCall(ctx context.Context, fig *roundFigures, probe *probeCounts) (string, error) {
+	l := w.pbx
+	if fig != nil {
+		lat, err := w.fire(w.burst)
+		if err != nil {
+			return "", fmt.Errorf("bare burst: %w", err)
+		}
+		fig.burst = append(fig.burst, lat...)
+	}
+	before := l.frames.Load()
+	t0 := time.Now()
+	call, err := createCall(ctx, w.hc, w.base, "", "101", "102")
+	if err != nil {
+		return "", err
+	}
+	lat, err := l.await(ctx, call.session, t0)
+	if err != nil {
+		return "", fmt.Errorf("pbxsim new call: %w", err)
+	}
+	l.quiet(20 * time.Millisecond)
+	if probe != nil {
+		probe.call = l.frames.Load() - before
+	}
+	if fig != nil {
+		fig.call = append(fig.call, lat...)
+	}
+	if err := controlPost(ctx, w.hc, w.base, "", "/sim/v1/calls/"+call.id+"/legs/"+call.calleeLeg+"/answer"); err != nil {
+		return "", err
+	}
+	l.quiet(20 * time.Millisecond)
+	for _, action := range []string{"hold", "unhold"} {
+		l.forget(call.session)
+		if fig != nil {
+			lat, err := w.fire(1)
+			if err != nil {
+				return "", fmt.Errorf("bare: %w", err)
+			}
+			fig.bare = append(fig.bare, lat...)
+		}
+		before := l.frames.Load()
+		t0 := time.Now()
+		if err := w.partyAction(ctx, call.session, call.callerParty, action); err != nil {
+			return "", err
+		}
+		lat, err := l.await(ctx, call.session, t0)
+		if err != nil {
+			return "", fmt.Errorf("pbxsim %s: %w", action, err)
+		}
+		l.quiet(20 * time.Millisecond)
+		if probe != nil {
+			probe.change = l.frames.Load() - before
+		}
+		if fig != nil {
+			fig.change = append(fig.change, lat...)
+		}
+	}
+	if err := hangup(ctx, w.hc, w.base, "", call.id); err != nil {
+		return "", err
+	}
+	l.quiet(20 * time.Millisecond)
+	l.forget(call.session)
+	return call.session, nil
+}
+
+// partyAction posts a RingCentral party action (hold, unhold) as the
+// caller's own extension.
+func (w *fanoutWorld) partyAction(ctx context.Context, session, party, action string) error {
+	req, _ := http.NewRequestWithContext(ctx, "POST", w.base+"/restapi/v1.0/account/~/telephony/sessions/"+session+"/parties/"+party+"/"+action, strings.NewReader("{}"))
+	req.Header.Set("Authorization", "Bearer "+w.callerToken)
+	req.Header.Set("Content-Type", "application/json")
+	_, err := do(w.hc, req)
+	return err
 }
 
 func mustRequest(ctx context.Context, method, url string) *http.Request {
@@ -292,120 +287,3 @@ func subscribeAll(ctx context.Context, hc *http.Client, base string, l *listener
 	}
 	return nil
 }
-
-// broadcaster is the floor: a gorilla/websocket server that writes one
-// pre-rendered frame to every socket, each through its own writer
-// goroutine and queue, as pbxsim does.
-type broadcaster struct {
-	template, placeholder string
-	mu                    sync.Mutex
-	queues                []chan []byte
-}
-
-func newBroadcaster(template, placeholder string) *broadcaster {
-	return &broadcaster{template: template, placeholder: placeholder}
-}
-
-func (b *broadcaster) count() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.queues)
-}
-
-func (b *broadcaster) serve() (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	up := websocket.Upgrader{}
-	done := make(chan struct{})
-	mux := http.NewServeMux()
-	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		q := make(chan []byte, 256)
-		b.mu.Lock()
-		b.queues = append(b.queues, q)
-		b.mu.Unlock()
-		go func() {
-			defer c.Close()
-			for {
-				select {
-				case <-done:
-					return
-				case f := <-q:
-					_ = c.SetWriteDeadline(time.Now().Add(10 * time.Second))
-					if c.WriteMessage(websocket.TextMessage, f) != nil {
-						return
-					}
-				}
-			}
-		}()
-		go func() { // discard what the client sends; notice it closing
-			for {
-				if _, _, err := c.NextReader(); err != nil {
-					return
-				}
-			}
-		}()
-	})
-	mux.HandleFunc("/fire", func(w http.ResponseWriter, r *http.Request) {
-		f := []byte(strings.ReplaceAll(b.template, b.placeholder, r.URL.Query().Get("sid")))
-		b.mu.Lock()
-		qs := b.queues
-		b.mu.Unlock()
-		for _, q := range qs {
-			select {
-			case q <- f:
-			default:
-			}
-		}
-		w.WriteHeader(http.StatusNoContent)
-	})
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { close(done); _ = hs.Close() }, nil
-}
-
-func (r *fanoutReport) markdown(w io.Writer) {
-	fmt.Fprintf(w, "## Fan-out: %d WebSocket subscribers on one RingCentral account\n\n", r.cfg.subscribers)
-	fmt.Fprintf(w, "Time from the request to the frame each subscriber reads; %d calls per round, /sim/v1/reset after each round; the bare broadcaster writes one pre-rendered %d-byte frame.\n\n", r.cfg.calls, r.frameBytes)
-	fmt.Fprintf(w, "| round | pbxsim p50 | p99 | max | bare p50 | p99 | max | p99 ratio |\n|---|---|---|---|---|---|---|---|\n")
-	var allPBX, allBare []time.Duration
-	var ratios []float64
-	for i, f := range r.rounds {
-		ratio := float64(percentile(f.pbx, 0.99)) / float64(percentile(f.bare, 0.99))
-		ratios = append(ratios, ratio)
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s | %s | %.2f× |\n", i+1,
-			ms(percentile(f.pbx, 0.5)), ms(percentile(f.pbx, 0.99)), ms(percentile(f.pbx, 1)),
-			ms(percentile(f.bare, 0.5)), ms(percentile(f.bare, 0.99)), ms(percentile(f.bare, 1)), ratio)
-		allPBX, allBare = append(allPBX, f.pbx...), append(allBare, f.bare...)
-	}
-	sort.Slice(allPBX, func(i, j int) bool { return allPBX[i] < allPBX[j] })
-	sort.Slice(allBare, func(i, j int) bool { return allBare[i] < allBare[j] })
-	overall := float64(percentile(allPBX, 0.99)) / float64(percentile(allBare, 0.99))
-	fmt.Fprintf(w, "| all | %s | %s | %s | %s | %s | %s | %.2f× |\n\n",
-		ms(percentile(allPBX, 0.5)), ms(percentile(allPBX, 0.99)), ms(percentile(allPBX, 1)),
-		ms(percentile(allBare, 0.5)), ms(percentile(allBare, 0.99)), ms(percentile(allBare, 1)), overall)
-	verdict := "ok"
-	if overall > 1.2 {
-		verdict = "ABOVE TARGET"
-	}
-	fmt.Fprintf(w, "- p99 pbxsim / bare over all rounds: **%.2f×** (target ≤ 1.2×): %s\n", overall, verdict)
-	if n := len(ratios); n >= 2 {
-		half := n / 2
-		fmt.Fprintf(w, "- drift: mean p99 ratio of rounds 1–%d %.2f×, of rounds %d–%d %.2f×\n\n", half, mean(ratios[:half]), half+1, n, mean(ratios[half:]))
-	}
-}
-
-func mean(xs []float64) float64 {
-	var s float64
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }

@@ -53,10 +53,11 @@ func benchGet(ctx context.Context, cfg getConfig) (*getReport, error) {
 	defer srv.Shutdown(context.Background())
 	base := srv.URL()
 	hc := &http.Client{Timeout: 10 * time.Second}
-	_, session, err := createCall(ctx, hc, base, "", "101", "102")
+	call, err := createCall(ctx, hc, base, "", "101", "102")
 	if err != nil {
 		return nil, err
 	}
+	session := call.session
 	token, err := login(ctx, hc, base, 101)
 	if err != nil {
 		return nil, err

@@ -80,22 +80,29 @@ func wsURL(ctx context.Context, hc *http.Client, base, token string) (string, er
 	return uri + "?access_token=" + url.QueryEscape(wt), nil
 }
 
-// createCall places a call through the control API and returns the
-// call's id and its RingCentral telephony session id.
-func createCall(ctx context.Context, hc *http.Client, base, controlToken, from, to string) (id, session string, err error) {
+// placedCall is a call placed through the control API: its id, its
+// RingCentral telephony session, the caller's party and the callee's leg.
+type placedCall struct{ id, session, callerParty, calleeLeg string }
+
+// createCall places a call through the control API.
+func createCall(ctx context.Context, hc *http.Client, base, controlToken, from, to string) (placedCall, error) {
 	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/sim/v1/calls", strings.NewReader(`{"from":"`+from+`","to":"`+to+`"}`))
 	req.Header.Set("Content-Type", "application/json")
 	authorize(req, controlToken)
 	b, err := do(hc, req)
 	if err != nil {
-		return "", "", err
+		return placedCall{}, err
 	}
-	id = gjson.GetBytes(b, "id").String()
-	session = gjson.GetBytes(b, "vendor.ringcentral.telephonySessionId").String()
-	if id == "" || session == "" {
-		return "", "", fmt.Errorf("POST /sim/v1/calls: no id or telephonySessionId in %s", b)
+	c := placedCall{
+		id:          gjson.GetBytes(b, "id").String(),
+		session:     gjson.GetBytes(b, "vendor.ringcentral.telephonySessionId").String(),
+		callerParty: gjson.GetBytes(b, "legs.0.vendor.ringcentral.partyId").String(),
+		calleeLeg:   gjson.GetBytes(b, "legs.1.id").String(),
 	}
-	return id, session, nil
+	if c.id == "" || c.session == "" || c.callerParty == "" || c.calleeLeg == "" {
+		return placedCall{}, fmt.Errorf("POST /sim/v1/calls: no id, telephonySessionId, caller party or callee leg in %s", b)
+	}
+	return c, nil
 }
 
 func hangup(ctx context.Context, hc *http.Client, base, controlToken, id string) error {
