@@ -65,7 +65,7 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 	base := srv.URL()
 	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 
-	pbx := newListeners(cfg.subscribers)
+	pbx := newListeners()
 	defer pbx.close()
 	if err := subscribeAll(ctx, hc, base, pbx, cfg.subscribers); err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 		return nil, err
 	}
 	defer stopBare()
-	bare := newListeners(cfg.subscribers)
+	bare := newListeners()
 	defer bare.close()
 	for i := 0; i < cfg.subscribers; i++ {
 		c, _, err := websocket.DefaultDialer.DialContext(ctx, "ws"+strings.TrimPrefix(bareURL, "http")+"/ws", nil)
@@ -118,6 +118,7 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 		}
 		lat, err := bare.await(ctx, fsid, t0)
 		bare.quiet(10 * time.Millisecond)
+		bare.forget(fsid)
 		return lat, err
 	}
 	w.burst = burst
@@ -197,7 +198,6 @@ func (w *fanoutWorld) oneCall(ctx context.Context, fig *roundFigures, probe *pro
 	}
 	l.quiet(20 * time.Millisecond)
 	for _, action := range []string{"hold", "unhold"} {
-		l.forget(call.session)
 		if fig != nil {
 			lat, err := w.fire(1)
 			if err != nil {
@@ -206,7 +206,10 @@ func (w *fanoutWorld) oneCall(ctx context.Context, fig *roundFigures, probe *pro
 			fig.bare = append(fig.bare, lat...)
 		}
 		before := l.frames.Load()
-		t0 := time.Now()
+		want := map[string]string{"hold": "Hold", "unhold": "Answered"}[action]
+		t0 := l.arm(call.session, func(msg []byte) bool {
+			return gjson.GetBytes(msg, "1.body.parties.0.status.code").String() == want
+		})
 		if err := w.partyAction(ctx, call.session, call.callerParty, action); err != nil {
 			return "", err
 		}

@@ -13,12 +13,11 @@ import (
 )
 
 // listeners is a set of WebSocket readers that note, per telephony
-// session, when each first read a frame about it.
+// session, when each first read a frame about it: the first ever, or the
+// first matching one since the session was armed again (arm).
 type listeners struct {
 	conns   []*websocket.Conn
-	first   []map[string]time.Time
-	mu      []sync.Mutex
-	counts  sync.Map // session -> *atomic.Int64: listeners that saw it
+	epochs  sync.Map // session -> *epoch: what is awaited about it now
 	frames  atomic.Int64
 	ended   atomic.Int64 // readers whose socket closed
 	lastErr atomic.Value // string: the last reader's error
@@ -26,12 +25,23 @@ type listeners struct {
 	wg      sync.WaitGroup
 }
 
-func newListeners(n int) *listeners {
-	l := &listeners{first: make([]map[string]time.Time, n), mu: make([]sync.Mutex, n)}
-	for i := range l.first {
-		l.first[i] = map[string]time.Time{}
-	}
-	return l
+// epoch is one awaited frame about a session: each listener notes the
+// first frame it reads that is not older than notBefore and matches.
+// seen[i] and at[i] are written by listener i alone; await reads at once
+// count says every listener wrote its own.
+type epoch struct {
+	notBefore time.Time
+	match     func(msg []byte) bool // nil: any frame about the session
+	seen      []bool
+	at        []time.Time
+	count     atomic.Int64
+}
+
+func newListeners() *listeners { return &listeners{} }
+
+func (l *listeners) newEpoch(notBefore time.Time, match func([]byte) bool) *epoch {
+	n := len(l.conns)
+	return &epoch{notBefore: notBefore, match: match, seen: make([]bool, n), at: make([]time.Time, n)}
 }
 
 func (l *listeners) read(i int, c *websocket.Conn) {
@@ -49,70 +59,70 @@ func (l *listeners) read(i int, c *websocket.Conn) {
 		if sid == "" {
 			continue
 		}
-		l.mu[i].Lock()
-		_, seen := l.first[i][sid]
-		if !seen {
-			l.first[i][sid] = now
+		if l.sample.Load() == nil {
+			l.sample.Store(append([]byte(nil), msg...))
 		}
-		l.mu[i].Unlock()
-		if !seen {
-			if l.sample.Load() == nil {
-				l.sample.Store(append([]byte(nil), msg...))
-			}
-			v, _ := l.counts.LoadOrStore(sid, new(atomic.Int64))
-			v.(*atomic.Int64).Add(1)
+		v, ok := l.epochs.Load(sid)
+		if !ok {
+			v, _ = l.epochs.LoadOrStore(sid, l.newEpoch(time.Time{}, nil))
+		}
+		e := v.(*epoch)
+		if i < len(e.seen) && !e.seen[i] && !now.Before(e.notBefore) && (e.match == nil || e.match(msg)) {
+			e.seen[i], e.at[i] = true, now
+			e.count.Add(1)
 		}
 	}
 }
 
-func (l *listeners) start(i int, c *websocket.Conn) {
+// start adds a reader; every reader is started before the first await.
+func (l *listeners) start(_ int, c *websocket.Conn) {
+	i := len(l.conns)
 	l.conns = append(l.conns, c)
 	l.wg.Add(1)
 	go l.read(i, c)
 }
 
-// await waits until every listener has read a frame about sid, then
-// returns each one's delay since t0, sorted.
+// arm starts awaiting the next frame about sid that match accepts, and
+// returns the time it counts from: call it just before the request.
+func (l *listeners) arm(sid string, match func([]byte) bool) time.Time {
+	t0 := time.Now()
+	l.epochs.Store(sid, l.newEpoch(t0, match))
+	return t0
+}
+
+// await waits until every listener has read the awaited frame about sid,
+// then returns each one's delay since t0, sorted.
 func (l *listeners) await(ctx context.Context, sid string, t0 time.Time) ([]time.Duration, error) {
 	deadline := time.Now().Add(30 * time.Second)
 	n := int64(len(l.conns))
+	var e *epoch
 	for {
-		v, ok := l.counts.Load(sid)
-		if ok && v.(*atomic.Int64).Load() >= n {
-			break
+		if v, ok := l.epochs.Load(sid); ok {
+			e = v.(*epoch)
+			if e.count.Load() >= n {
+				break
+			}
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			got := int64(0)
-			if ok {
-				got = v.(*atomic.Int64).Load()
+			if e != nil {
+				got = e.count.Load()
 			}
 			why, _ := l.lastErr.Load().(string)
-			return nil, fmt.Errorf("only %d of %d subscribers read a frame about %s; %d sockets had closed (last: %s)", got, n, sid, l.ended.Load(), why)
+			return nil, fmt.Errorf("only %d of %d subscribers read the frame awaited about %s; %d sockets had closed (last: %s)", got, n, sid, l.ended.Load(), why)
 		}
 		time.Sleep(200 * time.Microsecond) // a benchmark polling its own counters
 	}
 	out := make([]time.Duration, 0, n)
-	for i := range l.conns {
-		l.mu[i].Lock()
-		out = append(out, l.first[i][sid].Sub(t0))
-		delete(l.first[i], sid)
-		l.mu[i].Unlock()
+	for _, at := range e.at {
+		out = append(out, at.Sub(t0))
 	}
-	l.counts.Delete(sid)
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out, nil
 }
 
-// forget drops what the listeners noted about sid, so that the next
-// await of it measures the next frame about it.
-func (l *listeners) forget(sid string) {
-	for i := range l.first {
-		l.mu[i].Lock()
-		delete(l.first[i], sid)
-		l.mu[i].Unlock()
-	}
-	l.counts.Delete(sid)
-}
+// forget drops what the listeners noted about sid (an ended call).
+func (l *listeners) forget(sid string) { l.epochs.Delete(sid) }
 
 // quiet waits until no frame arrived for d (the hang-up's notifications
 // are drained before the next measurement).
