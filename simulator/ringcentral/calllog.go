@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,8 +33,36 @@ const callLogCapacity = 500
 
 type callLog struct {
 	mu        sync.Mutex
-	byAccount map[string][]loggedCall // oldest first
-	seen      map[string]bool         // core call IDs logged
+	byAccount map[string]*accountLog
+	seen      map[string]bool // core call IDs logged
+}
+
+// accountLog is one account's ended calls, a ring of at most
+// callLogCapacity: once full, logging a call overwrites the oldest in
+// place, so an ended call costs the same with 5 or 500 logged (issue 16:
+// no cost grows with history).
+type accountLog struct {
+	ring []loggedCall
+	head int // index of the oldest once the ring is full
+}
+
+// add logs lc and returns the call it pushed out, if the ring was full.
+func (a *accountLog) add(lc loggedCall) (evicted loggedCall, full bool) {
+	if len(a.ring) < callLogCapacity {
+		a.ring = append(a.ring, lc)
+		return loggedCall{}, false
+	}
+	evicted, a.ring[a.head] = a.ring[a.head], lc
+	a.head = (a.head + 1) % len(a.ring)
+	return evicted, true
+}
+
+// calls appends the logged calls to out, oldest first.
+func (a *accountLog) calls(out []loggedCall) []loggedCall {
+	if a == nil {
+		return out
+	}
+	return append(append(out, a.ring[a.head:]...), a.ring[:a.head]...)
 }
 
 // loggedCall is an ended call and the telephony session IDs of the calls
@@ -44,7 +73,7 @@ type loggedCall struct {
 }
 
 func newCallLog() *callLog {
-	return &callLog{byAccount: map[string][]loggedCall{}, seen: map[string]bool{}}
+	return &callLog{byAccount: map[string]*accountLog{}, seen: map[string]bool{}}
 }
 
 // logCall records an ended RingCentral call; the pipeline's call log
@@ -57,24 +86,37 @@ func (d *Dialect) logCall(c simulator.Call) {
 		return
 	}
 	d.calllog.seen[c.ID] = true
-	for _, a := range d.dir().order {
-		if !concerns(c, a.ID) {
-			continue
+	// The accounts the call concerns are those of its user endpoints that
+	// the directory knows: looked up from the call, not by visiting every
+	// account (no cost grows with tenants).
+	dir := d.dir()
+	var logged []string // the accounts done: each logs a call once
+	for _, l := range c.Legs {
+		for _, ep := range [...]simulator.Endpoint{l.Endpoint, l.From, l.To} {
+			if !ep.IsUser() || dir.accounts[ep.TenantID] == nil || slices.Contains(logged, ep.TenantID) {
+				continue
+			}
+			logged = append(logged, ep.TenantID)
+			a := d.calllog.byAccount[ep.TenantID]
+			if a == nil {
+				a = &accountLog{}
+				d.calllog.byAccount[ep.TenantID] = a
+			}
+			if old, full := a.add(lc); full {
+				delete(d.calllog.seen, old.call.ID)
+			}
 		}
-		list := append(d.calllog.byAccount[a.ID], lc)
-		if len(list) > callLogCapacity {
-			delete(d.calllog.seen, list[0].call.ID)
-			list = append(list[:0:0], list[1:]...)
-		}
-		d.calllog.byAccount[a.ID] = list
 	}
 }
 
 func (d *Dialect) resolvePeers(c simulator.Call) loggedCall {
-	lc := loggedCall{call: c, peers: map[string]string{}}
+	lc := loggedCall{call: c} // peers only for a transfer's anchors
 	for _, l := range c.Legs {
 		if l.Peer != nil && l.Peer.CallID != c.ID {
 			if pc, err := d.sim.Call(l.Peer.CallID); err == nil {
+				if lc.peers == nil {
+					lc.peers = map[string]string{}
+				}
 				lc.peers[l.ID] = pc.Attrs[attrSession]
 			}
 		}
@@ -86,7 +128,7 @@ func (d *Dialect) resolvePeers(c simulator.Call) loggedCall {
 // core, oldest first.
 func (d *Dialect) endedCalls(accountID string) []loggedCall {
 	d.calllog.mu.Lock()
-	out := append([]loggedCall(nil), d.calllog.byAccount[accountID]...)
+	out := d.calllog.byAccount[accountID].calls(nil)
 	seen := map[string]bool{}
 	for _, lc := range out {
 		seen[lc.call.ID] = true

@@ -183,7 +183,7 @@ func awaitCallLogged(t *testing.T, w *world, sid string) {
 	for time.Now().Before(deadline) {
 		w.d.calllog.mu.Lock()
 		found := false
-		for _, lc := range w.d.calllog.byAccount[acct] {
+		for _, lc := range w.d.calllog.byAccount[acct].calls(nil) {
 			found = found || lc.call.Attrs[attrSession] == sid
 		}
 		w.d.calllog.mu.Unlock()

@@ -70,7 +70,7 @@ func (d *Dialect) RemoveAccounts(rc *Section) {
 	d.auth.forgetAccounts(gone)
 	d.calllog.mu.Lock()
 	for id := range gone {
-		for _, lc := range d.calllog.byAccount[id] {
+		for _, lc := range d.calllog.byAccount[id].calls(nil) {
 			delete(d.calllog.seen, lc.call.ID)
 		}
 		delete(d.calllog.byAccount, id)
