@@ -261,6 +261,28 @@ func (d *Dialect) uuid() string {
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
+// appendUUID appends what uuid returns, drawn alike (the same 32 draws,
+// so the IDs that follow are the same), without its intermediate strings.
+func (d *Dialect) appendUUID(b []byte) []byte {
+	const digits = "0123456789abcdef"
+	d.rndMu.Lock()
+	defer d.rndMu.Unlock()
+	for i := 0; i < 32; i++ {
+		c := digits[d.rnd.Intn(16)]
+		switch i {
+		case 8, 20:
+			b = append(b, '-', c)
+		case 12:
+			b = append(b, '-', '4')
+		case 16:
+			b = append(b, '-', 'a')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
 // dir returns the current directory.
 func (d *Dialect) dir() *directory { return d.dirp.Load() }
 

@@ -90,7 +90,14 @@ func isHex(s string) bool {
 
 func hexOf(r *rand.Rand, n int) string {
 	const digits = "0123456789abcdef"
-	b := make([]byte, n)
+	// Drawn on the stack (most IDs are short): an ID costs its string
+	// alone, one per notification in a fan-out.
+	var buf [64]byte
+	b := buf[:0]
+	if n > len(buf) {
+		b = make([]byte, 0, n)
+	}
+	b = b[:n]
 	for i := range b {
 		b[i] = digits[r.Intn(16)]
 	}
@@ -99,7 +106,13 @@ func hexOf(r *rand.Rand, n int) string {
 
 // digitsOf returns n decimal digits without a leading zero.
 func digitsOf(r *rand.Rand, n int) string {
-	b := make([]byte, n)
+	// On the stack, as in hexOf.
+	var buf [64]byte
+	b := buf[:0]
+	if n > len(buf) {
+		b = make([]byte, 0, n)
+	}
+	b = b[:n]
 	for i := range b {
 		b[i] = byte('0' + r.Intn(10))
 	}

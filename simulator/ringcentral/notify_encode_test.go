@@ -2,6 +2,8 @@ package ringcentral
 
 import (
 	"encoding/json"
+	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +41,37 @@ func TestPreRenderedNotificationIsWhatEncodingJSONWrites(t *testing.T) {
 				t.Errorf("frame:\n got %s\nwant %s", got, wantFrame)
 			}
 		}
+	}
+}
+
+// Rule: the ServerNotification frame a WebSocket session writes straight
+// into its buffer is byte for byte notificationFrame's, and it draws its
+// RCRequestId from the seeded source exactly as uuid does, so the IDs
+// drawn after it are the same too. Source: issue 16 (fan-out: the
+// per-subscriber step), reference/ringcentral.md §4.2 (the frame).
+func TestServerNotificationFrameIsNotificationFrame(t *testing.T) {
+	seeded := func() *Dialect {
+		d := &Dialect{}
+		d.rnd = rand.New(rand.NewSource(7))
+		return d
+	}
+	direct, viaMeta := seeded(), seeded()
+	body := eventBody{Sequence: 3, SessionID: "1", TelephonySessionID: "s-1", Parties: []party{{ID: "p<1>"}}}
+	for i, n := range []notification{
+		{UUID: "1234567890123456789", Event: "/restapi/v1.0/account/1/telephony/sessions", Timestamp: "t", SubscriptionID: "sub", OwnerID: "62", Body: body, body: body.appendJSON(nil)},
+		{UUID: "<&>", Event: "/e", Timestamp: "t", SubscriptionID: "s", Body: body},
+	} {
+		for _, sess := range []string{"0123456789abcdef01234567", strings.Repeat("long-session-", 20)} {
+			seq := int64(i*1000 + 999)
+			want := notificationFrame(frameMeta{Type: "ServerNotification", MessageID: n.UUID, Status: 200,
+				Headers: map[string]string{"RCRequestId": viaMeta.uuid()},
+				WSC:     &wscInfo{Token: wscToken(sess, seq), Sequence: seq}}, n)
+			if got := direct.serverNotificationFrame(n, sess, seq); string(got) != string(want) {
+				t.Errorf("frame:\n got %s\nwant %s", got, want)
+			}
+		}
+	}
+	if a, b := direct.uuid(), viaMeta.uuid(); a != b {
+		t.Errorf("the next uuid drawn is %s, want %s", a, b)
 	}
 }

@@ -30,6 +30,37 @@ func appendRESTString(b []byte, s string) []byte {
 // jsonAppender renders itself onto b; writeJSON prefers it.
 type jsonAppender interface{ appendJSON(b []byte) []byte }
 
+// quoting says how strings are escaped: answers as writeJSON's encoder
+// does (no HTML escaping), notification bodies as json.Marshal does (<, >
+// and & escaped).
+type quoting bool
+
+const (
+	restQuoting  quoting = false
+	eventQuoting quoting = true
+)
+
+// str appends s quoted.
+func (q quoting) str(b []byte, s string) []byte {
+	if q == eventQuoting {
+		return appendJSONString(b, s)
+	}
+	return appendRESTString(b, s)
+}
+
+// marshal is encoding/json's rendering of v, quoted as q says.
+func (q quoting) marshal(v any) []byte {
+	if q == eventQuoting {
+		j, _ := json.Marshal(v)
+		return j
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
 func (s callSession) appendJSON(b []byte) []byte {
 	b = appendRESTString(append(b, `{"id":`...), s.ID)
 	b = appendRESTString(append(b, `,"origin":{"type":`...), s.Origin.Type)
@@ -50,22 +81,24 @@ func (s callSession) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (p party) appendJSON(b []byte) []byte {
+func (p party) appendJSON(b []byte) []byte { return p.appendJSONWith(b, restQuoting) }
+
+func (p party) appendJSONWith(b []byte, q quoting) []byte {
 	b = append(b, '{')
 	if p.AccountID != "" {
-		b = append(appendRESTString(append(b, `"accountId":`...), p.AccountID), ',')
+		b = append(q.str(append(b, `"accountId":`...), p.AccountID), ',')
 	}
 	if p.ExtensionID != "" {
-		b = append(appendRESTString(append(b, `"extensionId":`...), p.ExtensionID), ',')
+		b = append(q.str(append(b, `"extensionId":`...), p.ExtensionID), ',')
 	}
-	b = appendRESTString(append(b, `"id":`...), p.ID)
-	b = appendRESTString(append(b, `,"direction":`...), p.Direction)
-	b = p.To.appendJSON(append(b, `,"to":`...))
-	b = p.From.appendJSON(append(b, `,"from":`...))
-	b = p.Status.appendJSON(append(b, `,"status":`...))
+	b = q.str(append(b, `"id":`...), p.ID)
+	b = q.str(append(b, `,"direction":`...), p.Direction)
+	b = p.To.appendJSON(append(b, `,"to":`...), q)
+	b = p.From.appendJSON(append(b, `,"from":`...), q)
+	b = p.Status.appendJSON(append(b, `,"status":`...), q)
 	b = append(b, `,"park":{`...)
 	if p.Park.ID != "" {
-		b = appendRESTString(append(b, `"id":`...), p.Park.ID)
+		b = q.str(append(b, `"id":`...), p.Park.ID)
 	}
 	b = append(b, '}')
 	if p.MissedCall != nil {
@@ -79,19 +112,19 @@ func (p party) appendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendRESTString(append(b, `{"id":`...), r.ID)
+			b = q.str(append(b, `{"id":`...), r.ID)
 			b = append(strconv.AppendBool(append(b, `,"active":`...), r.Active), '}')
 		}
 		b = append(b, ']')
 	}
 	if p.Owner != nil {
-		b = appendRESTString(append(b, `,"owner":{"accountId":`...), p.Owner.AccountID)
-		b = append(appendRESTString(append(b, `,"extensionId":`...), p.Owner.ExtensionID), '}')
+		b = q.str(append(b, `,"owner":{"accountId":`...), p.Owner.AccountID)
+		b = append(q.str(append(b, `,"extensionId":`...), p.Owner.ExtensionID), '}')
 	}
 	return append(b, '}')
 }
 
-func (pi partyInfo) appendJSON(b []byte) []byte {
+func (pi partyInfo) appendJSON(b []byte, q quoting) []byte {
 	b = append(b, '{')
 	first := true
 	field := func(key, v string) {
@@ -102,7 +135,7 @@ func (pi partyInfo) appendJSON(b []byte) []byte {
 			b = append(b, ',')
 		}
 		first = false
-		b = appendRESTString(append(append(append(b, '"'), key...), `":`...), v)
+		b = q.str(append(append(append(b, '"'), key...), `":`...), v)
 	}
 	field("phoneNumber", pi.PhoneNumber)
 	field("name", pi.Name)
@@ -111,28 +144,48 @@ func (pi partyInfo) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-func (s statusInfo) appendJSON(b []byte) []byte {
-	b = appendRESTString(append(b, `{"code":`...), s.Code)
+func (s statusInfo) appendJSON(b []byte, q quoting) []byte {
+	b = q.str(append(b, `{"code":`...), s.Code)
 	if s.Reason != "" {
-		b = appendRESTString(append(b, `,"reason":`...), s.Reason)
+		b = q.str(append(b, `,"reason":`...), s.Reason)
 	}
 	if s.MobilePickupData != nil {
 		// Events only, on a few parties (mobilepickup.go): not worth
 		// hand-writing.
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(s.MobilePickupData)
-		b = append(append(b, `,"mobilePickupData":`...), bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		b = append(append(b, `,"mobilePickupData":`...), q.marshal(s.MobilePickupData)...)
 	}
 	b = strconv.AppendBool(append(b, `,"rcc":`...), s.Rcc)
 	if s.PeerID != nil {
-		b = appendRESTString(append(b, `,"peerId":{"telephonySessionId":`...), s.PeerID.TelephonySessionID)
-		b = appendRESTString(append(b, `,"sessionId":`...), s.PeerID.SessionID)
-		b = append(appendRESTString(append(b, `,"partyId":`...), s.PeerID.PartyID), '}')
+		b = q.str(append(b, `,"peerId":{"telephonySessionId":`...), s.PeerID.TelephonySessionID)
+		b = q.str(append(b, `,"sessionId":`...), s.PeerID.SessionID)
+		b = append(q.str(append(b, `,"partyId":`...), s.PeerID.PartyID), '}')
 	}
 	if s.ParkData != "" {
-		b = appendRESTString(append(b, `,"parkData":`...), s.ParkData)
+		b = q.str(append(b, `,"parkData":`...), s.ParkData)
 	}
 	return append(b, '}')
+}
+
+// appendJSON renders an event's body as json.Marshal does.
+func (e eventBody) appendJSON(b []byte) []byte {
+	b = strconv.AppendInt(append(b, `{"sequence":`...), e.Sequence, 10)
+	b = appendJSONString(append(b, `,"sessionId":`...), e.SessionID)
+	b = appendJSONString(append(b, `,"telephonySessionId":`...), e.TelephonySessionID)
+	b = appendJSONString(append(b, `,"serverId":`...), e.ServerID)
+	b = appendJSONString(append(b, `,"eventTime":`...), e.EventTime)
+	b = append(b, `,"parties":`...)
+	if e.Parties == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, p := range e.Parties {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = p.appendJSONWith(b, eventQuoting)
+		}
+		b = append(b, ']')
+	}
+	b = appendJSONString(append(b, `,"origin":{"type":`...), e.Origin.Type)
+	return append(b, "}}"...)
 }

@@ -37,3 +37,33 @@ func TestHandWrittenSessionJSONIsWhatEncodingJSONWrites(t *testing.T) {
 		}
 	}
 }
+
+// Rule: a notification's body, rendered by hand once per event and
+// account, is byte for byte what json.Marshal writes (HTML escaped, as
+// notifications always were), for every optional field of its party and
+// strings that need escaping. Source: issue 16 (the fan-out and the
+// notification path); shape: reference/ringcentral.md §2.2.
+func TestHandWrittenEventBodyIsWhatEncodingJSONWrites(t *testing.T) {
+	missed := false
+	full := party{AccountID: "400", ExtensionID: "62", ID: "p-1-2", Direction: "Outbound",
+		To:     partyInfo{PhoneNumber: "+1", Name: `Bob "<&>" Ünïcode` + "\u2028\t", ExtensionID: "63", DeviceID: "d"},
+		From:   partyInfo{Name: "only <name>"},
+		Status: statusInfo{Code: "Gone", Reason: "AttendedTransfer", MobilePickupData: &mobilePickupData{CCMailboxes: []string{"1", "<2>"}, SID: "s&", To: "+1"}, Rcc: true, PeerID: &peerID{TelephonySessionID: "s-2", SessionID: "9", PartyID: "p-2-1"}, ParkData: "*801"},
+		Park:   parkInfo{ID: "*801"}, MissedCall: &missed, StandAlone: true, Muted: true,
+		Recordings: []recordingJS{{ID: "r1", Active: true}, {ID: "r<2>"}},
+		Owner:      &ownerInfo{AccountID: "400", ExtensionID: "62"}}
+	for _, e := range []eventBody{
+		{Sequence: 7, SessionID: "123", TelephonySessionID: "s-1", ServerID: serverID, EventTime: "2026-01-01T00:00:00.000Z", Parties: []party{full}, Origin: originInfo{Type: "Call"}},
+		{Sequence: -1, SessionID: "<&>", Parties: []party{{ID: "p", Status: statusInfo{Code: "Setup"}}, full}},
+		{Parties: []party{}},
+		{},
+	} {
+		want, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.appendJSON(nil); !bytes.Equal(got, want) {
+			t.Errorf("event body:\n got %s\nwant %s", got, want)
+		}
+	}
+}

@@ -86,6 +86,12 @@ func wscToken(session string, seq int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(session + ":" + strconv.FormatInt(seq, 10)))
 }
 
+// appendWSCToken appends wscToken(session, seq).
+func appendWSCToken(b []byte, session string, seq int64) []byte {
+	var raw [96]byte
+	return base64.RawURLEncoding.AppendEncode(b, strconv.AppendInt(append(append(raw[:0], session...), ':'), seq, 10))
+}
+
 func parseWSC(tok string) (string, int64, bool) {
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
@@ -195,9 +201,7 @@ func (s *wsSession) notify(n notification) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	f := notificationFrame(frameMeta{Type: "ServerNotification", MessageID: n.UUID, Status: http.StatusOK,
-		Headers: map[string]string{"RCRequestId": s.d.uuid()},
-		WSC:     &wscInfo{Token: wscToken(s.id, s.seq), Sequence: s.seq}}, n)
+	f := s.d.serverNotificationFrame(n, s.id, s.seq)
 	s.keep(sentFrame{seq: s.seq, frame: f})
 	if s.conn != nil {
 		s.conn.push(f)
