@@ -102,11 +102,24 @@ func value(raw json.RawMessage, depth int) Value {
 const maxDepth = 64
 
 // lexical finds what a lenient decoder hides: invalid UTF-8 and
-// duplicate object keys (at any depth up to maxDepth).
+// duplicate object keys (at any depth up to maxDepth). It runs on every
+// request with a body, so a body json.Valid accepts (every body a client
+// means) is walked in place, without a token per value; anything else
+// goes through the decoder's tokens, which stop where the syntax breaks.
 func (c *checker) lexical(raw []byte) {
 	if !utf8.Valid(raw) {
 		c.add(RuleInvalidUTF8, "", "the body holds bytes that are not UTF-8; pbxsim reads them as U+FFFD")
 	}
+	if json.Valid(raw) {
+		w := keyWalk{c: c, raw: raw}
+		w.value(skipSpace(raw, 0), "", 0)
+		return
+	}
+	c.lexicalTokens(raw)
+}
+
+// lexicalTokens is lexical's duplicate-key walk over the decoder's tokens.
+func (c *checker) lexicalTokens(raw []byte) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	type frame struct {
 		object bool
@@ -161,4 +174,131 @@ func (c *checker) lexical(raw []byte) {
 			stack[len(stack)-1].expect = true
 		}
 	}
+}
+
+// keyWalk is lexicalTokens' walk over a body json.Valid accepts, read in
+// place: the same keys compared (unescaped, bad UTF-8 as U+FFFD), the same
+// findings in the same order, the same stop at maxDepth.
+type keyWalk struct {
+	c        *checker
+	raw      []byte
+	reported map[string]bool
+	stopped  bool // maxDepth reached: nothing more is looked at
+}
+
+func skipSpace(raw []byte, i int) int {
+	for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// value walks the value at raw[i] (open containers around it: depth;
+// path: the path of a container opened here) and returns the index after it.
+func (w *keyWalk) value(i int, path string, depth int) int {
+	switch w.raw[i] {
+	case '{', '[':
+		if depth >= maxDepth {
+			w.stopped = true
+			return len(w.raw)
+		}
+		if w.raw[i] == '[' {
+			return w.array(i, path, depth+1)
+		}
+		return w.object(i, path, depth+1)
+	case '"':
+		end, _ := w.stringEnd(i)
+		return end
+	}
+	for i < len(w.raw) && !strings.ContainsRune(",]} \t\n\r", rune(w.raw[i])) {
+		i++
+	}
+	return i
+}
+
+func (w *keyWalk) array(i int, path string, depth int) int {
+	i = skipSpace(w.raw, i+1)
+	if w.raw[i] == ']' {
+		return i + 1
+	}
+	for {
+		if i = skipSpace(w.raw, w.value(i, path, depth)); w.stopped {
+			return len(w.raw)
+		}
+		if w.raw[i] == ']' {
+			return i + 1
+		}
+		i = skipSpace(w.raw, i+1) // ','
+	}
+}
+
+func (w *keyWalk) object(i int, path string, depth int) int {
+	// Most objects have a few keys: a slice, a map once there are many
+	// (a hostile body of 100,000 keys stays linear).
+	var few [16]string
+	keys := few[:0]
+	var many map[string]bool
+	i = skipSpace(w.raw, i+1)
+	if w.raw[i] == '}' {
+		return i + 1
+	}
+	for {
+		end, plain := w.stringEnd(i)
+		key := string(w.raw[i+1 : end-1])
+		if !plain {
+			_ = json.Unmarshal(w.raw[i:end], &key)
+		}
+		dup := false
+		if many != nil {
+			dup = many[key]
+			many[key] = true
+		} else {
+			for _, k := range keys {
+				dup = dup || k == key
+			}
+			if keys = append(keys, key); len(keys) == len(few) {
+				many = make(map[string]bool, 2*len(few))
+				for _, k := range keys {
+					many[k] = true
+				}
+			}
+		}
+		if dup && !w.reported[path+key] {
+			if w.reported == nil {
+				w.reported = map[string]bool{}
+			}
+			w.reported[path+key] = true
+			w.c.add(RuleDuplicateKey, path+key, "field "+quote(path+key)+" appears more than once; pbxsim takes the last value")
+		}
+		i = skipSpace(w.raw, skipSpace(w.raw, end)+1) // ':'
+		child := ""
+		if w.raw[i] == '{' || w.raw[i] == '[' {
+			child = path + key + "."
+		}
+		if i = skipSpace(w.raw, w.value(i, child, depth)); w.stopped {
+			return len(w.raw)
+		}
+		if w.raw[i] == '}' {
+			return i + 1
+		}
+		i = skipSpace(w.raw, i+1) // ','
+	}
+}
+
+// stringEnd returns the index after the string starting at raw[i], and
+// whether its text is its bytes (no escape, nothing but ASCII).
+func (w *keyWalk) stringEnd(i int) (end int, plain bool) {
+	plain = true
+	for j := i + 1; j < len(w.raw); j++ {
+		switch c := w.raw[j]; {
+		case c == '"':
+			return j + 1, plain
+		case c == '\\':
+			plain = false
+			j++
+		case c >= utf8.RuneSelf:
+			plain = false
+		}
+	}
+	return len(w.raw), plain
 }
