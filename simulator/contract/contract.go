@@ -161,11 +161,19 @@ func (f Finding) Note() string {
 // object; a body that is not a JSON object yields no findings (the
 // dialect refuses it with the vendor's error).
 func (op Operation) Check(raw []byte, path map[string]string) []Finding {
+	f, _ := op.Judge(raw, path)
+	return f
+}
+
+// Judge is Check that also returns the decoded body (nil when raw is not
+// a JSON object), for a dialect's own checks that read it: the body is
+// decoded once per request.
+func (op Operation) Judge(raw []byte, path map[string]string) ([]Finding, Body) {
 	c := checker{op: op}
 	c.lexical(raw)
 	b, ok := decodeBody(raw)
 	if !ok {
-		return c.out
+		return c.out, nil
 	}
 	c.fields("", op.Fields, b, !op.AllowUnknown)
 	for _, t := range op.Traps {
@@ -174,7 +182,7 @@ func (op Operation) Check(raw []byte, path map[string]string) []Finding {
 		}
 	}
 	sort.SliceStable(c.out, func(i, j int) bool { return c.out[i].Rule.Name < c.out[j].Rule.Name })
-	return c.out
+	return c.out, b
 }
 
 type checker struct {

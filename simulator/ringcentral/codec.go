@@ -61,8 +61,8 @@ func decodeJSON(r *http.Request, v any) (present bool, err error) {
 			return false, refuse(errBadJSON, err.Error())
 		}
 	}
-	text := strings.TrimSpace(string(raw))
-	if text == "" {
+	text := bytes.TrimSpace(raw) // read once, not copied
+	if len(text) == 0 {
 		return false, nil
 	}
 	ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
@@ -75,10 +75,10 @@ func decodeJSON(r *http.Request, v any) (present bool, err error) {
 		// body null going through).
 		return true, refuse(errBadJSON, "The body must be a JSON object")
 	}
-	if err := checkContract(r, []byte(text)); err != nil {
+	if err := checkContract(r, text); err != nil {
 		return true, err
 	}
-	if err := json.Unmarshal([]byte(text), v); err != nil {
+	if err := json.Unmarshal(text, v); err != nil {
 		return true, refuse(errBadJSON, err.Error())
 	}
 	return true, nil

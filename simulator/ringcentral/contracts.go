@@ -1,7 +1,6 @@
 package ringcentral
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -159,9 +158,9 @@ func checkContract(r *http.Request, raw []byte) error {
 	if !ok {
 		return nil
 	}
-	findings := op.Check(raw, mux.Vars(r))
+	findings, body := op.Judge(raw, mux.Vars(r))
 	if op.Name == rcOperations[0].op.Name && len(findings) == 0 {
-		findings = d.bridgeParty(r, op, raw)
+		findings = d.bridgeParty(r, op, body)
 	}
 	strictness := contract.ParseStrictness(d.dir().quirk(caller(r).AccountID, contract.StrictnessQuirk))
 	if f := contract.Apply(strictness, findings, func(n string) { journalhttp.Finding(r, n) }); f != nil {
@@ -172,20 +171,21 @@ func checkContract(r *http.Request, raw []byte) error {
 
 // bridgeParty springs rc-bridge-wrong-party when the body's partyId is a
 // party of the body's session that is not the caller's own (the consult's).
-func (d *Dialect) bridgeParty(r *http.Request, op contract.Operation, raw []byte) []contract.Finding {
-	var body struct {
-		TelephonySessionID string `json:"telephonySessionId"`
-		PartyID            string `json:"partyId"`
-	}
-	if json.Unmarshal(raw, &body) != nil {
+//
+// It runs only when the body has no other finding: both fields are then
+// present, non-empty strings, which body (decoded by the contract check)
+// holds unescaped as json.Unmarshal would.
+func (d *Dialect) bridgeParty(r *http.Request, op contract.Operation, b contract.Body) []contract.Finding {
+	if b == nil {
 		return nil
 	}
+	body := struct{ TelephonySessionID, PartyID string }{b.Str("telephonySessionId"), b.Str("partyId")}
 	id := caller(r)
-	b, err := d.session(id, body.TelephonySessionID, "telephonySessionId")
+	c, err := d.session(id, body.TelephonySessionID, "telephonySessionId")
 	if err != nil {
 		return nil
 	}
-	l, err := d.partyOf(b, body.PartyID, "partyId")
+	l, err := d.partyOf(c, body.PartyID, "partyId")
 	if err != nil || d.ownParty(id, l) == nil {
 		return nil
 	}
