@@ -259,7 +259,7 @@ func (d *Dialect) publish(e *simulator.Event) {
 				}
 				v.body = eventBody{
 					Sequence: seq, SessionID: e.Call.Attrs[attrSessionID], TelephonySessionID: e.Call.Attrs[attrSession],
-					ServerID: serverID, EventTime: eventTime(e.Time), Parties: []party{v.p},
+					ServerID: serverID, EventTime: timestamp, Parties: []party{v.p},
 					Origin: originInfo{Type: originType(e.Call.Origin)},
 				}
 				v.raw = v.body.appendJSON(make([]byte, 0, 1024))
