@@ -141,23 +141,26 @@ type Leg struct {
 	// MovedFrom is set on a leg that joined this call by an attended transfer.
 	MovedFrom *LegRef `json:"movedFrom,omitempty"`
 	// ParkOrbit is where a parked leg parked the call.
-	ParkOrbit string            `json:"parkOrbit,omitempty"`
-	Muted     bool              `json:"muted"`
-	Created   time.Time         `json:"created"`
-	Answered  time.Time         `json:"answered,omitempty"`
-	Ended     time.Time         `json:"ended,omitempty"`
-	Attrs     map[string]string `json:"attrs,omitempty"` // vendor IDs, set by dialect Namers
+	ParkOrbit string    `json:"parkOrbit,omitempty"`
+	Muted     bool      `json:"muted"`
+	Created   time.Time `json:"created"`
+	Answered  time.Time `json:"answered,omitempty"`
+	Ended     time.Time `json:"ended,omitempty"`
+	// Attrs are the vendor IDs, set by dialect Namers. Snapshots and events
+	// share the map (and Peer and MovedFrom): read them, never write into them.
+	Attrs map[string]string `json:"attrs,omitempty"`
 }
 
 // Call is a snapshot of a call.
 type Call struct {
-	ID      string            `json:"id"`
-	Origin  string            `json:"origin"` // how it started: "call", or a dialect's word (OriginateRequest.Origin)
-	Legs    []Leg             `json:"legs"`
-	Seq     int64             `json:"seq"` // last per-call event sequence number
-	Created time.Time         `json:"created"`
-	Ended   time.Time         `json:"ended,omitempty"`
-	Attrs   map[string]string `json:"attrs,omitempty"`
+	ID      string    `json:"id"`
+	Origin  string    `json:"origin"` // how it started: "call", or a dialect's word (OriginateRequest.Origin)
+	Legs    []Leg     `json:"legs"`
+	Seq     int64     `json:"seq"` // last per-call event sequence number
+	Created time.Time `json:"created"`
+	Ended   time.Time `json:"ended,omitempty"`
+	// Attrs are shared like Leg.Attrs: read them, never write into them.
+	Attrs map[string]string `json:"attrs,omitempty"`
 }
 
 // Active reports whether the call has not ended.

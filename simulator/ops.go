@@ -48,15 +48,17 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 		ID:      "C" + strconv.FormatUint(s.nextCall, 10),
 		Origin:  r.Origin,
 		Created: clk.Now(),
-		Attrs:   copyAttrs(r.CallAttrs),
+		Attrs:   ownAttrs(r.CallAttrs),
 	}, clock: clk}
-	if c.Attrs == nil {
-		c.Attrs = map[string]string{}
-	}
 	s.calls[c.ID] = c
-	snap := c.snapshot()
-	for _, n := range s.namers {
-		mergeAttrs(c.Attrs, n.NameCall(&snap, r.From, r.To, s.rand))
+	if len(s.namers) > 0 {
+		// Every namer sees the call as it was before the namers ran.
+		snap := c.snapshot()
+		attrs, own := c.Attrs, false
+		for _, n := range s.namers {
+			attrs, own = mergeAttrs(attrs, own, n.NameCall(&snap, r.From, r.To, s.rand))
+		}
+		c.Attrs = attrs
 	}
 	s.indexAttrs(c.Attrs, c.ID)
 
@@ -141,11 +143,8 @@ func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState,
 		Direction: dir,
 		State:     st,
 		Created:   c.clockOr(s.clock).Now(),
-		Attrs:     copyAttrs(preset),
+		Attrs:     ownAttrs(preset),
 	}}
-	if l.Attrs == nil {
-		l.Attrs = map[string]string{}
-	}
 	c.legs = append(c.legs, l)
 	s.legs[l.ID] = l
 	if ep.IsUser() {
@@ -157,22 +156,38 @@ func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState,
 	}
 	s.fileLegLocked(c, l)
 	if len(s.namers) > 0 {
+		// Every namer sees the leg as it was before the namers ran.
 		cs := c.snapshot()
 		ls := l.snapshot()
+		attrs, own := l.Attrs, false
 		for _, n := range s.namers {
-			mergeAttrs(l.Attrs, n.NameLeg(&cs, &ls, s.rand))
+			attrs, own = mergeAttrs(attrs, own, n.NameLeg(&cs, &ls, s.rand))
 		}
+		l.Attrs = attrs
 	}
 	s.indexAttrs(l.Attrs, l.ID)
 	return l
 }
 
-func mergeAttrs(dst, src map[string]string) {
+// mergeAttrs adds to dst the keys of src it lacks (keys already set win)
+// and returns the result. Attribute maps are shared by snapshots and never
+// written (call.snapshot), so dst is written only if it is a map of its
+// own (own); otherwise the first new key makes a copy, which is then own.
+func mergeAttrs(dst map[string]string, own bool, src map[string]string) (map[string]string, bool) {
 	for k, v := range src {
-		if _, ok := dst[k]; !ok {
-			dst[k] = v
+		if _, ok := dst[k]; ok {
+			continue
 		}
+		if !own {
+			cp := make(map[string]string, len(dst)+len(src))
+			for k, v := range dst {
+				cp[k] = v
+			}
+			dst, own = cp, true
+		}
+		dst[k] = v
 	}
+	return dst, own
 }
 
 func (s *Sim) indexAttrs(attrs map[string]string, id string) {

@@ -434,29 +434,22 @@ func idNum(id string) uint64 {
 	return n
 }
 
+// snapshot copies the call and its legs. The attribute maps and the
+// Peer and MovedFrom refs are shared, not copied: the core never writes
+// into them once they are set (a new value replaces the old one), so a
+// snapshot stays what it was when taken, and the ~20 snapshots of a warm
+// transfer cost no map copies (issue 16).
 func (c *call) snapshot() Call {
 	out := c.Call
-	out.Attrs = copyAttrs(c.Attrs)
 	out.Legs = make([]Leg, len(c.legs))
 	for i, l := range c.legs {
-		out.Legs[i] = l.snapshot()
+		out.Legs[i] = l.Leg
 	}
 	return out
 }
 
-func (l *leg) snapshot() Leg {
-	out := l.Leg
-	out.Attrs = copyAttrs(l.Attrs)
-	if l.Peer != nil {
-		p := *l.Peer
-		out.Peer = &p
-	}
-	if l.MovedFrom != nil {
-		p := *l.MovedFrom
-		out.MovedFrom = &p
-	}
-	return out
-}
+// snapshot copies the leg; it shares what call.snapshot shares.
+func (l *leg) snapshot() Leg { return l.Leg }
 
 func (l *leg) stopTimers() {
 	if l.ringTimer != nil {
@@ -469,12 +462,18 @@ func (l *leg) stopTimers() {
 	}
 }
 
-func copyAttrs(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
+// noAttrs is the attribute map of a call or leg that has none. It is
+// shared like every live attribute map, so it is never written either.
+var noAttrs = map[string]string{}
+
+// ownAttrs returns the attributes a new call or leg starts with: a copy of
+// the caller's preset map, which the caller may still change.
+func ownAttrs(preset map[string]string) map[string]string {
+	if len(preset) == 0 {
+		return noAttrs
 	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
+	out := make(map[string]string, len(preset))
+	for k, v := range preset {
 		out[k] = v
 	}
 	return out

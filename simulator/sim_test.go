@@ -270,3 +270,47 @@ func must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Snapshots share attribute maps (they are never written once set), so
+// what a caller passes as preset attributes is copied, and every namer
+// sees the call and leg as they were before the namers ran.
+func TestAttrsPresetCopiedAndNamersSeeUnnamed(t *testing.T) {
+	sim, _ := newSim(t)
+	seen := &seeingNamer{}
+	sim.AddNamer(fixedNamer{})
+	sim.AddNamer(seen)
+	from, _ := sim.Resolve("101", "")
+	to, _ := sim.Resolve("102", "")
+	preset := map[string]string{"x.preset": "p"}
+	c, err := sim.Originate(simulator.OriginateRequest{From: from, To: to, CallAttrs: preset, FromAttrs: preset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	preset["x.preset"] = "changed"
+	preset["x.late"] = "late"
+	got, _ := sim.Call(c.ID)
+	if got.Attrs["x.preset"] != "p" || got.Attrs["x.late"] != "" || got.Legs[0].Attrs["x.preset"] != "p" || got.Legs[0].Attrs["x.late"] != "" {
+		t.Fatalf("preset attributes changed after Originate: call %v, leg %v", got.Attrs, got.Legs[0].Attrs)
+	}
+	if got.Attrs["x.id"] != "call-"+c.ID || got.Attrs["y.seen"] != "" || got.Legs[0].Attrs["x.leg"] == "" {
+		t.Fatalf("namers' attributes: call %v, leg %v", got.Attrs, got.Legs[0].Attrs)
+	}
+	if seen.callSaw != "" || seen.legSaw != "" {
+		t.Fatalf("the second namer saw the first one's attributes: call %q, leg %q", seen.callSaw, seen.legSaw)
+	}
+	if got.Attrs["y.call"] != "y" || got.Legs[1].Attrs["y.leg"] != "y" {
+		t.Fatalf("the second namer's attributes are missing: call %v, leg %v", got.Attrs, got.Legs[1].Attrs)
+	}
+}
+
+// seeingNamer records whether it saw fixedNamer's attributes.
+type seeingNamer struct{ callSaw, legSaw string }
+
+func (n *seeingNamer) NameCall(c *simulator.Call, from, to simulator.Endpoint, r *rand.Rand) map[string]string {
+	n.callSaw += c.Attrs["x.id"]
+	return map[string]string{"y.call": "y", "x.id": "ignored: already set"}
+}
+func (n *seeingNamer) NameLeg(c *simulator.Call, l *simulator.Leg, r *rand.Rand) map[string]string {
+	n.legSaw += l.Attrs["x.leg"]
+	return map[string]string{"y.leg": "y"}
+}
