@@ -150,6 +150,12 @@ func (s *Sim) emit(c *call, l *leg, cause string) {
 		Call:      c.snapshot(),
 		CallEnded: ended,
 	}
+	// Reads until the next event share this snapshot (call.view). An ended
+	// call keeps none: it is rarely read again, and retention keeps many.
+	c.last, c.hasLast = e.Call, !ended
+	if ended {
+		c.last = Call{}
+	}
 	s.events.add(e)
 	for sub := range s.subs {
 		if sub.filter != nil && !sub.filter(e) {

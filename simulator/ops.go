@@ -70,10 +70,10 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 		c.callee = &pendingCallee{to: r.To, from: r.From, attrs: r.ToAttrs}
 		s.setState(c, caller, LegProceeding, "", "originate")
 		s.startRinging(c, caller)
-		return c.snapshot(), nil
+		return c.view(), nil
 	}
 	s.ringCallee(c, caller, r.To, r.From, r.ToAttrs, "originate")
-	return c.snapshot(), nil
+	return c.view(), nil
 }
 
 // pendingCallee is who a call rings once its caller's phone answers.

@@ -91,6 +91,11 @@ type call struct {
 	// clock is the clock the call runs on (tenantclock.go): its timers
 	// and every time it records.
 	clock Clock
+	// last is the snapshot of the call's latest event (emit), which reads
+	// return while no event has happened since (view): every change to a
+	// call is followed by an event within the same locked operation.
+	last    Call
+	hasLast bool
 }
 
 type leg struct {
@@ -321,7 +326,7 @@ func (s *Sim) Call(id string) (Call, error) {
 	if !ok {
 		return Call{}, newError(ErrNotFound, "call", id, "call %q not found", id)
 	}
-	return c.snapshot(), nil
+	return c.view(), nil
 }
 
 // Calls returns snapshots of all calls the Sim still holds (active and
@@ -331,7 +336,7 @@ func (s *Sim) Calls() []Call {
 	defer s.mu.Unlock()
 	out := make([]Call, 0, len(s.calls))
 	for _, c := range s.calls {
-		out = append(out, c.snapshot())
+		out = append(out, c.view())
 	}
 	sortCalls(out)
 	return out
@@ -350,7 +355,7 @@ func (s *Sim) CallsOfUser(tenantID, userID string) []Call {
 			continue
 		}
 		seen[l.call.ID] = true
-		out = append(out, l.call.snapshot())
+		out = append(out, l.call.view())
 	}
 	sortCalls(out)
 	return out
@@ -364,7 +369,7 @@ func (s *Sim) Leg(id string) (Leg, Call, error) {
 	if !ok {
 		return Leg{}, Call{}, newError(ErrNotFound, "leg", id, "leg %q not found", id)
 	}
-	return l.snapshot(), l.call.snapshot(), nil
+	return l.snapshot(), l.call.view(), nil
 }
 
 // LookupCall finds a call by a vendor attribute (e.g. key
@@ -380,7 +385,7 @@ func (s *Sim) LookupCall(key, value string) (Call, bool) {
 	if !ok {
 		return Call{}, false
 	}
-	return c.snapshot(), true
+	return c.view(), true
 }
 
 // LookupLeg finds a leg by a vendor attribute (e.g. key "acme.partyId").
@@ -395,7 +400,7 @@ func (s *Sim) LookupLeg(key, value string) (Leg, Call, bool) {
 	if !ok {
 		return Leg{}, Call{}, false
 	}
-	return l.snapshot(), l.call.snapshot(), true
+	return l.snapshot(), l.call.view(), true
 }
 
 // Reset ends every call without events, empties the event log and the
@@ -444,6 +449,22 @@ func (c *call) snapshot() Call {
 	out.Legs = make([]Leg, len(c.legs))
 	for i, l := range c.legs {
 		out.Legs[i] = l.Leg
+	}
+	return out
+}
+
+// view returns the call as it is now, to a reader holding the lock between
+// operations: the snapshot of its latest event while Seq and the legs say
+// nothing happened since, else a new one, kept for the next reader of an
+// active call. Readers of one state share one Legs slice, as subscribers
+// of an event do.
+func (c *call) view() Call {
+	if c.hasLast && c.last.Seq == c.Seq && len(c.last.Legs) == len(c.legs) {
+		return c.last
+	}
+	out := c.snapshot()
+	if c.Ended.IsZero() {
+		c.last, c.hasLast = out, true
 	}
 	return out
 }

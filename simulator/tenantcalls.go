@@ -51,7 +51,7 @@ func (s *Sim) ActiveCallsOfTenant(tenantID string) []Call {
 	m := s.tenantCalls[tenantID]
 	out := make([]Call, 0, len(m))
 	for _, c := range m {
-		out = append(out, c.snapshot())
+		out = append(out, c.view())
 	}
 	sortCalls(out)
 	return out
