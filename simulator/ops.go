@@ -192,14 +192,14 @@ func mergeAttrs(dst map[string]string, own bool, src map[string]string) (map[str
 
 func (s *Sim) indexAttrs(attrs map[string]string, id string) {
 	for k, v := range attrs {
-		s.aliases[k+"="+v] = id
+		s.aliases[alias{k, v}] = id
 	}
 }
 
 func (s *Sim) unindexAttrs(attrs map[string]string, id string) {
 	for k, v := range attrs {
-		if s.aliases[k+"="+v] == id {
-			delete(s.aliases, k+"="+v)
+		if s.aliases[alias{k, v}] == id {
+			delete(s.aliases, alias{k, v})
 		}
 	}
 }

@@ -63,7 +63,7 @@ type Sim struct {
 
 	calls    map[string]*call
 	legs     map[string]*leg
-	aliases  map[string]string           // "key=value" -> call or leg id
+	aliases  map[alias]string            // vendor attribute -> call or leg id
 	userLegs map[userKey]map[string]bool // live legs of a user
 	// tenantCalls are the active calls by tenant (tenantcalls.go).
 	tenantCalls map[string]map[string]*call
@@ -82,6 +82,11 @@ type Sim struct {
 }
 
 type userKey struct{ tenant, user string }
+
+// alias is a vendor attribute (key and value) that names a call or leg. A
+// pair, not a "key=value" string, so that filing and finding one builds no
+// string.
+type alias struct{ key, value string }
 
 type call struct {
 	Call
@@ -377,7 +382,7 @@ func (s *Sim) Leg(id string) (Leg, Call, error) {
 func (s *Sim) LookupCall(key, value string) (Call, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.aliases[key+"="+value]
+	id, ok := s.aliases[alias{key, value}]
 	if !ok {
 		return Call{}, false
 	}
@@ -392,7 +397,7 @@ func (s *Sim) LookupCall(key, value string) (Call, bool) {
 func (s *Sim) LookupLeg(key, value string) (Leg, Call, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.aliases[key+"="+value]
+	id, ok := s.aliases[alias{key, value}]
 	if !ok {
 		return Leg{}, Call{}, false
 	}
@@ -419,7 +424,7 @@ func (s *Sim) Reset() {
 func (s *Sim) resetCallsLocked() {
 	s.calls = map[string]*call{}
 	s.legs = map[string]*leg{}
-	s.aliases = map[string]string{}
+	s.aliases = map[alias]string{}
 	s.userLegs = map[userKey]map[string]bool{}
 	s.tenantCalls = map[string]map[string]*call{}
 	s.gen++
