@@ -99,10 +99,9 @@ func (c Command) LegOnly() bool {
 // missing, unknown or malformed argument is an ErrInvalid error; the
 // operation's own refusals keep their codes.
 func (c Command) Run(s *Sim, args Args) (Result, error) {
-	p := parsedArgs{text: map[string]string{}, flag: map[string]bool{}, dur: map[string]time.Duration{}}
-	known := map[string]bool{}
+	// Flags and durations are rare: their maps are made on first use.
+	p := parsedArgs{text: make(map[string]string, len(c.Args))}
 	for _, a := range c.Args {
-		known[a.Name] = true
 		v, ok := args[a.Name]
 		if !ok || v == "" {
 			if !a.Optional {
@@ -115,11 +114,22 @@ func (c Command) Run(s *Sim, args Args) (Result, error) {
 		}
 	}
 	for name := range args {
-		if !known[name] {
+		if !c.takes(name) {
 			return Result{}, newError(ErrInvalid, name, args[name], "%s: no argument %q (it takes %s)", c.Name, name, c.argNames())
 		}
 	}
 	return c.run(s, p)
+}
+
+// takes reports whether the command has an argument of that name. A
+// command has at most a handful: a scan costs less than a set.
+func (c Command) takes(name string) bool {
+	for _, a := range c.Args {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (c Command) argNames() string {
@@ -140,7 +150,7 @@ type parsedArgs struct {
 	dur  map[string]time.Duration
 }
 
-func (p parsedArgs) parse(cmd string, a Arg, v string) error {
+func (p *parsedArgs) parse(cmd string, a Arg, v string) error {
 	bad := func(want string) error {
 		return newError(ErrInvalid, a.Name, v, "%s: %s must be %s, not %q", cmd, a.Name, want, v)
 	}
@@ -150,11 +160,17 @@ func (p parsedArgs) parse(cmd string, a Arg, v string) error {
 		if err != nil {
 			return bad("true or false")
 		}
+		if p.flag == nil {
+			p.flag = map[string]bool{}
+		}
 		p.flag[a.Name] = b
 	case ArgDuration:
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
 			return bad(`a non-negative duration like "2s"`)
+		}
+		if p.dur == nil {
+			p.dur = map[string]time.Duration{}
 		}
 		p.dur[a.Name] = d
 	case ArgAnswerMode:
