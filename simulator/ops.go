@@ -456,7 +456,13 @@ func (s *Sim) startRinging(c *call, l *leg) {
 }
 
 // scheduleRetention forgets an ended call after the retention period.
+// Calls on the Sim's own clock wait in one queue (retention.go); a call on
+// a tenant's clock gets a timer of its own.
 func (s *Sim) scheduleRetention(c *call) {
+	if s.onSimClock(c) {
+		s.retention.add(s, c.ID, c.Ended.Add(s.opts.Retention))
+		return
+	}
 	gen := s.gen
 	id := c.ID
 	s.afterFunc(c.clockOr(s.clock), s.opts.Retention, "retention", func() {

@@ -76,6 +76,10 @@ type Sim struct {
 	events  eventLog
 	subs    map[*Subscription]struct{}
 
+	// retention holds the ended calls on the Sim's clock until they are
+	// forgotten (retention.go).
+	retention retentionQueue
+
 	journal *Journal
 	// tclocks are the tenants' own clocks (tenantclock.go).
 	tclocks tenantClocks
@@ -427,6 +431,7 @@ func (s *Sim) resetCallsLocked() {
 	s.aliases = map[alias]string{}
 	s.userLegs = map[userKey]map[string]bool{}
 	s.tenantCalls = map[string]map[string]*call{}
+	s.retention = retentionQueue{}
 	s.gen++
 }
 

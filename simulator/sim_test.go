@@ -179,6 +179,52 @@ func TestEndedCallsAreForgottenAfterRetention(t *testing.T) {
 	}
 }
 
+// Ended calls wait for their retention in one queue with one timer: each
+// is forgotten at its own due instant, not before, whatever else is
+// queued, and a hundred ended calls hold one timer, not a hundred.
+func TestRetentionForgetsEachCallAtItsOwnInstant(t *testing.T) {
+	clk := simulator.NewManualClock(time.Unix(0, 0))
+	sim := simulator.New(simulator.Options{Clock: clk, Retention: time.Minute})
+	must(t, sim.AddTenant(simulator.Tenant{ID: "T", Kind: "x"}))
+	must(t, sim.AddUser(simulator.User{TenantID: "T", ID: "1", Extension: "1"}))
+	to, _ := sim.Resolve("1@T", "")
+	var ids []string
+	for i := 0; i < 100; i++ {
+		c, err := sim.Originate(simulator.OriginateRequest{From: simulator.Endpoint{Number: "+15550001111"}, To: to})
+		must(t, err)
+		must(t, sim.HangupCall(c.ID))
+		ids = append(ids, c.ID)
+		clk.Advance(time.Second)
+	}
+	// Call i ended at i s and is due at 60+i s; the clock is at 100 s, so
+	// calls 0..40 are gone. One ring timer was stopped per call; what is
+	// left pending is the one retention timer.
+	if n := clk.Pending(); n != 1 {
+		t.Fatalf("%d timers pending for 100 ended calls, want 1", n)
+	}
+	for step := 0; step < 100; step++ {
+		now := 100 + step // seconds
+		for i, id := range ids {
+			_, err := sim.Call(id)
+			if gone := 60+i <= now; gone != (simulator.CodeOf(err) == simulator.ErrNotFound) {
+				t.Fatalf("at %d s: call %d (due at %d s): forgotten %v, want %v", now, i, 60+i, !gone, gone)
+			}
+		}
+		clk.Advance(time.Second)
+	}
+	if n := clk.Pending(); n != 0 {
+		t.Fatalf("%d timers pending once every call is forgotten", n)
+	}
+	// The queue starts again once empty.
+	c, err := sim.Originate(simulator.OriginateRequest{From: simulator.Endpoint{Number: "+15550001111"}, To: to})
+	must(t, err)
+	must(t, sim.HangupCall(c.ID))
+	clk.Advance(time.Minute)
+	if _, err := sim.Call(c.ID); simulator.CodeOf(err) != simulator.ErrNotFound {
+		t.Fatalf("a call ended after the queue emptied is still held: %v", err)
+	}
+}
+
 type fixedNamer struct{}
 
 func (fixedNamer) NameCall(c *simulator.Call, from, to simulator.Endpoint, r *rand.Rand) map[string]string {
