@@ -45,7 +45,7 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 	s.nextCall++
 	clk := s.callClock(r.From, r.To)
 	c := &call{Call: Call{
-		ID:      "C" + strconv.FormatUint(s.nextCall, 10),
+		ID:      coreID('C', s.nextCall),
 		Origin:  r.Origin,
 		Created: clk.Now(),
 		Attrs:   ownAttrs(r.CallAttrs),
@@ -74,6 +74,14 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 	}
 	s.ringCallee(c, caller, r.To, r.From, r.ToAttrs, "originate")
 	return c.view(), nil
+}
+
+// coreID is a call's or leg's core ID, "C12" or "L34", built in one
+// allocation (a prefix and strconv.FormatUint take two).
+func coreID(prefix byte, n uint64) string {
+	var b [21]byte
+	b[0] = prefix
+	return string(strconv.AppendUint(b[:1], n, 10))
 }
 
 // pendingCallee is who a call rings once its caller's phone answers.
@@ -134,7 +142,7 @@ func (s *Sim) checkEndpoint(e Endpoint, subject string) error {
 func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState, preset map[string]string) *leg {
 	s.nextLeg++
 	l := &leg{call: c, Leg: Leg{
-		ID:        "L" + strconv.FormatUint(s.nextLeg, 10),
+		ID:        coreID('L', s.nextLeg),
 		CallID:    c.ID,
 		Index:     len(c.legs) + 1,
 		Endpoint:  ep,

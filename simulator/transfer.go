@@ -89,9 +89,11 @@ func (s *Sim) AttendedTransfer(anchorA, anchorB string) error {
 	if len(farB) == 0 {
 		return newError(ErrWrongState, "call", b.call.ID, "call %s has nobody left to transfer to", b.call.ID)
 	}
-	for _, f := range append(append([]*leg(nil), farA...), farB...) {
-		if !f.State.Connected() {
-			return newError(ErrWrongState, "leg", f.ID, "leg %s in call %s has not answered (it is %s)", f.ID, f.call.ID, f.State)
+	for _, far := range [...][]*leg{farA, farB} {
+		for _, f := range far {
+			if !f.State.Connected() {
+				return newError(ErrWrongState, "leg", f.ID, "leg %s in call %s has not answered (it is %s)", f.ID, f.call.ID, f.State)
+			}
 		}
 	}
 	ca, cb := a.call, b.call
