@@ -141,21 +141,20 @@ func (s *Sim) emit(c *call, l *leg, cause string) {
 		ended = true
 		s.unfileCallLocked(c)
 	}
-	e := &Event{
+	e, legs := newEvent(len(c.legs))
+	*e = Event{
 		Seq:       s.events.seq,
 		CallSeq:   c.Seq,
 		Time:      now,
 		Cause:     cause,
 		Leg:       l.snapshot(),
-		Call:      c.snapshot(),
+		Call:      c.snapshotInto(legs),
 		CallEnded: ended,
 	}
-	// Reads until the next event share this snapshot (call.view). An ended
-	// call keeps none: it is rarely read again, and retention keeps many.
-	c.last, c.hasLast = e.Call, !ended
-	if ended {
-		c.last = Call{}
-	}
+	// The snapshot reads shared (call.view) is out of date. Reads do not
+	// share the event's: it would hold the event (newEvent) as long as the
+	// call lasts, after the event log has let go of it.
+	c.last, c.hasLast = Call{}, false
 	s.events.add(e)
 	for sub := range s.subs {
 		if sub.filter != nil && !sub.filter(e) {
@@ -170,6 +169,40 @@ func (s *Sim) emit(c *call, l *leg, cause string) {
 	if ended {
 		s.scheduleRetention(c)
 	}
+}
+
+// newEvent allocates an event and the legs of its call's snapshot
+// together, in one allocation for calls of up to four legs (a warm
+// transfer's calls have two to four): an event is the core's most frequent
+// allocation. The legs live as long as the event, which holds them.
+func newEvent(legs int) (*Event, []Leg) {
+	switch {
+	case legs <= 1:
+		b := new(struct {
+			e Event
+			l [1]Leg
+		})
+		return &b.e, b.l[:legs:legs]
+	case legs == 2:
+		b := new(struct {
+			e Event
+			l [2]Leg
+		})
+		return &b.e, b.l[:]
+	case legs == 3:
+		b := new(struct {
+			e Event
+			l [3]Leg
+		})
+		return &b.e, b.l[:]
+	case legs == 4:
+		b := new(struct {
+			e Event
+			l [4]Leg
+		})
+		return &b.e, b.l[:]
+	}
+	return new(Event), make([]Leg, legs)
 }
 
 func (c *call) hasLive() bool {

@@ -100,9 +100,10 @@ type call struct {
 	// clock is the clock the call runs on (tenantclock.go): its timers
 	// and every time it records.
 	clock Clock
-	// last is the snapshot of the call's latest event (emit), which reads
-	// return while no event has happened since (view): every change to a
-	// call is followed by an event within the same locked operation.
+	// last is the snapshot the latest read made (view), which reads return
+	// while no event has happened since: every change to a call is
+	// followed by an event within the same locked operation, and emit
+	// drops last.
 	last    Call
 	hasLast bool
 }
@@ -454,17 +455,21 @@ func idNum(id string) uint64 {
 // into them once they are set (a new value replaces the old one), so a
 // snapshot stays what it was when taken, and the ~20 snapshots of a warm
 // transfer cost no map copies (issue 16).
-func (c *call) snapshot() Call {
+func (c *call) snapshot() Call { return c.snapshotInto(make([]Leg, len(c.legs))) }
+
+// snapshotInto is snapshot with the legs written into legs, whose length
+// is the call's number of legs.
+func (c *call) snapshotInto(legs []Leg) Call {
 	out := c.Call
-	out.Legs = make([]Leg, len(c.legs))
 	for i, l := range c.legs {
-		out.Legs[i] = l.Leg
+		legs[i] = l.Leg
 	}
+	out.Legs = legs
 	return out
 }
 
 // view returns the call as it is now, to a reader holding the lock between
-// operations: the snapshot of its latest event while Seq and the legs say
+// operations: the snapshot the last reader got while Seq and the legs say
 // nothing happened since, else a new one, kept for the next reader of an
 // active call. Readers of one state share one Legs slice, as subscribers
 // of an event do.
