@@ -40,8 +40,9 @@ func newEventLog(maxEntries int, maxBytes int64) eventLog {
 	return eventLog{maxEntries: maxEntries, maxBytes: maxBytes}
 }
 
-// add appends e, whose Seq must be l.seq (the next in line).
-func (l *eventLog) add(e *Event) {
+// add appends e, whose Seq must be l.seq (the next in line), of size
+// eventBytes(e).
+func (l *eventLog) add(e *Event, size int64) {
 	if l.n == len(l.ring) {
 		if len(l.ring) < l.maxEntries {
 			l.grow()
@@ -50,7 +51,6 @@ func (l *eventLog) add(e *Event) {
 		}
 	}
 	i := (l.head + l.n) % len(l.ring)
-	size := eventBytes(e)
 	l.ring[i], l.sizes[i] = e, size
 	l.n++
 	l.bytes += size
@@ -101,7 +101,10 @@ func (l *eventLog) since(after uint64) []*Event {
 }
 
 // eventBytes estimates the memory an event holds: fixed costs plus its
-// strings. Attributes are counted per leg and per call.
+// strings. Attributes are counted per leg and per call. It is the
+// definition: emit adds up the same from parts kept with the call and its
+// legs (call.fixedBytes, leg.bytes), without visiting their attribute maps
+// again for every event.
 func eventBytes(e *Event) int64 {
 	n := int64(eventOverhead+len(e.Cause)) + legBytes(&e.Leg) + attrBytes(e.Call.Attrs) + int64(len(e.Call.ID)+len(e.Call.Origin))
 	for i := range e.Call.Legs {
@@ -124,4 +127,20 @@ func attrBytes(m map[string]string) int64 {
 		n += int64(len(k)+len(v)) + 16
 	}
 	return n
+}
+
+// fixedBytes is what eventBytes counts of the call beside its legs (its
+// attributes are set once, at Originate).
+func (c *call) fixedBytes() int64 {
+	return attrBytes(c.Attrs) + int64(len(c.ID)+len(c.Origin))
+}
+
+// bytes is legBytes of the leg's snapshot: the part that does not change
+// once the leg is named (legFixed), plus its park orbit.
+func (l *leg) bytes() int64 { return l.fixed + int64(len(l.ParkOrbit)) }
+
+// legFixed is legBytes less the park orbit, for a leg whose ID, endpoints
+// and attributes are set.
+func legFixed(l *Leg) int64 {
+	return legBytes(l) - int64(len(l.ParkOrbit))
 }

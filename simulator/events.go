@@ -155,7 +155,11 @@ func (s *Sim) emit(c *call, l *leg, cause string) {
 	// share the event's: it would hold the event (newEvent) as long as the
 	// call lasts, after the event log has let go of it.
 	c.last, c.hasLast = Call{}, false
-	s.events.add(e)
+	size := int64(eventOverhead+len(cause)) + l.bytes() + c.fixed
+	for _, o := range c.legs {
+		size += o.bytes()
+	}
+	s.events.add(e, size)
 	for sub := range s.subs {
 		if sub.filter != nil && !sub.filter(e) {
 			continue

@@ -60,6 +60,7 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 		}
 		c.Attrs = attrs
 	}
+	c.fixed = c.fixedBytes()
 	s.indexAttrs(c.Attrs, c.ID)
 
 	caller := s.addLeg(c, r.From, r.From, r.To, Outbound, LegSetup, r.FromAttrs)
@@ -173,6 +174,7 @@ func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState,
 		}
 		l.Attrs = attrs
 	}
+	l.fixed = legFixed(&l.Leg)
 	s.indexAttrs(l.Attrs, l.ID)
 	return l
 }

@@ -106,6 +106,8 @@ type call struct {
 	// drops last.
 	last    Call
 	hasLast bool
+	// fixed is fixedBytes, set once the call is named.
+	fixed int64
 }
 
 type leg struct {
@@ -113,6 +115,8 @@ type leg struct {
 	call      *call
 	ringTimer Timer
 	answerTmr Timer
+	// fixed is legFixed of the leg, set once it is named.
+	fixed int64
 }
 
 // New returns an empty Sim.
