@@ -141,16 +141,18 @@ func (s *Sim) emit(c *call, l *leg, cause string) {
 		ended = true
 		s.unfileCallLocked(c)
 	}
+	// The event is filled in place, field by field: a composite literal
+	// would be built on the stack first, and emit runs on timer goroutines
+	// whose stacks are small (a large frame here cost a stack growth per
+	// timer).
 	e, legs := newEvent(len(c.legs))
-	*e = Event{
-		Seq:       s.events.seq,
-		CallSeq:   c.Seq,
-		Time:      now,
-		Cause:     cause,
-		Leg:       l.snapshot(),
-		Call:      c.snapshotInto(legs),
-		CallEnded: ended,
+	e.Seq, e.CallSeq, e.Time, e.Cause, e.CallEnded = s.events.seq, c.Seq, now, cause, ended
+	e.Leg = l.Leg
+	e.Call = c.Call
+	for i, o := range c.legs {
+		legs[i] = o.Leg
 	}
+	e.Call.Legs = legs
 	// The snapshot reads shared (call.view) is out of date. Reads do not
 	// share the event's: it would hold the event (newEvent) as long as the
 	// call lasts, after the event log has let go of it.
