@@ -53,10 +53,10 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 	s.calls[c.ID] = c
 	if len(s.namers) > 0 {
 		// Every namer sees the call as it was before the namers ran.
-		snap := c.snapshot()
+		snap, _ := s.naming.of(c, nil)
 		attrs, own := c.Attrs, false
 		for _, n := range s.namers {
-			attrs, own = mergeAttrs(attrs, own, n.NameCall(&snap, r.From, r.To, s.rand))
+			attrs, own = mergeAttrs(attrs, own, n.NameCall(snap, r.From, r.To, s.rand))
 		}
 		c.Attrs = attrs
 	}
@@ -75,6 +75,31 @@ func (s *Sim) Originate(r OriginateRequest) (Call, error) {
 	}
 	s.ringCallee(c, caller, r.To, r.From, r.ToAttrs, "originate")
 	return c.view(), nil
+}
+
+// namingView is the copy of a call (and of a new leg) that namers read.
+// It is the Sim's, reused from one naming to the next, so that naming a
+// leg allocates no snapshot; namers do not keep what they are given
+// (Namer).
+type namingView struct {
+	call Call
+	leg  Leg
+	legs []Leg
+}
+
+// of fills the view with c and l (nil for a new call) and returns them.
+func (v *namingView) of(c *call, l *leg) (*Call, *Leg) {
+	v.legs = v.legs[:0]
+	for _, o := range c.legs {
+		v.legs = append(v.legs, o.Leg)
+	}
+	v.call = c.Call
+	v.call.Legs = v.legs
+	if l == nil {
+		return &v.call, nil
+	}
+	v.leg = l.Leg
+	return &v.call, &v.leg
 }
 
 // coreID is a call's or leg's core ID, "C12" or "L34", built in one
@@ -166,11 +191,10 @@ func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState,
 	s.fileLegLocked(c, l)
 	if len(s.namers) > 0 {
 		// Every namer sees the leg as it was before the namers ran.
-		cs := c.snapshot()
-		ls := l.snapshot()
+		cs, ls := s.naming.of(c, l)
 		attrs, own := l.Attrs, false
 		for _, n := range s.namers {
-			attrs, own = mergeAttrs(attrs, own, n.NameLeg(&cs, &ls, s.rand))
+			attrs, own = mergeAttrs(attrs, own, n.NameLeg(cs, ls, s.rand))
 		}
 		l.Attrs = attrs
 	}

@@ -35,9 +35,10 @@ type Options struct {
 
 // Namer gives new calls and legs their vendor identifiers. A dialect
 // registers one with AddNamer. It is called with the Sim's lock held and
-// must not call back into the Sim. The attributes it returns are merged
-// into the call's or leg's Attrs (keys already set win) and indexed, so
-// LookupCall and LookupLeg find them in constant time.
+// must not call back into the Sim, nor keep the Call and Leg it is given
+// (the Sim reuses them for the next naming). The attributes it returns
+// are merged into the call's or leg's Attrs (keys already set win) and
+// indexed, so LookupCall and LookupLeg find them in constant time.
 //
 // Attribute keys are "<dialect>.<field>" (e.g. "acme.partyId"); the
 // control API groups them by dialect. A namer names only the calls that
@@ -72,6 +73,7 @@ type Sim struct {
 	gen         uint64 // bumped by Reset so stale timers do nothing
 
 	namers  []Namer
+	naming  namingView               // what namers read (ops.go)
 	outside map[string]OutsideNumber // known outside numbers: name and answer policy
 	events  eventLog
 	subs    map[*Subscription]struct{}
