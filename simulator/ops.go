@@ -208,6 +208,11 @@ func (s *Sim) addLeg(c *call, ep, from, to Endpoint, dir Direction, st LegState,
 // written (call.snapshot), so dst is written only if it is a map of its
 // own (own); otherwise the first new key makes a copy, which is then own.
 func mergeAttrs(dst map[string]string, own bool, src map[string]string) (map[string]string, bool) {
+	if len(dst) == 0 && len(src) > 0 {
+		// Nothing to merge with: the namer's map becomes the attributes
+		// as it is, shared like any (Namer: it does not change it).
+		return src, false
+	}
 	for k, v := range src {
 		if _, ok := dst[k]; ok {
 			continue

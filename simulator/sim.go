@@ -38,7 +38,8 @@ type Options struct {
 // must not call back into the Sim, nor keep the Call and Leg it is given
 // (the Sim reuses them for the next naming). The attributes it returns
 // are merged into the call's or leg's Attrs (keys already set win) and
-// indexed, so LookupCall and LookupLeg find them in constant time.
+// indexed, so LookupCall and LookupLeg find them in constant time; the Sim
+// may keep the returned map itself, so a namer does not change it later.
 //
 // Attribute keys are "<dialect>.<field>" (e.g. "acme.partyId"); the
 // control API groups them by dialect. A namer names only the calls that
