@@ -70,12 +70,7 @@ func (s *Sim) resolveLocked(addr, tenantHint string) (Endpoint, error) {
 				return dialledExtension(u), nil
 			}
 		}
-		var found []*User
-		for _, t := range s.tenantIx {
-			if u, ok := s.byExt[t][a]; ok {
-				found = append(found, u)
-			}
-		}
+		found := s.extUsers[a]
 		switch len(found) {
 		case 1:
 			return dialledExtension(found[0]), nil

@@ -61,7 +61,11 @@ type Sim struct {
 	tenantIx []string
 	users    map[userKey]*User
 	byExt    map[string]map[string]*User // tenant -> extension -> user
-	byNumber map[string]*User            // E.164 -> user
+	// extUsers are the users with an extension number, in every tenant, so
+	// that an extension dialled without a tenant is found without visiting
+	// every tenant.
+	extUsers map[string][]*User
+	byNumber map[string]*User // E.164 -> user
 
 	calls    map[string]*call
 	legs     map[string]*leg
@@ -140,6 +144,7 @@ func New(opts Options) *Sim {
 		tenants:  map[string]*Tenant{},
 		users:    map[userKey]*User{},
 		byExt:    map[string]map[string]*User{},
+		extUsers: map[string][]*User{},
 		byNumber: map[string]*User{},
 		subs:     map[*Subscription]struct{}{},
 		outside:  map[string]OutsideNumber{},
@@ -225,6 +230,7 @@ func (s *Sim) AddUser(u User) error {
 	s.users[k] = &uu
 	if u.Extension != "" {
 		s.byExt[u.TenantID][u.Extension] = &uu
+		s.extUsers[u.Extension] = append(s.extUsers[u.Extension], &uu)
 	}
 	for _, n := range u.Numbers {
 		s.byNumber[n] = &uu

@@ -360,3 +360,32 @@ func (n *seeingNamer) NameLeg(c *simulator.Call, l *simulator.Leg, r *rand.Rand)
 	n.legSaw += l.Attrs["x.leg"]
 	return map[string]string{"y.leg": "y"}
 }
+
+// An extension dialled without a tenant is the one user with that
+// extension in any tenant; in several tenants it is ambiguous; once a
+// tenant is removed its extensions resolve no more (docs/control-api.md,
+// addresses).
+func TestExtensionAcrossTenants(t *testing.T) {
+	sim := simulator.New(simulator.Options{Clock: simulator.NewManualClock(time.Unix(0, 0))})
+	for _, id := range []string{"A", "B"} {
+		must(t, sim.AddTenant(simulator.Tenant{ID: id, Kind: "x"}))
+		must(t, sim.AddUser(simulator.User{TenantID: id, ID: "u" + id, Extension: "201"}))
+	}
+	must(t, sim.AddUser(simulator.User{TenantID: "B", ID: "only", Extension: "202"}))
+	if ep, err := sim.Resolve("202", ""); err != nil || ep.TenantID != "B" || ep.UserID != "only" {
+		t.Fatalf("202 resolves to %+v, %v", ep, err)
+	}
+	if _, err := sim.Resolve("201", ""); simulator.CodeOf(err) != simulator.ErrInvalid || !strings.Contains(err.Error(), "several tenants") {
+		t.Fatalf("201 in two tenants: %v", err)
+	}
+	if ep, err := sim.Resolve("201", "A"); err != nil || ep.UserID != "uA" {
+		t.Fatalf("201 near A resolves to %+v, %v", ep, err)
+	}
+	must(t, sim.RemoveTenant("B"))
+	if ep, err := sim.Resolve("201", ""); err != nil || ep.UserID != "uA" {
+		t.Fatalf("201 after B is removed resolves to %+v, %v", ep, err)
+	}
+	if _, err := sim.Resolve("202", ""); simulator.CodeOf(err) != simulator.ErrNotFound {
+		t.Fatalf("202 of a removed tenant: %v", err)
+	}
+}

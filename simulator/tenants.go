@@ -37,6 +37,9 @@ func (s *Sim) RemoveTenant(id string) error {
 				delete(s.byNumber, n)
 			}
 		}
+		if u.Extension != "" {
+			s.unfileExtension(u)
+		}
 		delete(s.userLegs, k)
 		delete(s.users, k)
 	}
@@ -51,6 +54,22 @@ func (s *Sim) RemoveTenant(id string) error {
 		}
 	}
 	return nil
+}
+
+// unfileExtension takes u out of extUsers.
+func (s *Sim) unfileExtension(u *User) {
+	us := s.extUsers[u.Extension]
+	for i, o := range us {
+		if o == u {
+			us = append(us[:i:i], us[i+1:]...)
+			break
+		}
+	}
+	if len(us) == 0 {
+		delete(s.extUsers, u.Extension)
+		return
+	}
+	s.extUsers[u.Extension] = us
 }
 
 func callTouches(c *call, tenant string) bool {
