@@ -12,6 +12,7 @@ func StripURLUserinfo(s string) string {
 	}
 	var b strings.Builder
 	rest := s
+	stripped := false
 	for {
 		i := strings.Index(rest, "://")
 		if i < 0 {
@@ -26,11 +27,14 @@ func StripURLUserinfo(s string) string {
 		b.WriteString(rest[:i+3])
 		if at >= 0 {
 			rest = authority[at+1:]
+			stripped = true
 		} else {
 			rest = authority
 		}
 	}
-	if b.Len() == 0 {
+	if !stripped {
+		// URLs without userinfo, and an "@" elsewhere (an e-mail address,
+		// a SIP Call-ID): s as it is, not a copy of it.
 		return s
 	}
 	b.WriteString(rest)
