@@ -376,7 +376,8 @@ func (s *Sim) HangupCall(callID string) error {
 // left get reason why, except a callee still ringing, whose caller has
 // given up (cancelled).
 func (s *Sim) collapse(c *call, cause string, why Reason) {
-	var live []*leg
+	var buf [2]*leg
+	live := buf[:0] // only a call with fewer than two goes on
 	for _, l := range c.legs {
 		if l.State.Live() {
 			live = append(live, l)

@@ -22,7 +22,8 @@ func (s *Sim) BlindTransfer(legID string, to Endpoint, toAttrs map[string]string
 		return Leg{}, err
 	}
 	c := l.call
-	var others []*leg
+	var buf [4]*leg // most calls have a leg or two besides l
+	others := buf[:0]
 	for _, o := range c.legs {
 		if o != l && o.State.Live() {
 			others = append(others, o)
@@ -81,8 +82,10 @@ func (s *Sim) AttendedTransfer(anchorA, anchorB string) error {
 			return wrongState(l, "transfer", "answered or held")
 		}
 	}
-	farA := farLegs(a)
-	farB := farLegs(b)
+	// Most calls have a far leg or two: the buffers keep them off the heap.
+	var bufA, bufB [4]*leg
+	farA := farLegs(a, bufA[:0])
+	farB := farLegs(b, bufB[:0])
 	if len(farA) == 0 {
 		return newError(ErrWrongState, "call", a.call.ID, "call %s has nobody left to transfer", a.call.ID)
 	}
@@ -123,8 +126,8 @@ func (s *Sim) AttendedTransfer(anchorA, anchorB string) error {
 	return nil
 }
 
-func farLegs(anchor *leg) []*leg {
-	var out []*leg
+// farLegs appends to out the live legs of anchor's call but anchor.
+func farLegs(anchor *leg, out []*leg) []*leg {
 	for _, l := range anchor.call.legs {
 		if l != anchor && l.State.Live() {
 			out = append(out, l)
