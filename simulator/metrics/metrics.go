@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -59,6 +60,22 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// series caches the instruments of each (route, method, status) seen:
+	// WithLabelValues hashes its labels and takes the vector's lock on
+	// every call, twice a request (issue 16). Its keys are as bounded as
+	// the label values: route templates, known methods, statuses.
+	series sync.Map // seriesKey -> *series
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+// series are the instruments one request of a key counts into.
+type series struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // New registers pbxsim's metrics, reading gauges from src, plus the Go
@@ -127,15 +144,32 @@ func (m *Metrics) observe(route string, w http.ResponseWriter, r *http.Request, 
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	next.ServeHTTP(sw, r)
-	method := knownMethod(r.Method)
-	m.requests.WithLabelValues(route, method, strconv.Itoa(sw.status)).Inc()
+	s := m.seriesOf(seriesKey{route: route, method: knownMethod(r.Method), status: sw.status})
+	s.requests.Inc()
 	if !sw.hijacked { // a WebSocket's lifetime is no answer time
-		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		s.latency.Observe(time.Since(start).Seconds())
 	}
+}
+
+// seriesOf returns the cached instruments of k, making them on first use.
+func (m *Metrics) seriesOf(k seriesKey) *series {
+	if s, ok := m.series.Load(k); ok {
+		return s.(*series)
+	}
+	s := &series{
+		requests: m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)),
+		latency:  m.latency.WithLabelValues(k.route, k.method),
+	}
+	got, _ := m.series.LoadOrStore(k, s)
+	return got.(*series)
 }
 
 // knownMethod keeps the method label bounded: a client may send any token.
 func knownMethod(m string) string {
+	switch m { // the usual spelling, without upper-casing it first
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions:
+		return m
+	}
 	switch strings.ToUpper(m) {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions:
 		return strings.ToUpper(m)
