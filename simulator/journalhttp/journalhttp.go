@@ -43,11 +43,12 @@ func Middleware(j *simulator.Journal, dialect string, clock simulator.Clock) fun
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := &holder{journal: j}
 			var body []byte
-			if r.Body != nil {
+			if r.Body != nil && r.Body != http.NoBody {
 				body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
-				r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+				r.Body = &replayBody{head: body, rest: r.Body}
 			}
-			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+			rec := &recorder{ResponseWriter: w, status: http.StatusOK, body: answers.Get().(*bytes.Buffer)}
+			defer rec.release()
 			start := clock.Now()
 			next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), ctxKey{}, h)))
 			h.mu.Lock()
@@ -118,11 +119,44 @@ func clip(b []byte) string {
 	return string(b)
 }
 
+// replayBody gives the handler the body the journal read, then the rest
+// (beyond what the journal keeps); like io.NopCloser, closing it does
+// nothing: the server closes the request's body.
+type replayBody struct {
+	head []byte
+	rest io.Reader
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	return b.rest.Read(p)
+}
+
+func (b *replayBody) Close() error { return nil }
+
+// answers are the recorders' buffers of answer bodies, reused: every
+// request's answer is copied into one (issue 16).
+var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 type recorder struct {
 	http.ResponseWriter
 	status int
-	body   bytes.Buffer
+	body   *bytes.Buffer
 	wrote  bool
+}
+
+// release returns the body's buffer once the entry holds its own copy;
+// a buffer grown for a large answer is left to the collector.
+func (r *recorder) release() {
+	if r.body.Cap() <= 4*MaxRecorded {
+		r.body.Reset()
+		answers.Put(r.body)
+	}
+	r.body = nil
 }
 
 func (r *recorder) WriteHeader(code int) {

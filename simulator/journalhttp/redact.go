@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Redacted replaces every secret value the journal would otherwise keep.
@@ -54,10 +55,65 @@ var (
 	formSecretRoots = append(append([]string(nil), secretRoots...), "code")
 )
 
-func mayHold(b []byte, roots []string) bool {
-	lower := bytes.ToLower(b)
+// rootSet is a list of roots indexed by their first letter, in both
+// cases, for mayHold's one pass over a body.
+type rootSet struct {
+	roots   []string
+	byFirst [256][]string
+}
+
+func newRootSet(roots []string) *rootSet {
+	s := &rootSet{roots: roots}
+	for _, r := range roots {
+		s.byFirst[r[0]] = append(s.byFirst[r[0]], r)
+		s.byFirst[r[0]-'a'+'A'] = append(s.byFirst[r[0]-'a'+'A'], r)
+	}
+	return s
+}
+
+var (
+	secretRootSet     = newRootSet(secretRoots)
+	formSecretRootSet = newRootSet(formSecretRoots)
+)
+
+// mayHold reports whether b contains one of the roots in any case. Every
+// query, request body and answer passes through it (issue 16), so an
+// ASCII b is tested in one pass with no copy; a b with any other byte is
+// lower-cased as isSecret lower-cases keys (a Kelvin sign lowers to an
+// ASCII k), so that both agree on what may be a secret.
+func mayHold[T string | []byte](b T, set *rootSet) bool {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			return mayHoldFolded(strings.ToLower(string(b)), set.roots)
+		}
+		for _, root := range set.byFirst[c] {
+			if len(b)-i >= len(root) && hasFoldASCII(b, i+1, root[1:]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasFoldASCII reports whether b holds the lower-case ASCII root at i,
+// in any case.
+func hasFoldASCII[T string | []byte](b T, i int, root string) bool {
+	for j := 0; j < len(root); j++ {
+		c := b[i+j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != root[j] {
+			return false
+		}
+	}
+	return true
+}
+
+func mayHoldFolded(lower string, roots []string) bool {
 	for _, root := range roots {
-		if bytes.Contains(lower, []byte(root)) {
+		if strings.Contains(lower, root) {
 			return true
 		}
 	}
@@ -65,7 +121,7 @@ func mayHold(b []byte, roots []string) bool {
 }
 
 func redactQuery(r *http.Request) string {
-	if r.URL.RawQuery == "" || !mayHold([]byte(r.URL.RawQuery), formSecretRoots) {
+	if r.URL.RawQuery == "" || !mayHold(r.URL.RawQuery, formSecretRootSet) {
 		return r.URL.RawQuery
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
@@ -82,7 +138,7 @@ func redactQuery(r *http.Request) string {
 // case-insensitively as the handlers do (Application/X-WWW-Form-Urlencoded
 // is a form too).
 func redactBody(r *http.Request, body []byte) []byte {
-	if len(body) == 0 || !mayHold(body, formSecretRoots) {
+	if len(body) == 0 || !mayHold(body, formSecretRootSet) {
 		return body
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -95,7 +151,7 @@ func redactBody(r *http.Request, body []byte) []byte {
 // redactResponse redacts a response body: token answers carry
 // access_token, refresh_token, the NetSapiens JWT and its refresh JWT.
 func redactResponse(body []byte) []byte {
-	if len(body) == 0 || !mayHold(body, secretRoots) {
+	if len(body) == 0 || !mayHold(body, secretRootSet) {
 		return body
 	}
 	return redactJSONOrText(body)
