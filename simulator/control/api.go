@@ -257,7 +257,7 @@ func (a *API) createCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", Prefix+"/calls/"+res.Call.ID)
-	writeJSON(w, http.StatusCreated, viewCall(res.Call))
+	writeCall(w, http.StatusCreated, res.Call)
 }
 
 func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
@@ -288,12 +288,12 @@ func (a *API) getCall(w http.ResponseWriter, r *http.Request) {
 		writeSimError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, viewCall(c))
+	writeCall(w, http.StatusOK, c)
 }
 
 func (a *API) hangupCall(w http.ResponseWriter, r *http.Request) {
 	if res, ok := a.run(w, "hangup-call", simulator.Args{"call": mux.Vars(r)["id"]}); ok {
-		writeJSON(w, http.StatusOK, viewCall(res.Call))
+		writeCall(w, http.StatusOK, res.Call)
 	}
 }
 
@@ -318,7 +318,7 @@ func (a *API) legAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res, ok := a.run(w, cmd.Name, simulator.Args{"leg": legID}); ok {
-		writeJSON(w, http.StatusOK, viewCall(res.Call))
+		writeCall(w, http.StatusOK, res.Call)
 	}
 }
 
@@ -500,9 +500,14 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	e := encoders.Get().(*encoder) // render.go
+	if e.enc.Encode(v) == nil {
+		_, _ = w.Write(e.buf.Bytes())
+	}
+	if e.buf.Cap() <= maxPooled {
+		e.buf.Reset()
+		encoders.Put(e)
+	}
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
