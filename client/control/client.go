@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/client/internal/wire"
 )
 
 // Client talks to one pbxsim.
@@ -162,7 +164,13 @@ func (c *Client) Scenario(ctx context.Context) (json.RawMessage, error) {
 // numbers, ext@tenant, user names).
 func (c *Client) CreateCall(ctx context.Context, from, to string) (Call, error) {
 	var out Call
-	return out, c.do(ctx, http.MethodPost, "/calls", map[string]string{"from": from, "to": to}, &out)
+	// A struct, not a map: the same bytes ({"from":…,"to":…}) without
+	// sorting keys, on the request every call of a load starts with.
+	body := struct {
+		From string `json:"from"`
+		To   string `json:"to"`
+	}{from, to}
+	return out, c.do(ctx, http.MethodPost, "/calls", body, &out)
 }
 
 // Calls lists the calls pbxsim holds.
@@ -313,7 +321,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		return err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	b, err := wire.ReadBody(resp, 32<<20)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/xfer-conform/xfer-conform/client/internal/wire"
 )
 
 // Config says where the platform is and who logs in. Secrets (ClientSecret,
@@ -45,6 +47,7 @@ type Config struct {
 type Client struct {
 	cfg  Config
 	base *url.URL
+	root string // base as a string, which every request's URL starts with
 	http *http.Client
 
 	mu     sync.Mutex // guards tok; held across a refresh so only one runs
@@ -88,7 +91,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &Client{cfg: cfg, base: u, http: hc}, nil
+	return &Client{cfg: cfg, base: u, root: u.String(), http: hc}, nil
 }
 
 // OwnerID is the logged-in extension's ID (owner_id of the token), empty
@@ -165,11 +168,14 @@ func (c *Client) sendAuthorized(ctx context.Context, method, path string, payloa
 		if err != nil {
 			return exchange{}, fmt.Errorf("ringcentral: %s %s: %w", method, path, err)
 		}
-		req.Header.Set("Authorization", "Bearer "+access)
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("X-User-Agent", c.cfg.UserAgent)
+		// One backing array for the four values, each a slice of its own
+		// (capped, so an append by a transport cannot reach the next).
+		vals := []string{"Bearer " + access, "application/json", c.cfg.UserAgent, "application/json"}
+		req.Header["Authorization"] = vals[0:1:1]
+		req.Header["Accept"] = vals[1:2:2]
+		req.Header["X-User-Agent"] = vals[2:3:3]
 		if payload != nil {
-			req.Header.Set("Content-Type", "application/json")
+			req.Header["Content-Type"] = vals[3:4:4]
 		}
 		return c.roundTrip(req, method, path)
 	})
@@ -181,7 +187,7 @@ func (c *Client) roundTrip(req *http.Request, method, path string) (exchange, er
 		return exchange{}, fmt.Errorf("ringcentral: %s %s: %w", method, path, scrub(err))
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	b, err := wire.ReadBody(resp, maxResponseBody)
 	if err != nil {
 		return exchange{}, fmt.Errorf("ringcentral: %s %s: reading the answer: %w", method, path, err)
 	}
@@ -199,7 +205,7 @@ func scrub(err error) error {
 }
 
 func (c *Client) url(path string) string {
-	return c.base.String() + path
+	return c.root + path
 }
 
 // accountPath is the Call Control prefix for the token's own account.

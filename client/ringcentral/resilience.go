@@ -73,13 +73,16 @@ var (
 // the party l.
 func (c *Client) settle(ctx context.Context, l Leg, goal partyGoal, send func() (*Party, error)) (*Party, error) {
 	p := c.policy(ctx)
-	op := fmt.Sprintf("%s %s/%s", goal.what, l.SessionID, l.PartyID)
+	var op string // named once an answer is lost: most actions settle at once
 	var attempts []Attempt
 	var waited time.Duration
 	for n := 1; ; n++ {
 		got, err := send()
 		if err == nil || !IsOutcomeUnknown(err) {
 			return got, err
+		}
+		if op == "" {
+			op = fmt.Sprintf("%s %s/%s", goal.what, l.SessionID, l.PartyID)
 		}
 		attempts = append(attempts, Attempt{Err: err, Waited: waited})
 		read, rerr := c.Party(ctx, l)
@@ -135,13 +138,16 @@ func (c *Client) ActiveCalls(ctx context.Context) ([]ActiveCall, error) {
 // known tells sessions that existed before (nil: none did).
 func (c *Client) callOut(ctx context.Context, from Caller, to Callee, known func(sessionID string) bool) (*Session, error) {
 	p := c.policy(ctx)
-	op := "call-out to " + to.describe()
+	var op string // named once an answer is lost, as settle does
 	var attempts []Attempt
 	var waited time.Duration
 	for n := 1; ; n++ {
 		s, err := c.callOutOnce(ctx, from, to)
 		if err == nil || !IsOutcomeUnknown(err) {
 			return s, err
+		}
+		if op == "" {
+			op = "call-out to " + to.describe()
 		}
 		attempts = append(attempts, Attempt{Err: err, Waited: waited})
 		calls, rerr := c.ActiveCalls(ctx)

@@ -232,13 +232,16 @@ type Request struct {
 	Refusal func(status int, body []byte) error
 }
 
+// op names the request in errors; built only when one is, since most
+// requests succeed at once.
+func (r Request) op() string { return r.Method + " " + r.Path }
+
 // Do runs one request under policy p. try sends one attempt; a non-nil
 // error is a transport failure (no answer). Do returns the first answer
 // that is neither retryable nor given up on; giving up is a
 // *GiveUpError[V] along with the last answer.
 func Do[V Vendor](ctx context.Context, p Policy, r Request, try func(ctx context.Context) (Answer, error)) (Answer, error) {
 	p = p.WithDefaults()
-	op := r.Method + " " + r.Path
 	safe := r.Idempotent
 	var attempts []Attempt[V]
 	var waited time.Duration
@@ -252,11 +255,11 @@ func Do[V Vendor](ctx context.Context, p Policy, r Request, try func(ctx context
 			a.Err = r.Refusal(ans.Status, ans.Body)
 		}
 		if timedOut {
-			a.Err = fmt.Errorf("%s%s: no answer within the attempt time-out %s", prefix[V](), op, p.AttemptTimeout)
+			a.Err = fmt.Errorf("%s%s: no answer within the attempt time-out %s", prefix[V](), r.op(), p.AttemptTimeout)
 		}
 		if ctx.Err() != nil {
 			attempts = append(attempts, a)
-			return ans, &GiveUpError[V]{Op: op, Attempts: attempts, Reason: "the context ended (" + ctx.Err().Error() + ")", OutcomeUnknown: !safe && err != nil}
+			return ans, &GiveUpError[V]{Op: r.op(), Attempts: attempts, Reason: "the context ended (" + ctx.Err().Error() + ")", OutcomeUnknown: !safe && err != nil}
 		}
 		if err == nil && !retryableStatus(ans.Status) {
 			return ans, nil
@@ -268,12 +271,12 @@ func Do[V Vendor](ctx context.Context, p Policy, r Request, try func(ctx context
 				if err == nil {
 					what = fmt.Sprintf("a %d", ans.Status)
 				}
-				return ans, &GiveUpError[V]{Op: op, Attempts: attempts, OutcomeUnknown: true,
+				return ans, &GiveUpError[V]{Op: r.op(), Attempts: attempts, OutcomeUnknown: true,
 					Reason: what + " to a request that is not idempotent: it may or may not have taken effect; read state before sending it again"}
 			}
 		}
 		if n >= p.MaxAttempts {
-			return ans, &GiveUpError[V]{Op: op, Attempts: attempts, Reason: fmt.Sprintf("%d attempts, the most the policy allows", n)}
+			return ans, &GiveUpError[V]{Op: r.op(), Attempts: attempts, Reason: fmt.Sprintf("%d attempts, the most the policy allows", n)}
 		}
 		wait := p.Backoff(n)
 		if err == nil {
@@ -283,16 +286,16 @@ func Do[V Vendor](ctx context.Context, p Policy, r Request, try func(ctx context
 				wait = r.DefaultRetryAfter
 			}
 			if wait > p.MaxRetryAfter {
-				return ans, &GiveUpError[V]{Op: op, Attempts: attempts,
+				return ans, &GiveUpError[V]{Op: r.op(), Attempts: attempts,
 					Reason: fmt.Sprintf("Retry-After %s is longer than the longest wait allowed (%s)", wait, p.MaxRetryAfter)}
 			}
 		}
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
-			return ans, &GiveUpError[V]{Op: op, Attempts: attempts,
+			return ans, &GiveUpError[V]{Op: r.op(), Attempts: attempts,
 				Reason: fmt.Sprintf("the next try is due in %s, after the deadline", wait.Round(time.Millisecond))}
 		}
 		if err := p.Sleep(ctx, wait); err != nil {
-			return ans, &GiveUpError[V]{Op: op, Attempts: attempts, Reason: "the context ended while waiting to retry (" + err.Error() + ")"}
+			return ans, &GiveUpError[V]{Op: r.op(), Attempts: attempts, Reason: "the context ended while waiting to retry (" + err.Error() + ")"}
 		}
 		waited = wait
 	}
