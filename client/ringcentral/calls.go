@@ -35,7 +35,7 @@ func (c *Client) Session(ctx context.Context, sessionID string) (*Session, error
 		return nil, err
 	}
 	var s Session
-	if err := c.Send(ctx, http.MethodGet, sessionPath(sessionID), nil, &s); err != nil {
+	if err := c.Send(ctx, http.MethodGet, sessionPath(sessionID), nil, freshSession{&s}); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -98,7 +98,7 @@ func (c *Client) Bridge(ctx context.Context, from, to Leg) (*Party, error) {
 	}
 	return c.settle(ctx, from, goalBridge, func() (*Party, error) {
 		var p Party
-		if err := c.Send(ctx, http.MethodPost, partyPath(from)+"/bridge", to, &p); err != nil {
+		if err := c.Send(ctx, http.MethodPost, partyPath(from)+"/bridge", to, freshParty{&p}); err != nil {
 			return nil, err
 		}
 		return &p, nil
@@ -126,13 +126,11 @@ func (c *Client) callOutOnce(ctx context.Context, from Caller, to Callee) (*Sess
 	if to.count() != 1 || (to.PhoneNumber == "" && to.ExtensionNumber == "") {
 		return nil, errors.New("ringcentral: call-out needs exactly one of to.phoneNumber and to.extensionNumber")
 	}
-	var out struct {
-		Session Session `json:"session"`
-	}
-	if err := c.Send(ctx, http.MethodPost, accountPath+"/telephony/call-out", CallOutRequest{From: from, To: to}, &out); err != nil {
+	var s Session // the answer is {"session": {...}}
+	if err := c.Send(ctx, http.MethodPost, accountPath+"/telephony/call-out", CallOutRequest{From: from, To: to}, freshCallOut{&s}); err != nil {
 		return nil, err
 	}
-	return &out.Session, nil
+	return &s, nil
 }
 
 // Drop ends the whole session for everyone (DELETE session, 204).
@@ -158,7 +156,7 @@ func (c *Client) partyCall(ctx context.Context, method string, l Leg, action str
 		return nil, err
 	}
 	var p Party
-	if err := c.Send(ctx, method, partyPath(l)+action, body, &p); err != nil {
+	if err := c.Send(ctx, method, partyPath(l)+action, body, freshParty{&p}); err != nil {
 		return nil, err
 	}
 	return &p, nil

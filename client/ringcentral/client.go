@@ -145,7 +145,7 @@ func (c *Client) Send(ctx context.Context, method, path string, body, out any) e
 		return decodeAPIError(method, path, ex.status, ex.body)
 	}
 	if out != nil && len(bytes.TrimSpace(ex.body)) > 0 {
-		if err := json.Unmarshal(ex.body, out); err != nil {
+		if err := decodeAnswer(ex.body, out); err != nil { // decode.go
 			return fmt.Errorf("ringcentral: %s %s: %d answer is not the expected JSON: %w", method, path, ex.status, err)
 		}
 	}
