@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
@@ -47,7 +48,9 @@ type Engine struct {
 	logSeq  uint64
 	dropper SocketDropper
 	dropOf  string // the dialect whose sockets dropper closes
-	httpN   int    // rules with On http, for the middleware's fast path
+	// httpN counts the rules with On http, changed under mu and read
+	// without it: the middleware's fast path takes no lock per request.
+	httpN atomic.Int64
 }
 
 // ruleState is a rule with its compiled patterns and counters.
@@ -178,7 +181,7 @@ func (e *Engine) Add(r Rule) (Rule, error) {
 	}
 	e.rules = append(e.rules, st)
 	if st.On == OnHTTP {
-		e.httpN++
+		e.httpN.Add(1)
 	}
 	return st.Rule, nil
 }
@@ -201,7 +204,7 @@ func (e *Engine) Remove(id string) error {
 		return fmt.Errorf("%w %q", ErrNotFound, id)
 	}
 	if e.rules[i].On == OnHTTP {
-		e.httpN--
+		e.httpN.Add(-1)
 	}
 	e.rules = append(e.rules[:i:i], e.rules[i+1:]...)
 	return nil
@@ -211,7 +214,8 @@ func (e *Engine) Remove(id string) error {
 func (e *Engine) Clear() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.rules, e.log, e.httpN = nil, nil, 0
+	e.rules, e.log = nil, nil
+	e.httpN.Store(0)
 }
 
 // Rules returns every rule with its counters, in check order.

@@ -41,10 +41,7 @@ const defaultRetryAfter = 60 * time.Second
 func (e *Engine) Middleware(routes []Route) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			e.mu.Lock()
-			idle := e.httpN == 0
-			e.mu.Unlock()
-			if idle {
+			if e.httpN.Load() == 0 {
 				next.ServeHTTP(w, r)
 				return
 			}

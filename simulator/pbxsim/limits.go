@@ -76,20 +76,22 @@ func bodyDeadline(d time.Duration) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			rc := http.NewResponseController(w)
-			if rc.SetReadDeadline(time.Now().Add(d)) != nil {
+			if http.NewResponseController(w).SetReadDeadline(time.Now().Add(d)) != nil {
 				next.ServeHTTP(w, r)
 				return
 			}
-			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+			r.Body = &deadlineBody{ReadCloser: r.Body, w: w}
 			next.ServeHTTP(w, r)
 		})
 	}
 }
 
+// deadlineBody lifts the read deadline at the body's end. It keeps the
+// writer, not a ResponseController: a controller made where it is used
+// stays on the stack, one allocation less per request with a body.
 type deadlineBody struct {
 	io.ReadCloser
-	rc   *http.ResponseController
+	w    http.ResponseWriter
 	done bool
 }
 
@@ -97,7 +99,7 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err == io.EOF && !b.done {
 		b.done = true
-		_ = b.rc.SetReadDeadline(time.Time{})
+		_ = http.NewResponseController(b.w).SetReadDeadline(time.Time{})
 	}
 	return n, err
 }
