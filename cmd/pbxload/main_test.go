@@ -109,3 +109,29 @@ func TestChurnSamplesTheFootprint(t *testing.T) {
 		}
 	}
 }
+
+// routeOf is how the labels were built: split the path, blank each
+// segment after an ID's parent, join.
+func routeOf(p string) string {
+	parts := strings.Split(p, "/")
+	for i, x := range parts {
+		if i > 0 && idParent(parts[i-1]) {
+			if x != "~" && x != "" && x != "count" {
+				parts[i] = "*"
+			}
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// Rule: the timing transport's label is the method and routeOf of the
+// path, built without splitting it. Source: issue 16 (cheaper stats).
+func TestRouteLabelIsMethodAndRouteOf(t *testing.T) {
+	for _, p := range []string{"", "/", "//", "/restapi/v1.0/account/~/telephony/sessions/s-1/parties/p-1-2/hold",
+		"/ns-api/v2/domains/TEST/users/1000/calls/c-1", "/sessions/", "/sessions//x", "/a/b/", "sessions/x", "/subscription/count",
+		"/restapi/v1.0/account/37439510/extension/101/presence"} {
+		if got, want := routeLabel("GET", p), "GET "+routeOf(p); got != want {
+			t.Errorf("routeLabel(%q) = %q, want %q", p, got, want)
+		}
+	}
+}

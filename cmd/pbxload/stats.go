@@ -57,26 +57,53 @@ func (t timing) RoundTrip(r *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.next.RoundTrip(r)
 	d := time.Since(start)
-	label := r.Method + " " + routeOf(r.URL.Path)
+	label := routeLabel(r.Method, r.URL.Path)
 	t.s.mu.Lock()
 	t.s.latencies[label] = append(t.s.latencies[label], d)
 	t.s.mu.Unlock()
 	return resp, err
 }
 
-// routeOf blanks the IDs of a path: /telephony/sessions/s-…/parties/p-…/hold
-// becomes /telephony/sessions/*/parties/*/hold.
-func routeOf(p string) string {
-	parts := strings.Split(p, "/")
-	for i, x := range parts {
-		if i > 0 && (parts[i-1] == "sessions" || parts[i-1] == "parties" || parts[i-1] == "calls" || parts[i-1] == "users" || parts[i-1] == "extension" || parts[i-1] == "account" || parts[i-1] == "domains" ||
-			parts[i-1] == "subscription" || parts[i-1] == "subscriptions") {
-			if x != "~" && x != "" && x != "count" {
-				parts[i] = "*"
-			}
-		}
+// idParent says whether the path segment after s is an ID.
+func idParent(s string) bool {
+	switch s {
+	case "sessions", "parties", "calls", "users", "extension", "account", "domains", "subscription", "subscriptions":
+		return true
 	}
-	return strings.Join(parts, "/")
+	return false
+}
+
+// routeLabel is the method and the path with its IDs blanked:
+// GET /telephony/sessions/s-…/parties/p-…/hold becomes
+// "GET /telephony/sessions/*/parties/*/hold". It is built in one
+// allocation, without splitting the path: the timing transport labels
+// every request of a load run with it.
+func routeLabel(method, path string) string {
+	var b strings.Builder
+	b.Grow(len(method) + 1 + len(path))
+	b.WriteString(method)
+	b.WriteByte(' ')
+	prev := ""
+	for i, first := 0, true; ; first = false {
+		j := strings.IndexByte(path[i:], '/')
+		seg := path[i:]
+		if j >= 0 {
+			seg = path[i : i+j]
+		}
+		if !first {
+			b.WriteByte('/')
+		}
+		if !first && idParent(prev) && seg != "~" && seg != "" && seg != "count" {
+			b.WriteByte('*')
+		} else {
+			b.WriteString(seg)
+		}
+		if j < 0 {
+			break
+		}
+		prev, i = seg, i+j+1
+	}
+	return b.String()
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
