@@ -3,7 +3,6 @@ package control
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -222,11 +221,21 @@ func (o *object) legRef(key string, r *simulator.LegRef) {
 	}
 }
 
+// sortedKeys appends m's keys to buf, sorted as encoding/json sorts a
+// map's; a buf made by the caller stays on its stack for a few keys.
+func sortedKeys[V any](m map[string]V, buf []string) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
+}
+
 // appendVendor writes the vendor IDs by dialect, keys sorted as
 // encoding/json sorts a map's.
 func appendVendor(b []byte, depth int, vendor map[string]map[string]string) []byte {
 	o := object{b: b, depth: depth}
-	for _, dialect := range slices.Sorted(maps.Keys(vendor)) {
+	for _, dialect := range sortedKeys(vendor, make([]string, 0, 8)) {
 		o.key(dialect)
 		attrs := vendor[dialect]
 		if attrs == nil {
@@ -234,7 +243,7 @@ func appendVendor(b []byte, depth int, vendor map[string]map[string]string) []by
 			continue
 		}
 		c := object{b: o.b, depth: depth + 1}
-		for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		for _, k := range sortedKeys(attrs, make([]string, 0, 8)) {
 			c.key(k)
 			c.b = appendString(c.b, attrs[k])
 		}
