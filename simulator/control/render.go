@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,17 +39,17 @@ type encoder struct {
 // journal page) leaves its buffer to the collector.
 const maxPooled = 64 << 10
 
-// writeCall answers the call object c, rendered by hand.
+// writeCall answers the call object c (viewCall's), rendered by hand
+// from c itself: no view, no maps of vendor IDs, no time pointers.
 func writeCall(w http.ResponseWriter, status int, c simulator.Call) {
-	v := viewCall(c)
 	buf := callBuffers.Get().(*[]byte)
-	b, ok := appendCallView((*buf)[:0], v)
+	b, ok := appendCall((*buf)[:0], c)
 	if ok {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_, _ = w.Write(b)
-	} else { // a time encoding/json refuses: let it answer as it did
-		writeJSON(w, status, v)
+	} else { // a time encoding/json refuses, or IDs it would group by chance
+		writeJSON(w, status, viewCall(c))
 	}
 	if cap(b) <= maxPooled {
 		*buf = b
@@ -145,32 +146,35 @@ func appendString(b []byte, s string) []byte {
 	return append(append(append(b, '"'), s...), '"')
 }
 
-func appendCallView(b []byte, v CallView) ([]byte, bool) {
+// appendCall writes viewCall(c) as writeJSON would. It reports false
+// when it cannot: a time encoding/json refuses, or two attributes of one
+// map that viewCall would group under the same name (which one wins
+// depends on the map's order).
+func appendCall(b []byte, c simulator.Call) ([]byte, bool) {
 	o := object{b: b}
-	o.str("id", v.ID)
-	o.str("origin", v.Origin)
-	o.str("state", v.State)
-	o.int("seq", v.Seq)
-	ok := o.time("created", v.Created) && o.timeOmit("ended", v.Ended)
-	if len(v.Vendor) > 0 {
-		o.key("vendor")
-		o.b = appendVendor(o.b, o.depth+1, v.Vendor)
+	o.str("id", c.ID)
+	o.str("origin", c.Origin)
+	ended := !c.Ended.IsZero()
+	if ended {
+		o.str("state", "ended")
+	} else {
+		o.str("state", "active")
 	}
+	o.int("seq", c.Seq)
+	ok := o.time("created", c.Created) && (!ended || o.time("ended", c.Ended))
+	ok = o.vendor(c.Attrs, nil) && ok
 	o.key("legs")
-	switch {
-	case v.Legs == nil:
-		o.b = append(o.b, "null"...)
-	case len(v.Legs) == 0:
+	if len(c.Legs) == 0 {
 		o.b = append(o.b, "[]"...)
-	default:
+	} else {
 		o.b = append(o.b, '[')
-		for i, l := range v.Legs {
+		for i := range c.Legs {
 			if i > 0 {
 				o.b = append(o.b, ',')
 			}
 			o.newline(o.depth + 2)
 			var legOK bool
-			o.b, legOK = appendLegView(o.b, o.depth+2, l)
+			o.b, legOK = appendLeg(o.b, o.depth+2, &c.Legs[i], c.Attrs)
 			ok = ok && legOK
 		}
 		o.newline(o.depth + 1)
@@ -179,7 +183,7 @@ func appendCallView(b []byte, v CallView) ([]byte, bool) {
 	return append(o.end(), '\n'), ok
 }
 
-func appendLegView(b []byte, depth int, l LegView) ([]byte, bool) {
+func appendLeg(b []byte, depth int, l *simulator.Leg, callAttrs map[string]string) ([]byte, bool) {
 	o := object{b: b, depth: depth}
 	o.str("id", l.ID)
 	o.int("index", int64(l.Index))
@@ -194,11 +198,10 @@ func appendLegView(b []byte, depth int, l LegView) ([]byte, bool) {
 	o.legRef("peer", l.Peer)
 	o.legRef("movedFrom", l.MovedFrom)
 	o.strOmit("parkOrbit", l.ParkOrbit)
-	ok := o.time("created", l.Created) && o.timeOmit("answered", l.Answered) && o.timeOmit("ended", l.Ended)
-	if len(l.Vendor) > 0 {
-		o.key("vendor")
-		o.b = appendVendor(o.b, depth+1, l.Vendor)
-	}
+	ok := o.time("created", l.Created) &&
+		(l.Answered.IsZero() || o.time("answered", l.Answered)) &&
+		(l.Ended.IsZero() || o.time("ended", l.Ended))
+	ok = o.vendor(callAttrs, l.Attrs) && ok
 	return o.end(), ok
 }
 
@@ -221,33 +224,64 @@ func (o *object) legRef(key string, r *simulator.LegRef) {
 	}
 }
 
-// sortedKeys appends m's keys to buf, sorted as encoding/json sorts a
-// map's; a buf made by the caller stays on its stack for a few keys.
-func sortedKeys[V any](m map[string]V, buf []string) []string {
-	for k := range m {
-		buf = append(buf, k)
-	}
-	slices.Sort(buf)
-	return buf
+// attr is one vendor ID as groupAttrs files it: vendor.<dialect>.<field>.
+type attr struct {
+	dialect, field, value string
+	leg                   bool // a leg's attribute, which wins over the call's
 }
 
-// appendVendor writes the vendor IDs by dialect, keys sorted as
-// encoding/json sorts a map's.
-func appendVendor(b []byte, depth int, vendor map[string]map[string]string) []byte {
-	o := object{b: b, depth: depth}
-	for _, dialect := range sortedKeys(vendor, make([]string, 0, 8)) {
-		o.key(dialect)
-		attrs := vendor[dialect]
-		if attrs == nil {
-			o.b = append(o.b, "null"...)
-			continue
-		}
-		c := object{b: o.b, depth: depth + 1}
-		for _, k := range sortedKeys(attrs, make([]string, 0, 8)) {
-			c.key(k)
-			c.b = appendString(c.b, attrs[k])
-		}
-		o.b = c.end()
+// vendor writes groupAttrs(callAttrs, legAttrs) under "vendor", unless it
+// is empty, with keys sorted as encoding/json sorts a map's; the IDs are
+// gathered and sorted in a stack buffer instead of maps. It reports false
+// when two attributes of one map land on the same dialect and field.
+func (o *object) vendor(callAttrs, legAttrs map[string]string) bool {
+	if len(callAttrs)+len(legAttrs) == 0 {
+		return true
 	}
-	return o.end()
+	attrs := make([]attr, 0, 16)
+	for src, m := range [...]map[string]string{callAttrs, legAttrs} {
+		for k, v := range m {
+			dialect, field, ok := strings.Cut(k, ".")
+			if !ok {
+				dialect, field = "core", k
+			}
+			attrs = append(attrs, attr{dialect: dialect, field: field, value: v, leg: src == 1})
+		}
+	}
+	slices.SortFunc(attrs, func(a, b attr) int {
+		if c := strings.Compare(a.dialect, b.dialect); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.field, b.field); c != 0 {
+			return c
+		}
+		switch { // the leg's first: it wins
+		case a.leg && !b.leg:
+			return -1
+		case b.leg && !a.leg:
+			return 1
+		}
+		return 0
+	})
+	o.key("vendor")
+	g := object{b: o.b, depth: o.depth + 1}
+	for i := 0; i < len(attrs); {
+		dialect := attrs[i].dialect
+		g.key(dialect)
+		f := object{b: g.b, depth: g.depth + 1}
+		for ; i < len(attrs) && attrs[i].dialect == dialect; i++ {
+			a := attrs[i]
+			if i > 0 && attrs[i-1].dialect == dialect && attrs[i-1].field == a.field {
+				if attrs[i-1].leg == a.leg {
+					return false
+				}
+				continue // the call's, under the leg's
+			}
+			f.key(a.field)
+			f.b = appendString(f.b, a.value)
+		}
+		g.b = f.end()
+	}
+	o.b = g.end()
+	return true
 }
