@@ -170,7 +170,7 @@ func (c *Client) CreateCall(ctx context.Context, from, to string) (Call, error) 
 		From string `json:"from"`
 		To   string `json:"to"`
 	}{from, to}
-	return out, c.do(ctx, http.MethodPost, "/calls", body, &out)
+	return out, c.do(ctx, http.MethodPost, "/calls", body, freshCall{&out})
 }
 
 // Calls lists the calls pbxsim holds.
@@ -338,7 +338,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(b, out); err != nil {
+	if err := decodeAnswer(b, out); err != nil { // decode.go
 		return fmt.Errorf("control API %s %s: cannot decode response: %w", method, path, err)
 	}
 	return nil

@@ -1,9 +1,9 @@
 package ringcentral
 
 import (
-	"bytes"
 	"encoding/json"
-	"strings"
+
+	"github.com/xfer-conform/xfer-conform/client/internal/wire"
 )
 
 // Decoding the answers a transfer reads most (a session, a party, the
@@ -31,25 +31,25 @@ func decodeAnswer(b []byte, out any) error {
 	switch o := out.(type) {
 	case freshSession:
 		var s Session
-		if d := (decoder{b: b}); d.session(&s) && d.end() {
+		if d := newDecoder(b); d.session(&s) && d.End() {
 			*o.s = s
 			return nil
 		}
 		return json.Unmarshal(b, o.s)
 	case freshParty:
 		var p Party
-		if d := (decoder{b: b}); d.party(&p) && d.end() {
+		if d := newDecoder(b); d.party(&p) && d.End() {
 			*o.p = p
 			return nil
 		}
 		return json.Unmarshal(b, o.p)
 	case freshCallOut:
 		var s Session
-		d := decoder{b: b}
+		d := newDecoder(b)
 		seen := false
-		ok := d.object(func(key []byte) bool {
+		ok := d.Object(func(key []byte) bool {
 			if string(key) != "session" {
-				return d.unknown(key, "session")
+				return d.Unknown(key, "session")
 			}
 			if seen {
 				return false
@@ -57,7 +57,7 @@ func decodeAnswer(b []byte, out any) error {
 			seen = true
 			return d.session(&s)
 		})
-		if ok && d.end() {
+		if ok && d.End() {
 			*o.s = s
 			return nil
 		}
@@ -71,59 +71,13 @@ func decodeAnswer(b []byte, out any) error {
 	return json.Unmarshal(b, out)
 }
 
-// decoder reads one JSON value from b at i; each method reports false
-// when the value is not one the fast path takes.
-type decoder struct {
-	b []byte
-	i int
-}
+// decoder is the shared fast JSON reader with this client's shapes.
+type decoder struct{ wire.Decoder }
 
-func (d *decoder) space() {
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
-		default:
-			return
-		}
-	}
-}
-
-// end reports whether only white space is left.
-func (d *decoder) end() bool {
-	d.space()
-	return d.i == len(d.b)
-}
-
-func (d *decoder) byte(c byte) bool {
-	d.space()
-	if d.i < len(d.b) && d.b[d.i] == c {
-		d.i++
-		return true
-	}
-	return false
-}
-
-// raw reads a string of plain ASCII without escapes and returns its bytes.
-func (d *decoder) raw() ([]byte, bool) {
-	if !d.byte('"') {
-		return nil, false
-	}
-	start := d.i
-	for ; d.i < len(d.b); d.i++ {
-		switch c := d.b[d.i]; {
-		case c == '"':
-			d.i++
-			return d.b[start : d.i-1], true
-		case c < 0x20 || c >= 0x7f || c == '\\':
-			return nil, false
-		}
-	}
-	return nil, false
-}
+func newDecoder(b []byte) decoder { return decoder{wire.NewDecoder(b)} }
 
 func (d *decoder) str(dst *string) bool {
-	s, ok := d.raw()
+	s, ok := d.Raw()
 	if ok {
 		*dst = word(s)
 	}
@@ -164,221 +118,23 @@ func word(s []byte) string {
 	return string(s)
 }
 
-func (d *decoder) boolean(dst *bool) bool {
-	d.space()
-	switch {
-	case bytes.HasPrefix(d.b[d.i:], []byte("true")):
-		*dst, d.i = true, d.i+4
-	case bytes.HasPrefix(d.b[d.i:], []byte("false")):
-		*dst, d.i = false, d.i+5
-	default:
-		return false
-	}
-	return true
-}
-
-// object reads an object, calling field for each key with the decoder at
-// its value; field reports false to give up.
-func (d *decoder) object(field func(key []byte) bool) bool {
-	if !d.byte('{') {
-		return false
-	}
-	if d.byte('}') {
-		return true
-	}
-	for {
-		key, ok := d.raw()
-		if !ok || !d.byte(':') || !field(key) {
-			return false
-		}
-		if d.byte('}') {
-			return true
-		}
-		if !d.byte(',') {
-			return false
-		}
-	}
-}
-
-// fields reads an object into a struct whose JSON names are names, in
-// order: set decodes the value of names[n]. A key repeated is left to
-// encoding/json (it merges a repeated object into the first).
-func (d *decoder) fields(names []string, set func(n int) bool) bool {
-	var seen uint32
-	return d.object(func(key []byte) bool {
-		for n, name := range names {
-			if string(key) == name {
-				if seen&(1<<n) != 0 {
-					return false
-				}
-				seen |= 1 << n
-				return set(n)
-			}
-		}
-		return d.unknown(key, names...)
-	})
-}
-
-// unknown skips the value of a key that is none of names; a key that
-// matches one of them but for case is left to encoding/json, which takes
-// it for that field.
-func (d *decoder) unknown(key []byte, names ...string) bool {
-	for _, name := range names {
-		if equalFoldASCII(key, name) {
-			return false
-		}
-	}
-	return d.skip(0)
-}
-
-// equalFoldASCII compares an ASCII key with an ASCII name in any case.
-func equalFoldASCII(key []byte, name string) bool {
-	if len(key) != len(name) {
-		return false
-	}
-	for i := range len(key) {
-		a, b := key[i], name[i]
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if a != b {
-			return false
-		}
-	}
-	return true
-}
-
-// skip passes over any JSON value; what it does not take (a number out of
-// the grammar, a control character in a string, a nesting deeper than
-// 64) is left to encoding/json.
-func (d *decoder) skip(depth int) bool {
-	if depth > 64 {
-		return false
-	}
-	d.space()
-	if d.i >= len(d.b) {
-		return false
-	}
-	switch c := d.b[d.i]; {
-	case c == '{':
-		return d.object(func([]byte) bool { return d.skip(depth + 1) })
-	case c == '[':
-		d.i++
-		if d.byte(']') {
-			return true
-		}
-		for {
-			if !d.skip(depth + 1) {
-				return false
-			}
-			if d.byte(']') {
-				return true
-			}
-			if !d.byte(',') {
-				return false
-			}
-		}
-	case c == '"':
-		for d.i++; d.i < len(d.b); d.i++ {
-			switch c := d.b[d.i]; {
-			case c == '"':
-				d.i++
-				return true
-			case c < 0x20:
-				return false
-			case c == '\\':
-				d.i++
-				if d.i >= len(d.b) || !strings.ContainsRune(`"\/bfnrtu`, rune(d.b[d.i])) {
-					return false
-				}
-				if d.b[d.i] == 'u' {
-					if d.i+4 >= len(d.b) || !isHex(d.b[d.i+1:d.i+5]) {
-						return false
-					}
-					d.i += 4
-				}
-			}
-		}
-		return false
-	case c == 't' || c == 'f':
-		var b bool
-		return d.boolean(&b)
-	case c == 'n':
-		if bytes.HasPrefix(d.b[d.i:], []byte("null")) {
-			d.i += 4
-			return true
-		}
-		return false
-	default:
-		return d.number()
-	}
-}
-
-func isHex(b []byte) bool {
-	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-// number passes over -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
-func (d *decoder) number() bool {
-	digits := func() int {
-		n := 0
-		for d.i < len(d.b) && '0' <= d.b[d.i] && d.b[d.i] <= '9' {
-			d.i++
-			n++
-		}
-		return n
-	}
-	if d.i < len(d.b) && d.b[d.i] == '-' {
-		d.i++
-	}
-	if d.i < len(d.b) && d.b[d.i] == '0' {
-		d.i++
-	} else if digits() == 0 {
-		return false
-	}
-	if d.i < len(d.b) && d.b[d.i] == '.' {
-		d.i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if d.i < len(d.b) && (d.b[d.i] == 'e' || d.b[d.i] == 'E') {
-		d.i++
-		if d.i < len(d.b) && (d.b[d.i] == '+' || d.b[d.i] == '-') {
-			d.i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return true
-}
-
 var sessionFields = []string{"id", "creationTime", "origin", "parties"}
 
 func (d *decoder) session(s *Session) bool {
-	return d.fields(sessionFields, func(n int) bool {
+	return d.Fields(sessionFields, func(n int) bool {
 		switch n {
 		case 0:
 			return d.str(&s.ID)
 		case 1:
 			return d.str(&s.CreationTime)
 		case 2:
-			return d.fields(originFields, func(int) bool { return d.str(&s.Origin.Type) })
+			return d.Fields(originFields, func(int) bool { return d.str(&s.Origin.Type) })
 		default:
-			if !d.byte('[') {
+			if !d.Byte('[') {
 				return false
 			}
 			s.Parties = make([]Party, 0, 4)
-			if d.byte(']') {
+			if d.Byte(']') {
 				return true
 			}
 			for {
@@ -386,10 +142,10 @@ func (d *decoder) session(s *Session) bool {
 				if !d.party(&s.Parties[len(s.Parties)-1]) {
 					return false
 				}
-				if d.byte(']') {
+				if d.Byte(']') {
 					return true
 				}
-				if !d.byte(',') {
+				if !d.Byte(',') {
 					return false
 				}
 			}
@@ -402,7 +158,7 @@ var originFields = []string{"type"}
 var partyFields = []string{"id", "accountId", "extensionId", "direction", "from", "to", "status", "muted", "standAlone", "missedCall", "park", "owner"}
 
 func (d *decoder) party(p *Party) bool {
-	return d.fields(partyFields, func(n int) bool {
+	return d.Fields(partyFields, func(n int) bool {
 		switch n {
 		case 0:
 			return d.str(&p.ID)
@@ -419,16 +175,16 @@ func (d *decoder) party(p *Party) bool {
 		case 6:
 			return d.status(&p.Status)
 		case 7:
-			return d.boolean(&p.Muted)
+			return d.Bool(&p.Muted)
 		case 8:
-			return d.boolean(&p.StandAlone)
+			return d.Bool(&p.StandAlone)
 		case 9:
-			return d.boolean(&p.MissedCall)
+			return d.Bool(&p.MissedCall)
 		case 10:
-			return d.fields(parkFields, func(int) bool { return d.str(&p.Park.ID) })
+			return d.Fields(parkFields, func(int) bool { return d.str(&p.Park.ID) })
 		default:
 			p.Owner = &Owner{}
-			return d.fields(ownerFields, func(n int) bool {
+			return d.Fields(ownerFields, func(n int) bool {
 				if n == 0 {
 					return d.str(&p.Owner.AccountID)
 				}
@@ -447,13 +203,13 @@ var (
 )
 
 func (d *decoder) partyInfo(pi *PartyInfo) bool {
-	return d.fields(partyInfoFields, func(n int) bool {
+	return d.Fields(partyInfoFields, func(n int) bool {
 		return d.str([]*string{&pi.PhoneNumber, &pi.Name, &pi.ExtensionID, &pi.DeviceID}[n])
 	})
 }
 
 func (d *decoder) status(s *Status) bool {
-	return d.fields(statusFields, func(n int) bool {
+	return d.Fields(statusFields, func(n int) bool {
 		switch n {
 		case 0:
 			return d.str(&s.Code)
@@ -463,11 +219,11 @@ func (d *decoder) status(s *Status) bool {
 			return d.str(&s.Description)
 		case 3:
 			s.PeerID = &PeerID{}
-			return d.fields(peerIDFields, func(n int) bool {
+			return d.Fields(peerIDFields, func(n int) bool {
 				return d.str([]*string{&s.PeerID.SessionID, &s.PeerID.TelephonySessionID, &s.PeerID.PartyID}[n])
 			})
 		default:
-			return d.boolean(&s.Rcc)
+			return d.Bool(&s.Rcc)
 		}
 	})
 }

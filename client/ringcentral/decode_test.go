@@ -84,8 +84,8 @@ func TestFastDecodingTakesTheUsualAnswers(t *testing.T) {
 	for _, body := range decodeSamples[:5] {
 		var s Session
 		var p Party
-		d, e := decoder{b: []byte(body)}, decoder{b: []byte(body)}
-		if !(d.session(&s) && d.end()) && !(e.party(&p) && e.end()) && !strings.HasPrefix(body, `{"session"`) {
+		d, e := newDecoder([]byte(body)), newDecoder([]byte(body))
+		if !(d.session(&s) && d.End()) && !(e.party(&p) && e.End()) && !strings.HasPrefix(body, `{"session"`) {
 			t.Errorf("fast path refused %s", body)
 		}
 	}
