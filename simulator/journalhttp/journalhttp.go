@@ -41,13 +41,15 @@ type holder struct {
 func Middleware(j *simulator.Journal, dialect string, clock simulator.Clock) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			h := &holder{journal: j}
+			// One allocation for the request's holder, recorder and body.
+			x := &exchange{h: holder{journal: j}, rec: recorder{ResponseWriter: w, status: http.StatusOK, body: answers.Get().(*bytes.Buffer)}}
+			h, rec := &x.h, &x.rec
 			var body []byte
 			if r.Body != nil && r.Body != http.NoBody {
-				body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
-				r.Body = &replayBody{head: body, rest: r.Body}
+				body = readBody(r, 1<<20+1)
+				x.body = replayBody{head: body, rest: r.Body}
+				r.Body = &x.body
 			}
-			rec := &recorder{ResponseWriter: w, status: http.StatusOK, body: answers.Get().(*bytes.Buffer)}
 			defer rec.release()
 			start := clock.Now()
 			next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), ctxKey{}, h)))
@@ -117,6 +119,37 @@ func clip(b []byte) string {
 		return string(b[:MaxRecorded]) + "…(truncated)"
 	}
 	return string(b)
+}
+
+// exchange is what the middleware keeps of one request.
+type exchange struct {
+	h    holder
+	rec  recorder
+	body replayBody
+}
+
+// readBody reads at most limit bytes of the request's body, into one
+// buffer of its announced length when it has one (io.ReadAll grows its
+// buffer from 512 bytes, copying each time). A read error ends the body
+// where it came, as io.ReadAll's did.
+func readBody(r *http.Request, limit int64) []byte {
+	n := r.ContentLength
+	if n < 0 || n >= limit {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, limit))
+		return b
+	}
+	b := make([]byte, 0, n+1) // one byte more: EOF is read without growing
+	for {
+		m, err := r.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err != nil {
+			return b
+		}
+		if len(b) == cap(b) { // longer than announced: read on as io.ReadAll does
+			rest, _ := io.ReadAll(io.LimitReader(r.Body, limit-int64(len(b))))
+			return append(b, rest...)
+		}
+	}
 }
 
 // replayBody gives the handler the body the journal read, then the rest
