@@ -236,6 +236,17 @@ type Request struct {
 // requests succeed at once.
 func (r Request) op() string { return r.Method + " " + r.Path }
 
+// attemptContext bounds one attempt by d. When ctx ends first anyway (a
+// flow's deadline sooner than the attempt time-out), the attempt runs
+// under ctx itself: a context of its own would end at the same moment,
+// and cost a context, a cancel registration and a timer per request.
+func attemptContext(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if end, ok := ctx.Deadline(); ok && !time.Now().Add(d).Before(end) {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}
+
 // Do runs one request under policy p. try sends one attempt; a non-nil
 // error is a transport failure (no answer). Do returns the first answer
 // that is neither retryable nor given up on; giving up is a
@@ -246,7 +257,7 @@ func Do[V Vendor](ctx context.Context, p Policy, r Request, try func(ctx context
 	var attempts []Attempt[V]
 	var waited time.Duration
 	for n := 1; ; n++ {
-		actx, cancel := context.WithTimeout(ctx, p.AttemptTimeout)
+		actx, cancel := attemptContext(ctx, p.AttemptTimeout)
 		ans, err := try(actx)
 		timedOut := err != nil && actx.Err() != nil && ctx.Err() == nil
 		cancel()

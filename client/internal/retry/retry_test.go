@@ -277,3 +277,31 @@ func TestGiveUpMessageAndVendorIdentity(t *testing.T) {
 		t.Fatalf("Unwrap = %v, want the last attempt's error", errors.Unwrap(g))
 	}
 }
+
+// Rule: an attempt gets a context of its own only when the attempt
+// time-out ends before the caller's context; otherwise it runs under the
+// caller's, which ends first anyway. Source: issue 16 (no context, timer
+// and cancel registration per request for nothing).
+func TestAttemptContextOnlyWhenItEndsFirst(t *testing.T) {
+	soon, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if actx, stop := attemptContext(soon, time.Hour); actx != soon {
+		t.Error("an attempt under a sooner deadline got a context of its own")
+	} else {
+		stop()
+		if soon.Err() != nil {
+			t.Error("stopping the attempt ended the caller's context")
+		}
+	}
+	for _, parent := range []context.Context{context.Background(), soon} {
+		actx, stop := attemptContext(parent, time.Millisecond)
+		end, ok := actx.Deadline()
+		if actx == parent || !ok || time.Until(end) > time.Millisecond {
+			t.Errorf("an attempt time-out sooner than the caller's (%v) was not applied", parent)
+		}
+		stop()
+		if actx.Err() == nil {
+			t.Error("stopping the attempt did not end its context")
+		}
+	}
+}
