@@ -126,6 +126,15 @@ type Dialect struct {
 	calllog *callLog       // calllog.go
 
 	pipeline *notify.Pipeline // the fan-out of core events (notify.go)
+	// targets is publish's scratch list of the subscriptions an event is
+	// due, reused from event to event; publishMu guards it (the dispatcher
+	// publishes, and tests call publish beside it).
+	publishMu sync.Mutex
+	targets   []subTarget
+	// outboxHolds is set once a reorder fault has held a notification
+	// back: from then on every notification passes the outbox, which
+	// releases it (faultsQuiet).
+	outboxHolds atomic.Bool
 
 	restapi http.Handler // the mounted /restapi routes, for REST over WebSocket
 	stop    chan struct{}
@@ -261,14 +270,36 @@ func (d *Dialect) uuid() string {
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
-// appendUUID appends what uuid returns, drawn alike (the same 32 draws,
-// so the IDs that follow are the same), without its intermediate strings.
-func (d *Dialect) appendUUID(b []byte) []byte {
-	const digits = "0123456789abcdef"
+// drawDigits fills u as randomDigits(19) draws its digits, without a
+// string (a fan-out draws one per subscriber).
+func (d *Dialect) drawDigits(u *[19]byte) {
 	d.rndMu.Lock()
 	defer d.rndMu.Unlock()
+	for i := range u {
+		u[i] = decimalBelow(d.rnd, 10)
+	}
+	u[0] = decimalBelow(d.rnd, 9) + 1
+}
+
+// requestID is the 32 hex digits uuid draws, two to a byte: what a
+// socket's writer needs to render the RCRequestId the dispatcher drew.
+type requestID [16]byte
+
+// drawRequestID fills id with the draws uuid makes.
+func (d *Dialect) drawRequestID(id *requestID) {
+	d.rndMu.Lock()
+	defer d.rndMu.Unlock()
+	for i := range id {
+		hi := d.rnd.Int63() >> 32 & 15 // hexDigit's draw
+		id[i] = byte(hi<<4 | d.rnd.Int63()>>32&15)
+	}
+}
+
+// appendRID appends the uuid whose draws id holds, as uuid renders them.
+func appendRID(b []byte, id *requestID) []byte {
+	const digits = "0123456789abcdef"
 	for i := 0; i < 32; i++ {
-		c := digits[d.rnd.Intn(16)]
+		c := digits[id[i/2]>>(4*(1-i%2))&0xf]
 		switch i {
 		case 8, 20:
 			b = append(b, '-', c)

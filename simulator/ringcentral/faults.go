@@ -79,7 +79,7 @@ func (d *Dialect) WriteFault(w http.ResponseWriter, status int, retryAfter time.
 
 // deliverFaulty passes a notification through the fault engine before it
 // reaches its subscription's transport.
-func (d *Dialect) deliverFaulty(s *subscription, n notification) {
+func (d *Dialect) deliverFaulty(s *subscription, n notice) {
 	if d.opts.Faults == nil {
 		d.deliverNow(s, n)
 		return
@@ -93,11 +93,14 @@ func (d *Dialect) deliverFaulty(s *subscription, n notification) {
 	})
 	if fired {
 		a := f.Action
+		if a.Reorder {
+			d.outboxHolds.Store(true)
+		}
 		if a.Disconnect != "" && s.ws != nil {
 			s.ws.drop(a.Disconnect)
 		}
 		if a.Fail != 0 && s.hook != nil {
-			s.hook.enqueueFailure(n, a.Fail, f.Rule)
+			s.hook.enqueueFailure(n.notification(), a.Fail, f.Rule)
 			return
 		}
 		if a.Drop {
@@ -109,11 +112,47 @@ func (d *Dialect) deliverFaulty(s *subscription, n notification) {
 	})
 }
 
-func (d *Dialect) journalLost(s *subscription, n notification, why string) {
+// faultsQuiet reports, once per event, whether no notification fault can
+// apply to it: no engine, or an engine without a notification rule whose
+// outbox holds nothing back and is open. Then deliverQuiet does what
+// deliverFaulty would, without asking the engine and the outbox per
+// subscriber (issue 16, fan-out). A rule added while an event is fanned
+// out applies from the next event.
+func (d *Dialect) faultsQuiet() bool {
+	if d.opts.Faults == nil {
+		return true
+	}
+	if d.outboxHolds.Load() {
+		return false // the outbox may hold notifications back: it releases them
+	}
+	select {
+	case <-d.stop:
+		return false // the outbox may be closed: it drops what it is sent
+	default:
+	}
+	for _, r := range d.opts.Faults.Rules() {
+		if r.On == faults.OnNotification {
+			return false
+		}
+	}
+	return true
+}
+
+// deliverQuiet is deliverFaulty when faultsQuiet: an unfired Send of the
+// outbox delivers at once, guarded.
+func (d *Dialect) deliverQuiet(s *subscription, n notice) {
+	if d.opts.Faults == nil {
+		d.deliverNow(s, n)
+		return
+	}
+	d.guard("notification delivery", s.Owner.AccountID, func() { d.deliverNow(s, n) }, nil)
+}
+
+func (d *Dialect) journalLost(s *subscription, n notice, why string) {
 	d.sim.Journal().Record(simulator.JournalEntry{
 		Time: d.now(), Dialect: dialectName, Tenant: s.Owner.AccountID, Method: "NOTIFY", Path: "/notifications",
-		Note: "subscription " + s.ID + " notification " + n.UUID + " (session " + n.Body.TelephonySessionID +
-			" sequence " + strconv.FormatInt(n.Body.Sequence, 10) + "): " + why,
+		Note: "subscription " + s.ID + " notification " + string(n.uuid[:]) + " (session " + n.route.view.body.TelephonySessionID +
+			" sequence " + strconv.FormatInt(n.route.view.body.Sequence, 10) + "): " + why,
 	})
 }
 

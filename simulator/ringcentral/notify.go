@@ -2,7 +2,7 @@ package ringcentral
 
 import (
 	"encoding/json"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,25 +89,62 @@ func notificationFrame(meta frameMeta, n notification) []byte {
 	return append(n.appendTo(f, body), ']')
 }
 
-// serverNotificationFrame is notificationFrame of the ServerNotification
-// a WebSocket session sends (a fresh RCRequestId, the session's wsc token
-// and sequence), written straight into the frame: per subscriber it costs
-// one allocation instead of a header map, a wsc, a uuid and a token
-// (issue 16, fan-out). notify_encode_test.go holds it to notificationFrame.
-func (d *Dialect) serverNotificationFrame(n notification, session string, seq int64) []byte {
-	body := n.body
-	if body == nil {
-		body = n.Body.appendJSON(nil)
-	}
-	// The frame's fixed text, the uuid and the sequences are about 250
-	// bytes; base64 grows the token by a third.
-	f := make([]byte, 0, 320+len(body)+len(n.UUID)+len(n.Event)+len(n.Timestamp)+len(n.SubscriptionID)+len(n.OwnerID)+2*len(session))
-	f = appendJSONString(append(f, `[{"type":"ServerNotification","messageId":`...), n.UUID)
-	f = d.appendUUID(append(f, `,"status":200,"headers":{"RCRequestId":"`...))
-	f = appendWSCToken(append(f, `"},"wsc":{"token":"`...), session, seq)
-	f = strconv.AppendInt(append(f, `","sequence":`...), seq, 10)
+// notice is one subscription's notification of an event before its
+// transport frames it: the shared rendering of the event and the
+// subscriber's own uuid, held by value, so a fan-out allocates nothing per
+// subscriber (issue 16, fan-out).
+type notice struct {
+	route *eventRoute
+	sub   *subscription // its ID and owner never change
+	uuid  [19]byte      // drawn as randomDigits(19) draws (drawDigits)
+}
+
+// eventView is an event as one account sees it (the party and the body),
+// rendered once and shared by every notification to that account.
+type eventView struct {
+	p         party
+	body      eventBody
+	raw       []byte
+	timestamp string
+}
+
+// eventRoute is a view delivered on one event path.
+type eventRoute struct {
+	path string
+	view *eventView
+}
+
+// notification is the envelope the notice stands for (webhooks and the
+// journal take it whole).
+func (n *notice) notification() notification {
+	v := n.route.view
+	return notification{UUID: string(n.uuid[:]), Event: n.route.path, Timestamp: v.timestamp,
+		SubscriptionID: n.sub.ID, OwnerID: n.sub.Owner.ExtensionID, Body: v.body, body: v.raw}
+}
+
+// appendTo is notification().appendTo without building it: the uuid is
+// digits, which JSON quotes as they are.
+func (n *notice) appendTo(b []byte) []byte {
+	b = append(append(append(b, `{"uuid":"`...), n.uuid[:]...), '"')
+	b = appendJSONString(append(b, `,"event":`...), n.route.path)
+	b = appendJSONString(append(b, `,"timestamp":`...), n.route.view.timestamp)
+	b = appendJSONString(append(b, `,"subscriptionId":`...), n.sub.ID)
+	b = appendJSONString(append(b, `,"ownerId":`...), n.sub.Owner.ExtensionID)
+	return append(append(append(b, `,"body":`...), n.route.view.raw...), '}')
+}
+
+// appendServerNotification appends the ServerNotification frame of a
+// WebSocket session (id session) for o: notificationFrame of its
+// notification, with o's RCRequestId and the session's wsc token and
+// sequence. The socket's writer renders it, off the dispatcher, into a
+// buffer it reuses (notify_encode_test.go holds it to notificationFrame).
+func appendServerNotification(f []byte, o *wsOut, session string) []byte {
+	f = append(append(append(f, `[{"type":"ServerNotification","messageId":"`...), o.uuid[:]...), '"')
+	f = appendRID(append(f, `,"status":200,"headers":{"RCRequestId":"`...), &o.rid)
+	f = appendWSCToken(append(f, `"},"wsc":{"token":"`...), session, o.seq)
+	f = strconv.AppendInt(append(f, `","sequence":`...), o.seq, 10)
 	f = append(f, "}},"...)
-	return append(n.appendTo(f, body), ']')
+	return append(o.appendTo(f), ']')
 }
 
 // appendServerNotificationMeta renders a notification frame's header as
@@ -203,89 +240,147 @@ func (d *Dialect) startPipeline() {
 type subTarget struct {
 	s       *subscription
 	filters []eventFilter
-	owner   string
 }
 
-func (d *Dialect) publish(e *simulator.Event) {
-	d.subs.mu.Lock()
-	var targets []subTarget
-	for _, s := range d.subs.byID {
+// audience appends the accounts whose subscriptions an event may reach,
+// as route decides: the account of the extension whose party changed, or,
+// for a party no extension owns (a PSTN caller), every account the call
+// concerns; none for a user's party no extension owns.
+func (d *Dialect) audience(e *simulator.Event, accounts []string) []string {
+	if x, ok := d.dir().owner(e.Leg.Endpoint); ok {
+		return append(accounts, x.AccountID)
+	}
+	if e.Leg.Endpoint.IsUser() {
+		return accounts
+	}
+	for _, l := range e.Call.Legs {
+		for _, ep := range [...]simulator.Endpoint{l.Endpoint, l.From, l.To} {
+			if ep.IsUser() && !slices.Contains(accounts, ep.TenantID) {
+				accounts = append(accounts, ep.TenantID)
+			}
+		}
+	}
+	return accounts
+}
+
+// targetsLocked appends the subscriptions of the accounts that are due
+// event e, merged in ID order: a fixed order keeps notification uuids
+// and fault decisions reproducible for a given seed. Call with subs.mu
+// held.
+func (d *Dialect) targetsLocked(e *simulator.Event, accounts []string, targets []subTarget) []subTarget {
+	var listBuf [4][]*subscription
+	lists := listBuf[:0]
+	for _, a := range accounts {
+		if l := d.subs.byAccount[a]; len(l) > 0 {
+			lists = append(lists, l)
+		}
+	}
+	for {
+		next := -1
+		for i, l := range lists {
+			if len(l) > 0 && (next < 0 || l[0].ID < lists[next][0].ID) {
+				next = i
+			}
+		}
+		if next < 0 {
+			return targets
+		}
+		s := lists[next][0]
+		lists[next] = lists[next][1:]
 		// A webhook expires on its account's clock (tenant clocks).
 		if e.Seq <= s.since || s.Status != statusActive || (s.Transport == transportWebHook && !d.nowFor(s.Owner.AccountID).Before(s.Expires)) {
 			continue
 		}
-		targets = append(targets, subTarget{s: s, filters: s.Filters, owner: s.Owner.ExtensionID})
+		targets = append(targets, subTarget{s: s, filters: s.Filters})
 	}
+}
+
+func (d *Dialect) publish(e *simulator.Event) {
+	var accountBuf [4]string
+	accounts := d.audience(e, accountBuf[:0])
+	if len(accounts) == 0 {
+		return
+	}
+	d.publishMu.Lock()
+	defer d.publishMu.Unlock()
+	d.subs.mu.Lock()
+	targets := d.targetsLocked(e, accounts, d.targets[:0])
 	d.subs.mu.Unlock()
-	// A fixed order keeps notification uuids and fault decisions
-	// reproducible for a given seed.
-	sort.Slice(targets, func(i, j int) bool { return targets[i].s.ID < targets[j].s.ID })
+	defer func() {
+		clear(targets) // no subscription outlives its removal here
+		d.targets = targets[:0]
+	}()
+	quiet := d.faultsQuiet()
 
 	// The party and the body are rendered once per viewer account, not
 	// once per subscriber.
-	type view struct {
-		p    party
-		body eventBody
-		raw  []byte
-	}
-	rendered := map[string]*view{}
+	rendered := map[string]*eventView{}
 	// A route depends on the filter's account and extension only: with
-	// 1,000 account-level subscribers it is worked out once, not 1,000 times.
+	// 1,000 account-level subscribers it is worked out once, not 1,000
+	// times, and the last one is at hand without a map look-up.
 	type routeKey struct{ account, extension string }
-	type routed struct {
-		path string
-		ok   bool
-	}
-	routes := map[routeKey]routed{}
+	routes := map[routeKey]*eventRoute{} // nil: not routed
+	var lastKey routeKey
+	var last *eventRoute
 	timestamp := eventTime(e.Time) // on the call's clock (tenant clocks)
 	for _, t := range targets {
 		for _, f := range t.filters {
 			k := routeKey{f.AccountID, f.ExtensionID}
-			r, known := routes[k]
-			if !known {
-				r.path, r.ok = d.route(f, e.Call, e.Leg)
-				routes[k] = r
+			r := last
+			if last == nil || k != lastKey {
+				var known bool
+				r, known = routes[k]
+				if !known {
+					if path, ok := d.route(f, e.Call, e.Leg); ok {
+						r = &eventRoute{path: path, view: rendered[f.AccountID]}
+						if r.view == nil {
+							r.view = d.viewOf(e, f.AccountID, timestamp)
+							rendered[f.AccountID] = r.view
+						}
+					}
+					routes[k] = r
+				}
+				lastKey, last = k, r
 			}
-			path, ok := r.path, r.ok
-			if !ok {
+			if r == nil || !f.accepts(r.view.p) {
 				continue
 			}
-			v, done := rendered[f.AccountID]
-			if !done {
-				v = &view{p: d.withMobilePickup(d.renderParty(e.Leg, f.AccountID, false), e)}
-				seq := e.CallSeq
-				if d.dir().quirk(f.AccountID, quirkSequenceStart) == "2" {
-					seq++
-				}
-				v.body = eventBody{
-					Sequence: seq, SessionID: e.Call.Attrs[attrSessionID], TelephonySessionID: e.Call.Attrs[attrSession],
-					ServerID: serverID, EventTime: timestamp, Parties: []party{v.p},
-					Origin: originInfo{Type: originType(e.Call.Origin)},
-				}
-				v.raw = v.body.appendJSON(make([]byte, 0, 1024))
-				rendered[f.AccountID] = v
+			n := notice{route: r, sub: t.s}
+			d.drawDigits(&n.uuid)
+			if quiet {
+				d.deliverQuiet(t.s, n)
+			} else {
+				d.deliver(t.s, n)
 			}
-			if !f.accepts(v.p) {
-				continue
-			}
-			n := notification{
-				UUID: d.randomDigits(19), Event: path, Timestamp: timestamp,
-				SubscriptionID: t.s.ID, OwnerID: t.owner, Body: v.body, body: v.raw,
-			}
-			d.deliver(t.s, n)
 			break // one notification per subscription per event
 		}
 	}
 }
 
-func (d *Dialect) deliver(s *subscription, n notification) { d.deliverFaulty(s, n) }
+// viewOf renders event e as account sees it.
+func (d *Dialect) viewOf(e *simulator.Event, account, timestamp string) *eventView {
+	v := &eventView{p: d.withMobilePickup(d.renderParty(e.Leg, account, false), e), timestamp: timestamp}
+	seq := e.CallSeq
+	if d.dir().quirk(account, quirkSequenceStart) == "2" {
+		seq++
+	}
+	v.body = eventBody{
+		Sequence: seq, SessionID: e.Call.Attrs[attrSessionID], TelephonySessionID: e.Call.Attrs[attrSession],
+		ServerID: serverID, EventTime: timestamp, Parties: []party{v.p},
+		Origin: originInfo{Type: originType(e.Call.Origin)},
+	}
+	v.raw = v.body.appendJSON(make([]byte, 0, 1024))
+	return v
+}
+
+func (d *Dialect) deliver(s *subscription, n notice) { d.deliverFaulty(s, n) }
 
 // deliverNow hands a notification to its transport.
-func (d *Dialect) deliverNow(s *subscription, n notification) {
+func (d *Dialect) deliverNow(s *subscription, n notice) {
 	switch {
 	case s.ws != nil:
 		s.ws.notify(n)
 	case s.hook != nil:
-		s.hook.enqueue(n)
+		s.hook.enqueue(n.notification())
 	}
 }

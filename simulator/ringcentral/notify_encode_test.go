@@ -44,34 +44,57 @@ func TestPreRenderedNotificationIsWhatEncodingJSONWrites(t *testing.T) {
 	}
 }
 
-// Rule: the ServerNotification frame a WebSocket session writes straight
-// into its buffer is byte for byte notificationFrame's, and it draws its
-// RCRequestId from the seeded source exactly as uuid does, so the IDs
-// drawn after it are the same too. Source: issue 16 (fan-out: the
-// per-subscriber step), reference/ringcentral.md §4.2 (the frame).
+// Rule: the ServerNotification frame a socket's writer renders from what
+// the dispatcher drew (the notification's uuid, the RCRequestId, the wsc
+// sequence) is byte for byte notificationFrame's, and the dispatcher draws
+// them from the seeded source exactly as randomDigits(19) and uuid do, so
+// the IDs drawn after them are the same too. Source: issue 16 (fan-out:
+// the per-subscriber step), reference/ringcentral.md §4.2 (the frame).
 func TestServerNotificationFrameIsNotificationFrame(t *testing.T) {
 	seeded := func() *Dialect {
-		d := &Dialect{}
+		d := &Dialect{opts: Options{RecoveryBufferSize: 4}}
 		d.rnd = rand.New(rand.NewSource(7))
 		return d
 	}
 	direct, viaMeta := seeded(), seeded()
 	body := eventBody{Sequence: 3, SessionID: "1", TelephonySessionID: "s-1", Parties: []party{{ID: "p<1>"}}}
-	for i, n := range []notification{
-		{UUID: "1234567890123456789", Event: "/restapi/v1.0/account/1/telephony/sessions", Timestamp: "t", SubscriptionID: "sub", OwnerID: "62", Body: body, body: body.appendJSON(nil)},
-		{UUID: "<&>", Event: "/e", Timestamp: "t", SubscriptionID: "s", Body: body},
+	view := &eventView{body: body, raw: body.appendJSON(nil), timestamp: "t<&>"}
+	for i, n := range []notice{
+		{route: &eventRoute{path: "/restapi/v1.0/account/1/telephony/sessions", view: view}, sub: &subscription{ID: "sub", Owner: grantInfo{ExtensionID: "62"}}},
+		{route: &eventRoute{path: "/e\u2028", view: view}, sub: &subscription{ID: "s<1>"}},
 	} {
 		for _, sess := range []string{"0123456789abcdef01234567", strings.Repeat("long-session-", 20)} {
+			s := &wsSession{d: direct, id: sess, seq: int64(i*1000 + 998)}
+			direct.drawDigits(&n.uuid)
+			s.notify(n)
+			got := appendServerNotification([]byte("reused buffer"), &s.recent()[0], sess)
+
+			want := n.notification()
+			want.UUID = viaMeta.randomDigits(19)
+			if string(n.uuid[:]) != want.UUID {
+				t.Errorf("drawDigits drew %s, randomDigits %s", n.uuid[:], want.UUID)
+			}
 			seq := int64(i*1000 + 999)
-			want := notificationFrame(frameMeta{Type: "ServerNotification", MessageID: n.UUID, Status: 200,
+			wantFrame := notificationFrame(frameMeta{Type: "ServerNotification", MessageID: want.UUID, Status: 200,
 				Headers: map[string]string{"RCRequestId": viaMeta.uuid()},
-				WSC:     &wscInfo{Token: wscToken(sess, seq), Sequence: seq}}, n)
-			if got := direct.serverNotificationFrame(n, sess, seq); string(got) != string(want) {
-				t.Errorf("frame:\n got %s\nwant %s", got, want)
+				WSC:     &wscInfo{Token: wscToken(sess, seq), Sequence: seq}}, want)
+			if string(got) != "reused buffer"+string(wantFrame) {
+				t.Errorf("frame:\n got %s\nwant %s", got, wantFrame)
 			}
 		}
 	}
 	if a, b := direct.uuid(), viaMeta.uuid(); a != b {
 		t.Errorf("the next uuid drawn is %s, want %s", a, b)
+	}
+}
+
+// Rule: a notice renders as its notification does, in a webhook post too.
+// Source: reference/ringcentral.md §2.2.
+func TestNoticeIsItsNotification(t *testing.T) {
+	body := eventBody{Sequence: 3, TelephonySessionID: "s-1", Parties: []party{{ID: "p"}}}
+	n := notice{route: &eventRoute{path: "/p\"", view: &eventView{body: body, raw: body.appendJSON(nil), timestamp: "t"}},
+		sub: &subscription{ID: "<s>", Owner: grantInfo{ExtensionID: "7&"}}, uuid: [19]byte([]byte("1234567890123456789"))}
+	if got, want := n.appendTo(nil), n.notification().encode(); string(got) != string(want) {
+		t.Errorf("notice:\n got %s\nwant %s", got, want)
 	}
 }

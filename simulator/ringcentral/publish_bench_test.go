@@ -37,10 +37,10 @@ func BenchmarkPublish(b *testing.B) {
 			d.subs.mu.Lock()
 			for i := 0; i < n; i++ {
 				id := fmt.Sprintf("bench-%04d", i)
-				d.subs.byID[id] = &subscription{ID: id, Owner: grantInfo{AccountID: acct, ExtensionID: extCraig},
+				d.subs.addLocked(&subscription{ID: id, Owner: grantInfo{AccountID: acct, ExtensionID: extCraig},
 					Transport: transportWebSocket, Status: statusActive,
 					Filters: []eventFilter{{Path: "/restapi/v1.0/account/" + acct + "/telephony/sessions", AccountID: acct}},
-					ws:      &wsSession{d: d, id: "ws-" + id}}
+					ws:      &wsSession{d: d, id: "ws-" + id}})
 			}
 			d.subs.mu.Unlock()
 			b.ReportAllocs()

@@ -20,7 +20,7 @@ func TestRecoveryBufferKeepsTheLastFramesInOrder(t *testing.T) {
 		return fmt.Sprint(out)
 	}
 	for n, want := range []string{"[1]", "[1 2]", "[1 2 3]", "[2 3 4]", "[3 4 5]", "[4 5 6]", "[5 6 7]"} {
-		s.keep(sentFrame{seq: int64(n + 1)})
+		s.keep(wsOut{seq: int64(n + 1)})
 		if got := seqs(); got != want {
 			t.Fatalf("after %d frames: %s, want %s", n+1, got, want)
 		}
@@ -30,17 +30,33 @@ func TestRecoveryBufferKeepsTheLastFramesInOrder(t *testing.T) {
 	}
 }
 
-// BenchmarkSessionNotify is one notification rendered for one WebSocket
-// session and kept for recovery, the per-subscriber step of a fan-out
-// (issue 16 item 4), with the recovery buffer full.
+// BenchmarkSessionNotify is one notification for one WebSocket session,
+// its draws made and kept for recovery, the dispatcher's per-subscriber
+// step of a fan-out (issue 16 item 4), with the recovery buffer full.
 func BenchmarkSessionNotify(b *testing.B) {
 	d := &Dialect{opts: Options{RecoveryBufferSize: 100}}
 	d.rnd = rand.New(rand.NewSource(1))
 	s := &wsSession{d: d, id: "sess"}
-	n := notification{UUID: "1234567890123456789", Event: "/restapi/v1.0/account/1/telephony/sessions", Timestamp: "2026-01-01T00:00:00.000Z",
-		SubscriptionID: "sub", OwnerID: "1", body: make([]byte, 800)}
+	n := benchNotice()
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		s.notify(n)
 	}
+}
+
+// BenchmarkNotificationRender is a socket writer's share of a fan-out:
+// one ServerNotification frame rendered into the writer's buffer.
+func BenchmarkNotificationRender(b *testing.B) {
+	o := wsOut{notice: benchNotice(), seq: 12345}
+	var buf []byte
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		buf = appendServerNotification(buf[:0], &o, "0123456789abcdef01234567")
+	}
+}
+
+func benchNotice() notice {
+	return notice{route: &eventRoute{path: "/restapi/v1.0/account/1/telephony/sessions",
+		view: &eventView{raw: make([]byte, 800), timestamp: "2026-01-01T00:00:00.000Z"}},
+		sub: &subscription{ID: "sub", Owner: grantInfo{ExtensionID: "1"}}, uuid: [19]byte([]byte("1234567890123456789"))}
 }

@@ -29,7 +29,7 @@ func TestSlowSocketIsDroppedNotWaitedFor(t *testing.T) {
 	}
 	defer client.Close()
 	// No writeLoop drains this connection: it is as slow as a socket can be.
-	c := &wsConn{ws: <-serverSide, send: make(chan []byte, 2), closed: make(chan struct{})}
+	c := &wsConn{ws: <-serverSide, send: make(chan wsOut, 2), closed: make(chan struct{})}
 	for i := 0; i < 2; i++ {
 		c.push([]byte("frame"))
 	}

@@ -3,6 +3,7 @@ package ringcentral
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,15 +52,52 @@ type disabledFilter struct {
 // subscriptions is the registry of every subscription and WebSocket
 // session. Its lock is never held while calling into the sim.
 type subscriptions struct {
-	mu         sync.Mutex
-	byID       map[string]*subscription
+	mu   sync.Mutex
+	byID map[string]*subscription
+	// byAccount holds each account's subscriptions in ID order, kept by
+	// addLocked and deleteLocked: an event is published to the accounts it
+	// concerns in the order that keeps uuids and fault decisions
+	// reproducible, without a scan of every account's subscriptions nor a
+	// sort per event (issue 16, fan-out).
+	byAccount  map[string][]*subscription
 	wsSessions map[string]*wsSession
 	closed     bool
 }
 
 func newSubscriptions() *subscriptions {
-	return &subscriptions{byID: map[string]*subscription{}, wsSessions: map[string]*wsSession{}}
+	return &subscriptions{byID: map[string]*subscription{}, byAccount: map[string][]*subscription{}, wsSessions: map[string]*wsSession{}}
 }
+
+// addLocked registers s by its ID and in its account's ordered list.
+// Call with mu held.
+func (ss *subscriptions) addLocked(s *subscription) {
+	ss.deleteLocked(s.ID)
+	ss.byID[s.ID] = s
+	list := ss.byAccount[s.Owner.AccountID]
+	i, _ := slices.BinarySearchFunc(list, s.ID, bySubscriptionID)
+	ss.byAccount[s.Owner.AccountID] = slices.Insert(list, i, s)
+}
+
+// deleteLocked forgets the subscription with this ID, if any. Call with
+// mu held.
+func (ss *subscriptions) deleteLocked(id string) {
+	s, ok := ss.byID[id]
+	if !ok {
+		return
+	}
+	delete(ss.byID, id)
+	list := ss.byAccount[s.Owner.AccountID]
+	if i, found := slices.BinarySearchFunc(list, id, bySubscriptionID); found {
+		list = slices.Delete(list, i, i+1)
+	}
+	if len(list) == 0 {
+		delete(ss.byAccount, s.Owner.AccountID)
+		return
+	}
+	ss.byAccount[s.Owner.AccountID] = list
+}
+
+func bySubscriptionID(s *subscription, id string) int { return strings.Compare(s.ID, id) }
 
 // maxSubscriptions is RingCentral's limit per user per app (reference §4.1).
 const maxSubscriptions = 30
@@ -267,7 +305,7 @@ func (d *Dialect) register(s *subscription) error {
 	if err := d.limitLocked(s.Owner, nil); err != nil {
 		return err
 	}
-	d.subs.byID[s.ID] = s
+	d.subs.addLocked(s)
 	if s.hook != nil {
 		d.wg.Add(1)
 	}
@@ -306,7 +344,7 @@ func (d *Dialect) ownedSubscription(id identity, subID string) (*subscription, e
 
 // removeLocked deletes a subscription and stops its delivery.
 func (d *Dialect) removeLocked(s *subscription) {
-	delete(d.subs.byID, s.ID)
+	d.subs.deleteLocked(s.ID)
 	if s.hook != nil {
 		s.hook.stop()
 	}

@@ -160,7 +160,7 @@ func (ss *subscriptions) closeAccounts(accounts map[string]bool) {
 		if sub.hook != nil {
 			sub.hook.stop()
 		}
-		delete(ss.byID, id)
+		ss.deleteLocked(id)
 	}
 }
 

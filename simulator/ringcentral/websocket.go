@@ -43,16 +43,25 @@ type wsSession struct {
 
 	mu      sync.Mutex // guards the fields below; taken after d.subs.mu, never before
 	conn    *wsConn
-	seq     int64       // wsc sequence of the newest frame
-	buffer  []sentFrame // a ring (keep); oldest is its first frame once full
+	seq     int64   // wsc sequence of the newest frame
+	buffer  []wsOut // a ring (keep); oldest is its first frame once full
 	oldest  int
 	expiry  simulator.Timer
 	detachN int
 }
 
-type sentFrame struct {
-	seq   int64
-	frame []byte
+// wsOut is one frame for a socket, queued or kept for recovery: either
+// rendered already (raw: ConnectionDetails, answers) or a notification
+// with all the dispatcher drew for it (its uuid, RCRequestId and wsc
+// sequence), which the socket's writer renders (appendServerNotification):
+// the dispatcher's serial work per subscriber is the draws and a queue
+// push, not the rendering of a frame (issue 16, fan-out). A replay renders
+// the same bytes again.
+type wsOut struct {
+	raw []byte
+	notice
+	seq int64
+	rid requestID
 }
 
 type wscInfo struct {
@@ -124,7 +133,7 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	journalhttp.SetTenant(r, grant.AccountID)
-	c := &wsConn{d: d, ws: ws, send: notify.NewQueue[[]byte](d.opts.SocketQueue), closed: make(chan struct{})}
+	c := &wsConn{d: d, ws: ws, send: notify.NewQueue[wsOut](d.opts.SocketQueue), closed: make(chan struct{})}
 
 	wscParam := q.Get("wsc")
 	var sess *wsSession
@@ -145,6 +154,7 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		sess = &wsSession{d: d, id: d.randomHex(24), grant: grant, base: httpBase(r), seq: 1}
 		d.subs.wsSessions[sess.id] = sess
 	}
+	c.session = sess.id
 	d.wg.Add(2)
 	d.subs.mu.Unlock()
 
@@ -189,29 +199,32 @@ func (s *wsSession) attach(c *wsConn, recovering, recovered bool, resumeAt int64
 	if recovered {
 		for _, f := range s.recent() {
 			if f.seq > resumeAt {
-				c.push(f.frame)
+				c.pushOut(f)
 			}
 		}
 	}
 }
 
 // notify sends a notification on the session's socket, or keeps it for
-// replay while the client is away.
-func (s *wsSession) notify(n notification) {
+// replay while the client is away. Its sequence and RCRequestId are drawn
+// here, on the dispatcher, in the order they always were; the socket's
+// writer renders the frame.
+func (s *wsSession) notify(n notice) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	f := s.d.serverNotificationFrame(n, s.id, s.seq)
-	s.keep(sentFrame{seq: s.seq, frame: f})
+	f := wsOut{notice: n, seq: s.seq}
+	s.d.drawRequestID(&f.rid)
+	s.keep(f)
 	if s.conn != nil {
-		s.conn.push(f)
+		s.conn.pushOut(f)
 	}
 }
 
 // keep adds a sent frame to the recovery buffer, a ring of the last
 // RecoveryBufferSize frames: O(1) per notification, not a copy of the
 // whole buffer once it is full (issue 16). Runs with s.mu held.
-func (s *wsSession) keep(f sentFrame) {
+func (s *wsSession) keep(f wsOut) {
 	if len(s.buffer) < s.d.opts.RecoveryBufferSize {
 		s.buffer = append(s.buffer, f)
 		return
@@ -222,8 +235,8 @@ func (s *wsSession) keep(f sentFrame) {
 
 // recent is what a recovery may replay: the frames kept, oldest first.
 // Runs with s.mu held.
-func (s *wsSession) recent() []sentFrame {
-	return append(append([]sentFrame(nil), s.buffer[s.oldest:]...), s.buffer[:s.oldest]...)
+func (s *wsSession) recent() []wsOut {
+	return append(append([]wsOut(nil), s.buffer[s.oldest:]...), s.buffer[:s.oldest]...)
 }
 
 // detach forgets a socket that closed. The session (and its subscription)
@@ -267,14 +280,18 @@ func (s *wsSession) expire(n int) {
 // wsConn is one socket. Only writeLoop writes to it; push never blocks:
 // a socket whose queue is full is closed (the client may recover).
 type wsConn struct {
-	d      *Dialect
-	ws     *websocket.Conn
-	send   notify.Queue[[]byte]
-	closed chan struct{}
-	once   sync.Once
+	d       *Dialect
+	ws      *websocket.Conn
+	session string // the id of the session it serves, for wsc tokens
+	send    notify.Queue[wsOut]
+	closed  chan struct{}
+	once    sync.Once
 }
 
-func (c *wsConn) push(f []byte) {
+// push queues a rendered frame.
+func (c *wsConn) push(f []byte) { c.pushOut(wsOut{raw: f}) }
+
+func (c *wsConn) pushOut(f wsOut) {
 	select {
 	case <-c.closed:
 		return
@@ -314,6 +331,7 @@ func (c *wsConn) writeLoop() {
 		defer t.Stop()
 		ping = t.C
 	}
+	var buf []byte // where notifications are rendered, frame after frame
 	for {
 		select {
 		case <-c.closed:
@@ -321,7 +339,13 @@ func (c *wsConn) writeLoop() {
 		case <-c.d.stop:
 			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
 			return
-		case f := <-c.send:
+		case o := <-c.send:
+			f := o.raw
+			if o.route != nil {
+				// The buffer is reused: WriteMessage copies the frame out.
+				buf = appendServerNotification(buf[:0], &o, c.session)
+				f = buf
+			}
 			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.ws.WriteMessage(websocket.TextMessage, f); err != nil {
 				return
@@ -521,7 +545,7 @@ func (d *Dialect) registerOnSocket(s *wsSession, sub *subscription) error {
 		d.removeLocked(s.sub)
 	}
 	s.sub = sub
-	d.subs.byID[sub.ID] = sub
+	d.subs.addLocked(sub)
 	return nil
 }
 
