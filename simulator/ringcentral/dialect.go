@@ -195,12 +195,9 @@ func New(sim *simulator.Sim, sc *scenario.Scenario, opts Options) (*Dialect, err
 func (d *Dialect) Mount(r *mux.Router) {
 	journal := journalhttp.Middleware(d.sim.Journal(), dialectName, d.sim.Clock())
 	api := r.PathPrefix("/restapi").Subrouter()
-	api.Use(mux.MiddlewareFunc(journal))
-	api.Use(d.checkRequest)
-	api.Use(limitBody)
-	api.Use(d.rateLimit)
-	api.Use(d.contracts)
-	d.routes(api)
+	d.routes(api, func(h http.Handler) http.Handler {
+		return journal(d.checkRequest(limitBody(d.rateLimit(d.contracts(h)))))
+	})
 	d.restapi = api
 	r.Handle(d.opts.WebSocketPath, journal(http.HandlerFunc(d.serveWebSocket)))
 }

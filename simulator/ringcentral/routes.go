@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -152,47 +153,81 @@ func RouteList() string {
 	return b.String()
 }
 
-// routes mounts the route table under the /restapi subrouter.
-// gorilla/mux tries routes in order and matches each by a regexp, so the
-// hot path (call control) comes first and every level is a subrouter
-// whose prefix is matched once: a party action is tested against a
-// handful of regexps, not against every route (issue 16).
-func (d *Dialect) routes(api *mux.Router) {
-	acc := api.PathPrefix(scopeAccount.prefix()).Subrouter()
-	ses := acc.PathPrefix(strings.TrimPrefix(scopeSession.prefix(), scopeAccount.prefix())).Subrouter()
-	pty := ses.PathPrefix(strings.TrimPrefix(scopeParty.prefix(), scopeSession.prefix())).Subrouter()
-	ext := acc.PathPrefix(strings.TrimPrefix(scopeExtension.prefix(), scopeAccount.prefix())).Subrouter()
-	sub := api.PathPrefix(scopeSubscription.prefix()).Subrouter()
-	oauth := api.PathPrefix(scopeOAuth.prefix()).Subrouter()
-	routers := map[scope]*mux.Router{
-		scopeAPI: api, scopeAccount: acc, scopeSession: ses, scopeParty: pty,
-		scopeExtension: ext, scopeSubscription: sub, scopeOAuth: oauth,
-	}
+// routes mounts the route table under the /restapi subrouter, each
+// handler behind chain (the dialect's middleware, built once per route,
+// not once per request as the router's Use would).
+//
+// gorilla/mux tries routes in order and runs a regexp per route tried,
+// and two per subrouter level it passes (one to match, one for the
+// variables). So the call-control routes hang on /restapi itself by
+// their full templates, the most frequent first (GET session, the party
+// actions, call-out: a warm transfer's requests reach their route with
+// two to four regexps, not six to eleven), and every other route on its
+// scope's subrouter, whose prefix is matched once (issue 16).
+func (d *Dialect) routes(api *mux.Router, chain func(http.Handler) http.Handler) {
 	actions := map[string]http.HandlerFunc{}
+	var flat, scoped []route
 	for _, rt := range routeTable {
 		switch {
 		case rt.scope == scopeSocket:
 			continue // Mount serves it at the configured WebSocket path
 		case rt.action:
-			if len(actions) == 0 {
-				// One route for every action: a map finds the handler, an
-				// unknown action gets the same 404 as any unknown path.
-				pty.HandleFunc("/{action}", func(w http.ResponseWriter, r *http.Request) {
-					if h, ok := actions[mux.Vars(r)["action"]]; ok {
-						h(w, r)
-						return
-					}
-					noRoute(w, r)
-				}).Methods(http.MethodPost)
-			}
 			actions[strings.TrimPrefix(rt.path, "/")] = d.handlerOf(rt)
+			if len(actions) == 1 {
+				flat = append(flat, rt)
+			}
+		case rt.scope == scopeSession || rt.scope == scopeParty || rt.op == "call-out":
+			flat = append(flat, rt)
 		default:
-			routers[rt.scope].HandleFunc(rt.path, d.handlerOf(rt)).Methods(rt.method)
+			scoped = append(scoped, rt)
 		}
+	}
+	// mux tries a router's routes in the order they were made: the
+	// call-control routes first, then the subrouters.
+	slices.SortStableFunc(flat, func(a, b route) int { return hotRank(a) - hotRank(b) })
+	for _, rt := range flat {
+		if rt.action {
+			// One route for every action: a map finds the handler, an
+			// unknown action gets the same 404 as any unknown path.
+			api.Handle(rt.scope.prefix()+"/{action}", chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if h, ok := actions[mux.Vars(r)["action"]]; ok {
+					h(w, r)
+					return
+				}
+				noRoute(w, r)
+			}))).Methods(http.MethodPost)
+			continue
+		}
+		api.Handle(rt.scope.prefix()+rt.path, chain(d.handlerOf(rt))).Methods(rt.method)
+	}
+	acc := api.PathPrefix(scopeAccount.prefix()).Subrouter()
+	ext := acc.PathPrefix(strings.TrimPrefix(scopeExtension.prefix(), scopeAccount.prefix())).Subrouter()
+	sub := api.PathPrefix(scopeSubscription.prefix()).Subrouter()
+	oauth := api.PathPrefix(scopeOAuth.prefix()).Subrouter()
+	routers := map[scope]*mux.Router{
+		scopeAPI: api, scopeAccount: acc, scopeExtension: ext, scopeSubscription: sub, scopeOAuth: oauth,
+	}
+	for _, rt := range scoped {
+		routers[rt.scope].Handle(rt.path, chain(d.handlerOf(rt))).Methods(rt.method)
 	}
 	// Anything else under /restapi answers in the vendor's shape, not with
 	// the router's plain-text 404.
-	api.PathPrefix("/").HandlerFunc(noRoute)
+	api.PathPrefix("/").Handler(chain(http.HandlerFunc(noRoute)))
+}
+
+// hotRank orders the call-control routes by how often a warm transfer
+// calls them: GET session thrice, a party action twice (hold, bridge),
+// call-out once; the others (table order) after.
+func hotRank(rt route) int {
+	switch {
+	case rt.op == "get-session":
+		return 0
+	case rt.action:
+		return 1
+	case rt.op == "call-out":
+		return 2
+	}
+	return 3
 }
 
 // handlerOf binds a route's handler to d behind its guard.

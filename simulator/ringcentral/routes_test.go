@@ -47,7 +47,7 @@ func TestEveryOperationAndGroupMapsToARoute(t *testing.T) {
 	}
 
 	r := mux.NewRouter()
-	(&Dialect{}).routes(r.PathPrefix("/restapi").Subrouter())
+	(&Dialect{}).routes(r.PathPrefix("/restapi").Subrouter(), func(h http.Handler) http.Handler { return h })
 	for _, rt := range routeTable {
 		path := samplePath(rt.fullPath())
 		if got := operationOf(rt.method, path); got != rt.op {
