@@ -48,53 +48,113 @@ func (v Value) looksLike(k Kind) bool {
 
 // decodeBody decodes a JSON object two levels deep (members of members
 // are kept as kinds only). ok is false when raw is not a JSON object.
-func decodeBody(raw []byte) (Body, bool) {
+func decodeBody(raw []byte) (Body, bool) { return decodeValid(raw, json.Valid(raw)) }
+
+// decodeValid is decodeBody for a body whose validity (json.Valid) is
+// known: the body is read in place, one pass, as json.Unmarshal into maps
+// of json.RawMessage read it (the last of duplicate keys wins; keys and
+// strings unescaped, bad UTF-8 as U+FFFD), without a map and a copy of
+// every member per level (issue 16). body_decode_test.go holds it to the
+// decoder.
+func decodeValid(raw []byte, valid bool) (Body, bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return Body{}, true
 	}
-	var top map[string]json.RawMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &top) != nil || top == nil {
+	if raw[0] != '{' || !valid {
 		return nil, false
 	}
-	return members(top, 1), true
+	w := bodyWalk{keyWalk{raw: raw}}
+	b, _ := w.object(0, 1)
+	return b, true
 }
 
-func members(m map[string]json.RawMessage, depth int) Body {
-	b := make(Body, len(m))
-	for k, raw := range m {
-		b[k] = value(raw, depth)
+// bodyWalk reads a body json.Valid accepts.
+type bodyWalk struct{ keyWalk }
+
+// object reads the object at raw[i]; its members' objects are read
+// depth levels further.
+func (w *bodyWalk) object(i, depth int) (Body, int) {
+	b := Body{}
+	i = skipSpace(w.raw, i+1)
+	if w.raw[i] == '}' {
+		return b, i + 1
 	}
-	return b
+	for {
+		key, end := w.text(i)
+		i = skipSpace(w.raw, skipSpace(w.raw, end)+1) // ':'
+		var v Value
+		v, i = w.member(i, depth)
+		b[key] = v
+		if i = skipSpace(w.raw, i); w.raw[i] == '}' {
+			return b, i + 1
+		}
+		i = skipSpace(w.raw, i+1) // ','
+	}
 }
 
-func value(raw json.RawMessage, depth int) Value {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return Value{Kind: null}
+// text unescapes the string at raw[i] and returns the index after it.
+func (w *bodyWalk) text(i int) (string, int) {
+	end, plain := w.stringEnd(i)
+	if plain {
+		return string(w.raw[i+1 : end-1]), end
 	}
-	switch raw[0] {
+	var s string
+	_ = json.Unmarshal(w.raw[i:end], &s)
+	return s, end
+}
+
+func (w *bodyWalk) member(i, depth int) (Value, int) {
+	switch c := w.raw[i]; c {
 	case '"':
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		return Value{Kind: String, Text: s}
+		s, end := w.text(i)
+		return Value{Kind: String, Text: s}, end
 	case '{':
-		v := Value{Kind: Object}
 		if depth > 0 {
-			var m map[string]json.RawMessage
-			if json.Unmarshal(raw, &m) == nil {
-				v.Members = members(m, depth-1)
+			m, end := w.object(i, depth-1)
+			return Value{Kind: Object, Members: m}, end
+		}
+		return Value{Kind: Object}, w.skip(i)
+	case '[':
+		return Value{Kind: Array}, w.skip(i)
+	}
+	end := w.skip(i)
+	switch w.raw[i] {
+	case 't', 'f':
+		return Value{Kind: Boolean, Text: string(w.raw[i:end])}, end
+	case 'n':
+		return Value{Kind: null}, end
+	}
+	return Value{Kind: Number, Text: string(w.raw[i:end])}, end
+}
+
+// skip returns the index after the value at raw[i], however deep.
+func (w *bodyWalk) skip(i int) int {
+	if c := w.raw[i]; c != '{' && c != '[' {
+		if c == '"' {
+			end, _ := w.stringEnd(i)
+			return end
+		}
+		for i < len(w.raw) && !strings.ContainsRune(",]} \t\n\r", rune(w.raw[i])) {
+			i++
+		}
+		return i
+	}
+	open := 0
+	for ; i < len(w.raw); i++ {
+		switch w.raw[i] {
+		case '"':
+			end, _ := w.stringEnd(i)
+			i = end - 1
+		case '{', '[':
+			open++
+		case '}', ']':
+			if open--; open == 0 {
+				return i + 1
 			}
 		}
-		return v
-	case '[':
-		return Value{Kind: Array}
-	case 't', 'f':
-		return Value{Kind: Boolean, Text: string(raw)}
-	case 'n':
-		return Value{Kind: null}
 	}
-	return Value{Kind: Number, Text: string(raw)}
+	return i
 }
 
 // maxDepth bounds the nesting the duplicate-key walk follows; deeper
@@ -106,16 +166,18 @@ const maxDepth = 64
 // request with a body, so a body json.Valid accepts (every body a client
 // means) is walked in place, without a token per value; anything else
 // goes through the decoder's tokens, which stop where the syntax breaks.
-func (c *checker) lexical(raw []byte) {
+// It reports whether raw is valid JSON.
+func (c *checker) lexical(raw []byte) (valid bool) {
 	if !utf8.Valid(raw) {
 		c.add(RuleInvalidUTF8, "", "the body holds bytes that are not UTF-8; pbxsim reads them as U+FFFD")
 	}
 	if json.Valid(raw) {
 		w := keyWalk{c: c, raw: raw}
 		w.value(skipSpace(raw, 0), "", 0)
-		return
+		return true
 	}
 	c.lexicalTokens(raw)
+	return false
 }
 
 // lexicalTokens is lexical's duplicate-key walk over the decoder's tokens.

@@ -170,8 +170,7 @@ func (op Operation) Check(raw []byte, path map[string]string) []Finding {
 // decoded once per request.
 func (op Operation) Judge(raw []byte, path map[string]string) ([]Finding, Body) {
 	c := checker{op: op}
-	c.lexical(raw)
-	b, ok := decodeBody(raw)
+	b, ok := decodeValid(raw, c.lexical(raw))
 	if !ok {
 		return c.out, nil
 	}
