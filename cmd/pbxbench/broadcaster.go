@@ -15,13 +15,18 @@ import (
 // pre-rendered frame (or ?frames=n copies of it) to every socket, each through its own writer
 // goroutine and queue, as pbxsim does.
 type broadcaster struct {
-	template, placeholder string
-	mu                    sync.Mutex
-	queues                []chan []byte
+	// templates are the frames it writes, by kind (?kind=), each with the
+	// telephony session id in it that ?sid= replaces.
+	templates map[string]frameTemplate
+	mu        sync.Mutex
+	queues    []chan []byte
 }
 
-func newBroadcaster(template, placeholder string) *broadcaster {
-	return &broadcaster{template: template, placeholder: placeholder}
+// frameTemplate is a frame pbxsim wrote, and the session id in it.
+type frameTemplate struct{ frame, sid string }
+
+func newBroadcaster(templates map[string]frameTemplate) *broadcaster {
+	return &broadcaster{templates: templates}
 }
 
 func (b *broadcaster) count() int {
@@ -70,7 +75,12 @@ func (b *broadcaster) serve() (string, func(), error) {
 		}()
 	})
 	mux.HandleFunc("/fire", func(w http.ResponseWriter, r *http.Request) {
-		f := []byte(strings.ReplaceAll(b.template, b.placeholder, r.URL.Query().Get("sid")))
+		t, ok := b.templates[r.URL.Query().Get("kind")]
+		if !ok {
+			http.Error(w, "no such kind of frame", http.StatusBadRequest)
+			return
+		}
+		f := []byte(strings.ReplaceAll(t.frame, t.sid, r.URL.Query().Get("sid")))
 		frames, _ := strconv.Atoi(r.URL.Query().Get("frames"))
 		frames = min(max(frames, 1), 100)
 		b.mu.Lock()

@@ -36,11 +36,15 @@ type fanoutConfig struct {
 type roundFigures struct {
 	change, bare []time.Duration
 	call, burst  []time.Duration
+	// answered is how long each change's request took to be answered.
+	answered []time.Duration
 }
 
 type fanoutReport struct {
-	cfg        fanoutConfig
-	frameBytes int
+	cfg fanoutConfig
+	// frameBytes is the size of a hold's frame, callFrameBytes of a new
+	// call's first frame: the bare broadcaster writes these same frames.
+	frameBytes, callFrameBytes int
 	// framesPerChange and framesPerCall are what each subscriber read per
 	// hold or unhold and per new call (the probe call's counts).
 	framesPerChange, framesPerCall float64
@@ -86,10 +90,14 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 	n := float64(cfg.subscribers)
 	rep.framesPerCall, rep.framesPerChange = float64(probe.call)/n, float64(probe.change)/n
 	sample, _ := pbx.sample.Load().([]byte)
-	rep.frameBytes = len(sample)
-	probeSID := gjson.GetBytes(sample, "1.body.telephonySessionId").String()
-
-	bc := newBroadcaster(string(sample), probeSID)
+	rep.callFrameBytes, rep.frameBytes = len(sample), len(probe.changeFrame)
+	sid := func(f []byte) string { return gjson.GetBytes(f, "1.body.telephonySessionId").String() }
+	// The bare frames are pbxsim's own, byte for byte: a call's first
+	// frame, and a hold's.
+	bc := newBroadcaster(map[string]frameTemplate{
+		"call":   {frame: string(sample), sid: sid(sample)},
+		"change": {frame: string(probe.changeFrame), sid: sid(probe.changeFrame)},
+	})
 	bareURL, stopBare, err := bc.serve()
 	if err != nil {
 		return nil, err
@@ -109,11 +117,11 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 	}
 	burst := max(1, int(rep.framesPerCall+0.5))
 	fake := 0
-	w.fire = func(frames int) ([]time.Duration, error) {
+	w.fire = func(kind string, frames int) ([]time.Duration, error) {
 		fake++
 		fsid := fmt.Sprintf("s-%032x", fake)
 		t0 := time.Now()
-		if _, err := do(hc, mustRequest(ctx, "POST", fmt.Sprintf("%s/fire?sid=%s&frames=%d", bareURL, fsid, frames))); err != nil {
+		if _, err := do(hc, mustRequest(ctx, "POST", fmt.Sprintf("%s/fire?kind=%s&sid=%s&frames=%d", bareURL, kind, fsid, frames))); err != nil {
 			return nil, err
 		}
 		lat, err := bare.await(ctx, fsid, t0)
@@ -135,7 +143,7 @@ func benchFanout(ctx context.Context, cfg fanoutConfig) (*fanoutReport, error) {
 				return nil, fmt.Errorf("round %d: %w", r+1, err)
 			}
 		}
-		for _, s := range [][]time.Duration{fig.change, fig.bare, fig.call, fig.burst} {
+		for _, s := range [][]time.Duration{fig.change, fig.bare, fig.call, fig.burst, fig.answered} {
 			sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 		}
 		rep.rounds = append(rep.rounds, fig)
@@ -155,13 +163,16 @@ type fanoutWorld struct {
 	// fire makes the bare broadcaster write frames frames to every socket
 	// and returns each socket's delay to the first; burst is the frame
 	// count of a new call.
-	fire  func(frames int) ([]time.Duration, error)
+	fire  func(kind string, frames int) ([]time.Duration, error)
 	burst int
 }
 
 // probeCounts are the frames all subscribers read for a new call and for
 // one change.
-type probeCounts struct{ call, change int64 }
+type probeCounts struct {
+	call, change int64
+	changeFrame  []byte // the hold's frame, as a subscriber read it
+}
 
 // oneCall places a call from 101 to 102, has 102 answer, puts 101's party
 // on hold and takes it off again, and hangs up. With fig it records the
@@ -170,7 +181,7 @@ type probeCounts struct{ call, change int64 }
 func (w *fanoutWorld) oneCall(ctx context.Context, fig *roundFigures, probe *probeCounts) (string, error) {
 	l := w.pbx
 	if fig != nil {
-		lat, err := w.fire(w.burst)
+		lat, err := w.fire("call", w.burst)
 		if err != nil {
 			return "", fmt.Errorf("bare burst: %w", err)
 		}
@@ -199,7 +210,7 @@ func (w *fanoutWorld) oneCall(ctx context.Context, fig *roundFigures, probe *pro
 	l.quiet(20 * time.Millisecond)
 	for _, action := range []string{"hold", "unhold"} {
 		if fig != nil {
-			lat, err := w.fire(1)
+			lat, err := w.fire("change", 1)
 			if err != nil {
 				return "", fmt.Errorf("bare: %w", err)
 			}
@@ -213,6 +224,7 @@ func (w *fanoutWorld) oneCall(ctx context.Context, fig *roundFigures, probe *pro
 		if err := w.partyAction(ctx, call.session, call.callerParty, action); err != nil {
 			return "", err
 		}
+		took := time.Since(t0)
 		lat, err := l.await(ctx, call.session, t0)
 		if err != nil {
 			return "", fmt.Errorf("pbxsim %s: %w", action, err)
@@ -220,9 +232,13 @@ func (w *fanoutWorld) oneCall(ctx context.Context, fig *roundFigures, probe *pro
 		l.quiet(20 * time.Millisecond)
 		if probe != nil {
 			probe.change = l.frames.Load() - before
+			if action == "hold" {
+				probe.changeFrame = l.matched(call.session)
+			}
 		}
 		if fig != nil {
 			fig.change = append(fig.change, lat...)
+			fig.answered = append(fig.answered, took)
 		}
 	}
 	if err := hangup(ctx, w.hc, w.base, "", call.id); err != nil {

@@ -10,8 +10,9 @@ import (
 func (r *fanoutReport) markdown(w io.Writer) {
 	fmt.Fprintf(w, "## Fan-out: %d WebSocket subscribers on one RingCentral account\n\n", r.cfg.subscribers)
 	fmt.Fprintf(w, "Time from the request to the frame each subscriber reads; %d calls per round, /sim/v1/reset after each round, %d rounds on one process. "+
-		"A notification frame is %d bytes. Each subscriber read %.2f frames per hold or unhold and %.2f per new call.\n\n",
-		r.cfg.calls, len(r.rounds), r.frameBytes, r.framesPerChange, r.framesPerCall)
+		"The bare broadcaster writes pbxsim's own frames, byte for byte: a hold's (%d bytes) and a new call's first (%d bytes). "+
+		"Each subscriber read %.2f frames per hold or unhold and %.2f per new call.\n\n",
+		r.cfg.calls, len(r.rounds), r.frameBytes, r.callFrameBytes, r.framesPerChange, r.framesPerCall)
 
 	fmt.Fprintf(w, "### One change (a party put on hold or taken off it through the RingCentral API) against one bare frame\n\n")
 	ratios := r.table(w, func(f roundFigures) ([]time.Duration, []time.Duration) { return f.change, f.bare })
@@ -28,6 +29,12 @@ func (r *fanoutReport) markdown(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "- per round: median %.2f×, worst %.2f×; %d of %d rounds within 1.2×\n", median(ratios), maxOf(ratios), within, len(ratios))
+	var answered []time.Duration
+	for _, f := range r.rounds {
+		answered = append(answered, f.answered...)
+	}
+	sortDurations(answered)
+	fmt.Fprintf(w, "- the hold and unhold requests themselves were answered in %s (p50), %s (p99)\n", ms(percentile(answered, 0.5)), ms(percentile(answered, 0.99)))
 	r.drift(w, ratios, func(f roundFigures) []time.Duration { return f.change })
 
 	fmt.Fprintf(w, "### A new call: the first of its frames against a burst of %d bare frames per socket\n\n", max(1, int(r.framesPerCall+0.5)))

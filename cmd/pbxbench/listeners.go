@@ -35,6 +35,7 @@ type epoch struct {
 	seen      []bool
 	at        []time.Time
 	count     atomic.Int64
+	matched   atomic.Pointer[[]byte] // the first frame it matched
 }
 
 func newListeners() *listeners { return &listeners{} }
@@ -69,7 +70,10 @@ func (l *listeners) read(i int, c *websocket.Conn) {
 		e := v.(*epoch)
 		if i < len(e.seen) && !e.seen[i] && !now.Before(e.notBefore) && (e.match == nil || e.match(msg)) {
 			e.seen[i], e.at[i] = true, now
-			e.count.Add(1)
+			if e.count.Add(1) == 1 {
+				m := append([]byte(nil), msg...)
+				e.matched.Store(&m)
+			}
 		}
 	}
 }
@@ -119,6 +123,17 @@ func (l *listeners) await(ctx context.Context, sid string, t0 time.Time) ([]time
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out, nil
+}
+
+// matched is the first frame the awaited epoch of sid matched (nil when
+// none did yet).
+func (l *listeners) matched(sid string) []byte {
+	if v, ok := l.epochs.Load(sid); ok {
+		if m := v.(*epoch).matched.Load(); m != nil {
+			return *m
+		}
+	}
+	return nil
 }
 
 // forget drops what the listeners noted about sid (an ended call).
