@@ -2,6 +2,7 @@ package ringcentral
 
 import (
 	cryptorand "crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -267,32 +268,40 @@ func (d *Dialect) uuid() string {
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
-// drawDigits fills u as randomDigits(19) draws its digits, without a
-// string (a fan-out draws one per subscriber).
+// drawDigits fills u with a notification's uuid: 19 decimal digits, the
+// first not 0, the shape of the vendor's notification uuids
+// (reference/ringcentral.md §2.2). One 64-bit draw makes them all (the
+// first digit from the draw mod 9, the other 18 from the rest), not a
+// draw per digit: a fan-out to 1,000 subscribers draws one per subscriber
+// on the dispatcher, and 20 draws each were most of its time (issue 16,
+// fan-out). The IDs stay reproducible for a seed.
 func (d *Dialect) drawDigits(u *[19]byte) {
 	d.rndMu.Lock()
-	defer d.rndMu.Unlock()
-	for i := range u {
-		u[i] = decimalBelow(d.rnd, 10)
+	x := d.rnd.Uint64()
+	d.rndMu.Unlock()
+	u[0] = byte('1' + x%9)
+	x /= 9
+	for i := len(u) - 1; i > 0; i-- {
+		u[i] = byte('0' + x%10)
+		x /= 10
 	}
-	u[0] = decimalBelow(d.rnd, 9) + 1
 }
 
-// requestID is the 32 hex digits uuid draws, two to a byte: what a
-// socket's writer needs to render the RCRequestId the dispatcher drew.
+// requestID is the 32 hex digits of an RCRequestId, two to a byte: what
+// a socket's writer needs to render the RCRequestId the dispatcher drew.
 type requestID [16]byte
 
-// drawRequestID fills id with the draws uuid makes.
+// drawRequestID fills id with two 64-bit draws (rendered by appendRID in
+// uuid's shape), for the same reason as drawDigits.
 func (d *Dialect) drawRequestID(id *requestID) {
 	d.rndMu.Lock()
-	defer d.rndMu.Unlock()
-	for i := range id {
-		hi := d.rnd.Int63() >> 32 & 15 // hexDigit's draw
-		id[i] = byte(hi<<4 | d.rnd.Int63()>>32&15)
-	}
+	hi, lo := d.rnd.Uint64(), d.rnd.Uint64()
+	d.rndMu.Unlock()
+	binary.BigEndian.PutUint64(id[:8], hi)
+	binary.BigEndian.PutUint64(id[8:], lo)
 }
 
-// appendRID appends the uuid whose draws id holds, as uuid renders them.
+// appendRID appends the RCRequestId id holds, in the shape uuid renders.
 func appendRID(b []byte, id *requestID) []byte {
 	const digits = "0123456789abcdef"
 	for i := 0; i < 32; i++ {

@@ -3,6 +3,7 @@ package ringcentral
 import (
 	"encoding/json"
 	"math/rand"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -46,10 +47,11 @@ func TestPreRenderedNotificationIsWhatEncodingJSONWrites(t *testing.T) {
 
 // Rule: the ServerNotification frame a socket's writer renders from what
 // the dispatcher drew (the notification's uuid, the RCRequestId, the wsc
-// sequence) is byte for byte notificationFrame's, and the dispatcher draws
-// them from the seeded source exactly as randomDigits(19) and uuid do, so
-// the IDs drawn after them are the same too. Source: issue 16 (fan-out:
-// the per-subscriber step), reference/ringcentral.md §4.2 (the frame).
+// sequence) is byte for byte notificationFrame's with those IDs, and the
+// dispatcher's draws leave the seeded source where the same draws made
+// elsewhere leave it, so the IDs drawn after them are the same too.
+// Source: issue 16 (fan-out: the per-subscriber step),
+// reference/ringcentral.md §4.2 (the frame).
 func TestServerNotificationFrameIsNotificationFrame(t *testing.T) {
 	seeded := func() *Dialect {
 		d := &Dialect{opts: Options{RecoveryBufferSize: 4}}
@@ -69,14 +71,15 @@ func TestServerNotificationFrameIsNotificationFrame(t *testing.T) {
 			s.notify(n)
 			got := appendServerNotification([]byte("reused buffer"), &s.recent()[0], sess)
 
+			var uuid [19]byte
+			var rid requestID
+			viaMeta.drawDigits(&uuid)
+			viaMeta.drawRequestID(&rid)
 			want := n.notification()
-			want.UUID = viaMeta.randomDigits(19)
-			if string(n.uuid[:]) != want.UUID {
-				t.Errorf("drawDigits drew %s, randomDigits %s", n.uuid[:], want.UUID)
-			}
+			want.UUID = string(uuid[:])
 			seq := int64(i*1000 + 999)
 			wantFrame := notificationFrame(frameMeta{Type: "ServerNotification", MessageID: want.UUID, Status: 200,
-				Headers: map[string]string{"RCRequestId": viaMeta.uuid()},
+				Headers: map[string]string{"RCRequestId": string(appendRID(nil, &rid))},
 				WSC:     &wscInfo{Token: wscToken(sess, seq), Sequence: seq}}, want)
 			if string(got) != "reused buffer"+string(wantFrame) {
 				t.Errorf("frame:\n got %s\nwant %s", got, wantFrame)
@@ -85,6 +88,48 @@ func TestServerNotificationFrameIsNotificationFrame(t *testing.T) {
 	}
 	if a, b := direct.uuid(), viaMeta.uuid(); a != b {
 		t.Errorf("the next uuid drawn is %s, want %s", a, b)
+	}
+}
+
+// Rule: a notification's uuid is 19 decimal digits, the first not 0, and
+// its RCRequestId a uuid of the vendor's shape (8-4-4-4-12 hex digits,
+// version 4); both are reproducible for a seed and do not repeat.
+// Source: reference/ringcentral.md §2.2 (notification uuid), §4.2
+// (RCRequestId); issue 16 (one draw per ID, not one per digit).
+func TestNotificationIDsHaveTheVendorsShape(t *testing.T) {
+	draw := func(seed int64) (uuids, rids []string) {
+		d := &Dialect{}
+		d.rnd = rand.New(rand.NewSource(seed))
+		for range 2000 {
+			var u [19]byte
+			var r requestID
+			d.drawDigits(&u)
+			d.drawRequestID(&r)
+			uuids, rids = append(uuids, string(u[:])), append(rids, string(appendRID(nil, &r)))
+		}
+		return uuids, rids
+	}
+	uuids, rids := draw(11)
+	again, _ := draw(11)
+	uuidShape := regexp.MustCompile(`^[1-9][0-9]{18}$`)
+	ridShape := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	firsts := map[byte]bool{}
+	for i := range uuids {
+		if !uuidShape.MatchString(uuids[i]) || !ridShape.MatchString(rids[i]) {
+			t.Fatalf("draw %d: uuid %q, RCRequestId %q", i, uuids[i], rids[i])
+		}
+		if uuids[i] != again[i] {
+			t.Fatalf("draw %d: %s, then %s for the same seed", i, uuids[i], again[i])
+		}
+		if seen[uuids[i]] || seen[rids[i]] {
+			t.Fatalf("draw %d repeats an ID", i)
+		}
+		seen[uuids[i]], seen[rids[i]] = true, true
+		firsts[uuids[i][0]] = true
+	}
+	if len(firsts) != 9 {
+		t.Errorf("first digits drawn: %d of 9", len(firsts))
 	}
 }
 
