@@ -1,25 +1,34 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gorilla/websocket"
 	"github.com/tidwall/gjson"
 )
 
-// slowSocket is a RingCentral WebSocket subscriber that subscribes to the
-// whole account and then never reads: pbxsim must cut it off rather than
-// let it slow the PBX or the other subscribers.
-type slowSocket struct {
+// accountSocket is a RingCentral WebSocket subscribed to the whole
+// account's telephony sessions, driven by hand rather than through the
+// reference client: the one that never reads (pbxsim must cut it off
+// rather than let it slow the PBX or the other subscribers), and the one
+// that reads every frame and counts the notifications, cheaply enough to
+// keep up with a whole load run's events.
+type accountSocket struct {
 	conn *websocket.Conn
 }
 
-func openSlowSocket(base string, hc *http.Client) (*slowSocket, error) {
+// openAccountSocket logs in, asks for a WebSocket token, dials and
+// subscribes, with a kernel receive buffer of rcvBuf bytes: a small one
+// makes a socket that does not read push back on pbxsim at once, a large
+// one lets a reader that is briefly not scheduled catch up.
+func openAccountSocket(base string, hc *http.Client, rcvBuf int, id string) (*accountSocket, error) {
 	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {"jwt-100"}}
 	req, _ := http.NewRequest("POST", base+"/restapi/oauth/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -40,15 +49,16 @@ func openSlowSocket(base string, hc *http.Client) (*slowSocket, error) {
 		return nil, err
 	}
 	ws := gjson.ParseBytes(b)
-	// A tiny receive buffer, so that not reading pushes back on pbxsim at
-	// once instead of after megabytes of kernel buffering.
 	dialer := &websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
 		c, err := net.Dial(network, addr)
 		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetReadBuffer(4096)
+			_ = tc.SetReadBuffer(rcvBuf)
 		}
 		return c, err
 	}}
+	if rcvBuf > 4096 {
+		dialer.ReadBufferSize = 64 << 10 // fewer reads per frame when it catches up
+	}
 	conn, _, err := dialer.Dial(ws.Get("uri").String()+"?access_token="+url.QueryEscape(ws.Get("ws_access_token").String()), nil)
 	if err != nil {
 		return nil, err
@@ -57,16 +67,32 @@ func openSlowSocket(base string, hc *http.Client) (*slowSocket, error) {
 		conn.Close()
 		return nil, err
 	}
-	sub := `[{"type":"ClientRequest","messageId":"slow-1","method":"POST","path":"/restapi/v1.0/subscription/"},` +
+	sub := `[{"type":"ClientRequest","messageId":"` + id + `","method":"POST","path":"/restapi/v1.0/subscription/"},` +
 		`{"eventFilters":["/restapi/v1.0/account/~/telephony/sessions"],"deliveryMode":{"transportType":"WebSocket"}}]`
 	if err := conn.WriteMessage(websocket.TextMessage, []byte(sub)); err != nil {
 		conn.Close()
 		return nil, err
 	}
-	return &slowSocket{conn: conn}, nil
+	return &accountSocket{conn: conn}, nil
 }
 
-func (s *slowSocket) Close() { s.conn.Close() }
+func (s *accountSocket) Close() { s.conn.Close() }
+
+// count reads every frame until the socket closes, counting the
+// ServerNotification frames in notes, and returns the read error.
+func (s *accountSocket) count(notes *atomic.Int64) error {
+	for {
+		_, msg, err := s.conn.ReadMessage()
+		if err != nil {
+			return err
+		}
+		if bytes.HasPrefix(msg, serverNotification) {
+			notes.Add(1)
+		}
+	}
+}
+
+var serverNotification = []byte(`[{"type":"ServerNotification"`)
 
 func postJSON(hc *http.Client, req *http.Request, field string) (string, error) {
 	res, err := hc.Do(req)
