@@ -59,9 +59,9 @@ type report struct {
 
 // overflowAfter is how many notifications the stalled subscriber must have
 // been sent before pbxsim is bound to have cut it off: its 4 KiB receive
-// buffer, the server's 64 KiB send buffer and 256-frame queue hold about
-// 330 notifications of ~1 KiB; three times that leaves a margin.
-const overflowAfter = 1000
+// buffer, the server's 64 KiB send buffer and 4,096-frame queue hold about
+// 4,200 notifications of ~1 KiB; twice that leaves a margin.
+const overflowAfter = 8500
 
 // slowVerdict says whether the stalled subscriber was handled: closed, or
 // not yet sent enough to have overflowed.

@@ -29,7 +29,7 @@ func TestSlowSocketIsDroppedNotWaitedFor(t *testing.T) {
 	}
 	defer client.Close()
 	// No writeLoop drains this connection: it is as slow as a socket can be.
-	c := &wsConn{ws: <-serverSide, send: make(chan wsOut, 2), closed: make(chan struct{})}
+	c := &wsConn{ws: <-serverSide, send: newSendQueue(2), closed: make(chan struct{})}
 	for i := 0; i < 2; i++ {
 		c.push([]byte("frame"))
 	}
@@ -45,4 +45,46 @@ func TestSlowSocketIsDroppedNotWaitedFor(t *testing.T) {
 		t.Fatal("a socket whose queue is full must be closed")
 	}
 	c.push([]byte("after close")) // still never blocks
+}
+
+// Rule: a socket's send queue hands its writer the frames in the order
+// they were pushed, refuses a frame only when max frames wait, holds no
+// memory for frames already taken, and lets go of a slice a burst grew
+// far beyond the backlog. Source: issue 16 (a deep bound must not cost an
+// idle socket; a live listener must not be closed while reading).
+func TestSendQueueKeepsOrderAndItsBound(t *testing.T) {
+	q := newSendQueue(3)
+	for i := 0; i < 3; i++ {
+		if !q.push(wsOut{seq: int64(i), raw: []byte("frame")}) {
+			t.Fatalf("push %d refused with %d of 3 waiting", i, i)
+		}
+	}
+	if q.push(wsOut{seq: 3}) {
+		t.Fatal("a fourth frame was queued past the bound of 3")
+	}
+	select {
+	case <-q.ready:
+	default:
+		t.Fatal("frames wait but the writer is not told")
+	}
+	batch := q.take(nil)
+	if len(batch) != 3 || batch[0].seq != 0 || batch[2].seq != 2 {
+		t.Fatalf("took %+v, want seq 0, 1, 2", batch)
+	}
+	if !q.push(wsOut{seq: 4, raw: []byte("x")}) {
+		t.Fatal("the queue refused a frame after the writer took the backlog")
+	}
+	next := q.take(spareAfter(batch))
+	if len(next) != 1 || next[0].seq != 4 {
+		t.Fatalf("took %+v, want seq 4", next)
+	}
+	for i, f := range q.frames[:3] {
+		if f.raw != nil {
+			t.Errorf("the slice handed back still holds frame %d, already written", i)
+		}
+	}
+	big := make([]wsOut, 10, 4096)
+	if spareAfter(big) != nil {
+		t.Error("a burst's 4096-frame slice was kept for a backlog of 10")
+	}
 }

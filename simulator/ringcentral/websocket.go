@@ -18,7 +18,6 @@ import (
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/journalhttp"
-	"github.com/xfer-conform/xfer-conform/simulator/notify"
 )
 
 // The notification WebSocket as @ringcentral/subscriptions (RCEX) speaks
@@ -133,7 +132,7 @@ func (d *Dialect) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	journalhttp.SetTenant(r, grant.AccountID)
-	c := &wsConn{d: d, ws: ws, send: notify.NewQueue[wsOut](d.opts.SocketQueue), closed: make(chan struct{})}
+	c := &wsConn{d: d, ws: ws, send: newSendQueue(d.opts.SocketQueue), closed: make(chan struct{})}
 
 	wscParam := q.Get("wsc")
 	var sess *wsSession
@@ -283,7 +282,7 @@ type wsConn struct {
 	d       *Dialect
 	ws      *websocket.Conn
 	session string // the id of the session it serves, for wsc tokens
-	send    notify.Queue[wsOut]
+	send    *sendQueue
 	closed  chan struct{}
 	once    sync.Once
 }
@@ -297,7 +296,7 @@ func (c *wsConn) pushOut(f wsOut) {
 		return
 	default:
 	}
-	if !c.send.Push(f) {
+	if !c.send.push(f) {
 		if c.d != nil {
 			c.d.slowSocketsClosed.Add(1)
 		}
@@ -331,7 +330,8 @@ func (c *wsConn) writeLoop() {
 		defer t.Stop()
 		ping = t.C
 	}
-	var buf []byte // where notifications are rendered, frame after frame
+	var buf []byte    // where notifications are rendered, frame after frame
+	var batch []wsOut // the frames taken from the queue at once
 	for {
 		select {
 		case <-c.closed:
@@ -339,17 +339,22 @@ func (c *wsConn) writeLoop() {
 		case <-c.d.stop:
 			_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
 			return
-		case o := <-c.send:
-			f := o.raw
-			if o.route != nil {
-				// The buffer is reused: WriteMessage copies the frame out.
-				buf = appendServerNotification(buf[:0], &o, c.session)
-				f = buf
+		case <-c.send.ready:
+			batch = c.send.take(batch)
+			for i := range batch {
+				o := &batch[i]
+				f := o.raw
+				if o.route != nil {
+					// The buffer is reused: WriteMessage copies the frame out.
+					buf = appendServerNotification(buf[:0], o, c.session)
+					f = buf
+				}
+				_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+				if err := c.ws.WriteMessage(websocket.TextMessage, f); err != nil {
+					return
+				}
 			}
-			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, f); err != nil {
-				return
-			}
+			batch = spareAfter(batch)
 		case <-ping:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
 				return
