@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -179,9 +180,17 @@ func (t *WarmTransfer) StartConsult(ctx context.Context) error {
 		req.AutoAnswer = Yes
 	}
 	// The call shows in reads once the switch placed it; until then the
-	// 202 (or a lost answer) says nothing. Sent again with the same call-id.
+	// 202 (or a lost answer) says nothing. Sent again with the same call-id;
+	// a 409 to a resend says the call-id is taken, by the call the first
+	// send placed (reads on a loaded switch may show it late), so the
+	// reads go on.
+	sent := 0
 	err := t.applied(ctx, "the consultation call placed (call-id "+t.ConsultCallID+")", func(ctx context.Context) error {
+		sent++
 		_, err := t.c.MakeCall(ctx, t.User, req)
+		if sent > 1 && StatusOf(err) == http.StatusConflict {
+			return nil
+		}
 		return err
 	}, func(ctx context.Context) (bool, string, error) {
 		calls, err := t.read(ctx)
