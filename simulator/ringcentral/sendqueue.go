@@ -11,10 +11,18 @@ import "sync"
 // about 17,000 notifications a second, and a 256-frame channel closed a
 // subscriber that was reading whenever the scheduler left its writer
 // waiting for 15 ms (issue 16, pbxload with a live listener).
+//
+// A notification in the queue is small (what the dispatcher drew, and the
+// event's body shared with every other subscriber); a frame rendered
+// whole (a reply to the client's own ClientRequest, ConnectionDetails) is
+// counted in bytes too, at most maxRawBytes waiting, so a client that
+// sends requests and never reads the replies holds no more than it did
+// with the old 256-frame queue.
 type sendQueue struct {
-	mu     sync.Mutex
-	frames []wsOut
-	max    int
+	mu       sync.Mutex
+	frames   []wsOut
+	max      int
+	rawBytes int // of the frames rendered whole, waiting
 	// ready holds a token while frames wait: the writer waits on it
 	// beside its other channels.
 	ready chan struct{}
@@ -24,14 +32,19 @@ func newSendQueue(max int) *sendQueue {
 	return &sendQueue{max: max, ready: make(chan struct{}, 1)}
 }
 
-// push queues f unless max frames already wait.
+// maxRawBytes bounds the bytes of whole frames waiting on one socket.
+const maxRawBytes = 256 << 10
+
+// push queues f unless max frames, or maxRawBytes of whole frames,
+// already wait.
 func (q *sendQueue) push(f wsOut) bool {
 	q.mu.Lock()
-	if len(q.frames) >= q.max {
+	if len(q.frames) >= q.max || q.rawBytes+len(f.raw) > maxRawBytes {
 		q.mu.Unlock()
 		return false
 	}
 	q.frames = append(q.frames, f)
+	q.rawBytes += len(f.raw)
 	q.mu.Unlock()
 	select {
 	case q.ready <- struct{}{}:
@@ -46,7 +59,7 @@ func (q *sendQueue) push(f wsOut) bool {
 func (q *sendQueue) take(spare []wsOut) []wsOut {
 	q.mu.Lock()
 	out := q.frames
-	q.frames = spare[:0]
+	q.frames, q.rawBytes = spare[:0], 0
 	q.mu.Unlock()
 	return out
 }

@@ -87,4 +87,23 @@ func TestSendQueueKeepsOrderAndItsBound(t *testing.T) {
 	if spareAfter(big) != nil {
 		t.Error("a burst's 4096-frame slice was kept for a backlog of 10")
 	}
+
+	// Whole frames (replies the client asked for) are bounded in bytes.
+	q = newSendQueue(4096)
+	reply := make([]byte, 64<<10)
+	for i := 0; i < 4; i++ {
+		if !q.push(wsOut{raw: reply}) {
+			t.Fatalf("reply %d refused with %d KiB waiting", i, i*64)
+		}
+	}
+	if q.push(wsOut{raw: []byte("x")}) {
+		t.Error("a byte past 256 KiB of waiting replies was queued")
+	}
+	if !q.push(wsOut{seq: 9}) {
+		t.Error("a notification was refused although only replies fill the byte bound")
+	}
+	q.take(nil)
+	if !q.push(wsOut{raw: reply}) {
+		t.Error("a reply was refused after the writer took the backlog")
+	}
 }
