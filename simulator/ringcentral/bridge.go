@@ -176,5 +176,9 @@ func (d *Dialect) serveCallOut(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"session": d.renderSession(c, id.AccountID)})
+	// {"session": CallSessionObject}, as encoding/json wrote the map of
+	// one key (TestCallOutAnswerIsWhatEncodingJSONWrites).
+	writeRendered(w, http.StatusCreated, func(b []byte) []byte {
+		return append(d.appendSession(append(b, `{"session":`...), c, id.AccountID), '}')
+	})
 }

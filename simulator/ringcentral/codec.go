@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // The JSON codec of the REST API: responses (writeJSON) and request bodies
@@ -14,10 +15,7 @@ import (
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	if a, ok := v.(jsonAppender); ok { // render_json.go: the hot shapes, without reflection
-		b := a.appendJSON(make([]byte, 0, 2048))
-		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-		w.WriteHeader(status)
-		_, _ = w.Write(b)
+		writeRendered(w, status, a.appendJSON)
 		return
 	}
 	var buf bytes.Buffer
@@ -33,6 +31,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// writeRendered answers status with the JSON body render appends. The
+// body is built in a pooled buffer: every writer between here and the
+// connection copies what it is given (the server's buffered writer, the
+// journal's and the socket's recorders), so the buffer is free again once
+// Write returns.
+func writeRendered(w http.ResponseWriter, status int, render func([]byte) []byte) {
+	buf := answerBuffers.Get().(*[]byte)
+	b := render((*buf)[:0])
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	if cap(b) <= maxPooledAnswer {
+		*buf = b
+		answerBuffers.Put(buf)
+	}
+}
+
+// jsonContentType is every JSON answer's Content-Type, as Header.Set
+// would store it: one shared value, full to capacity, so an Add appends
+// to a copy and nothing writes into it.
+var jsonContentType = []string{"application/json; charset=UTF-8"}
+
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// maxPooledAnswer keeps a rare large answer (a long call log) from
+// staying in the pool.
+const maxPooledAnswer = 64 << 10
 
 // limitBody caps request bodies at 1 MiB; readers see an error past it,
 // which decodeJSON reports as 413.
@@ -65,7 +91,8 @@ func decodeJSON(r *http.Request, v any) (present bool, err error) {
 	if len(text) == 0 {
 		return false, nil
 	}
-	ct := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]))
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	ct := strings.ToLower(strings.TrimSpace(mediaType))
 	if ct != "application/json" && !strings.HasSuffix(ct, "+json") {
 		return false, refuse(errMediaType, "the body must be sent as Content-Type: application/json, not "+quoteOrNone(ct))
 	}

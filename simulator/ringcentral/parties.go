@@ -11,7 +11,7 @@ import (
 )
 
 func (d *Dialect) serveGetParty(w http.ResponseWriter, r *http.Request, _ simulator.Call, l simulator.Leg) {
-	writeJSON(w, http.StatusOK, d.renderParty(l, caller(r).AccountID, true))
+	d.writeParty(w, http.StatusOK, l, caller(r).AccountID)
 }
 
 // act runs the common steps of a party operation: ownership, then op, then

@@ -116,6 +116,20 @@ func eventTime(t time.Time) string { return t.UTC().Format(eventTimeLayout) }
 // extension owns (a PSTN caller) carries the viewer's accountId, as in
 // the captures' account-level events. withOwner adds REST's owner.
 func (d *Dialect) renderParty(l simulator.Leg, viewer string, withOwner bool) party {
+	if !withOwner {
+		return d.renderPartyOwned(l, viewer, nil)
+	}
+	return d.renderPartyOwned(l, viewer, new(ownerInfo))
+}
+
+// renderPartyOwned is renderParty with the owner's storage given: nil
+// renders an event's party (no owner, a missedCall), non-nil REST's
+// CallParty, whose owner, if any, is written there. A handler that renders
+// the party at once passes a variable of its own, which then stays on its
+// stack (an answer has a party or three: an allocation each was a tenth of
+// the dialect's).
+func (d *Dialect) renderPartyOwned(l simulator.Leg, viewer string, owner *ownerInfo) party {
+	withOwner := owner != nil
 	p := party{
 		ID:        l.Attrs[attrParty],
 		AccountID: viewer,
@@ -129,7 +143,8 @@ func (d *Dialect) renderParty(l simulator.Leg, viewer string, withOwner bool) pa
 	if x, ok := d.dir().owner(l.Endpoint); ok {
 		p.AccountID, p.ExtensionID = x.AccountID, x.ID
 		if withOwner {
-			p.Owner = &ownerInfo{AccountID: x.AccountID, ExtensionID: x.ID}
+			*owner = ownerInfo{AccountID: x.AccountID, ExtensionID: x.ID}
+			p.Owner = owner
 		}
 	}
 	p.From = d.partyInfo(l.From, true)
@@ -142,8 +157,13 @@ func (d *Dialect) renderParty(l simulator.Leg, viewer string, withOwner bool) pa
 	}
 	if !withOwner {
 		// missedCall is an event field (TelephonySessionsEventPartyInfo);
-		// the spec's CallParty has none, so REST leaves it out.
-		p.MissedCall = &missed
+		// the spec's CallParty has none, so REST leaves it out. It points
+		// at one of two shared values, never written through, not at a
+		// new bool per party.
+		p.MissedCall = &missedValues[0]
+		if missed {
+			p.MissedCall = &missedValues[1]
+		}
 	}
 	if l.State == simulator.LegGone && l.Peer != nil {
 		if pl, pc, err := d.sim.Leg(l.Peer.LegID); err == nil {
@@ -161,6 +181,9 @@ func (d *Dialect) renderParty(l simulator.Leg, viewer string, withOwner bool) pa
 	p.Recordings = d.media.recordingsOf(p.ID)
 	return p
 }
+
+// missedValues are what a party's MissedCall points at: false, true.
+var missedValues = [2]bool{false, true}
 
 // partyInfo renders one end of a call. The calling side names its device,
 // as the seed's sample events do.
@@ -195,6 +218,25 @@ func (d *Dialect) renderSession(c simulator.Call, viewer string) callSession {
 		s.Parties = append(s.Parties, d.renderParty(l, viewer, true))
 	}
 	return s
+}
+
+// appendSession appends the viewer account's CallSessionObject of c:
+// renderSession(c, viewer).appendJSON(b), without the parties' slice and
+// owners on the heap (a GET session answers thrice a warm transfer).
+func (d *Dialect) appendSession(b []byte, c simulator.Call, viewer string) []byte {
+	b = appendRESTString(append(b, `{"id":`...), c.Attrs[attrSession])
+	b = appendRESTString(append(b, `,"origin":{"type":`...), originType(c.Origin))
+	b = append(b, `},"parties":[`...)
+	for i, l := range c.Legs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var owner ownerInfo
+		b = d.renderPartyOwned(l, viewer, &owner).appendJSON(b)
+	}
+	// A time in this layout is plain ASCII: nothing to escape.
+	b = c.Created.UTC().AppendFormat(append(b, `],"creationTime":"`...), restTimeLayout)
+	return append(b, `"}`...)
 }
 
 // concerns reports whether an account may see a call: one of its

@@ -3,6 +3,7 @@ package ringcentral
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"testing"
 )
 
@@ -66,4 +67,61 @@ func TestHandWrittenEventBodyIsWhatEncodingJSONWrites(t *testing.T) {
 			t.Errorf("event body:\n got %s\nwant %s", got, want)
 		}
 	}
+}
+
+// encodeREST is writeJSON's reflective rendering of v (no HTML escaping).
+func encodeREST(t *testing.T, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// Rule: the answers rendered straight from the core's calls (GET session,
+// call-out's {"session": ...}, a party after an action) are byte for byte
+// what encoding/json writes of the session and party views, for calls
+// ringing, answered, held, bridged (Gone parties with peerIds), ended and
+// for a PSTN party no extension owns. Source: issue 16 (change no answer);
+// shapes: reference/ringcentral.md §1.2, §1.4.
+func TestCallOutAnswerIsWhatEncodingJSONWrites(t *testing.T) {
+	w := newWorld(t, nil, Options{})
+	check := func(stage string) {
+		t.Helper()
+		calls := w.sim.Calls()
+		if len(calls) == 0 {
+			t.Fatalf("%s: no calls", stage)
+		}
+		for _, c := range calls {
+			for _, viewer := range []string{acct, "other"} {
+				s := w.d.renderSession(c, viewer)
+				if got, want := w.d.appendSession(nil, c, viewer), encodeREST(t, s); !bytes.Equal(got, want) {
+					t.Errorf("%s: session %s:\n got %s\nwant %s", stage, s.ID, got, want)
+				}
+				got := append(w.d.appendSession([]byte(`{"session":`), c, viewer), '}')
+				if want := encodeREST(t, map[string]any{"session": s}); !bytes.Equal(got, want) {
+					t.Errorf("%s: call-out answer %s:\n got %s\nwant %s", stage, s.ID, got, want)
+				}
+				for _, l := range c.Legs {
+					var owner ownerInfo
+					got := w.d.renderPartyOwned(l, viewer, &owner).appendJSON(nil)
+					if want := encodeREST(t, w.d.renderParty(l, viewer, true)); !bytes.Equal(got, want) {
+						t.Errorf("%s: party %s:\n got %s\nwant %s", stage, l.Attrs[attrParty], got, want)
+					}
+				}
+			}
+		}
+	}
+	wc := setupWarmTransfer(t, w)
+	check("before the bridge")
+	r := w.call(http.MethodPost, partyPath(wc.sidA, wc.opA)+"/bridge", wc.opTok,
+		map[string]string{"telephonySessionId": wc.sidB, "partyId": wc.opB})
+	expect(t, "bridge", r, 200, "status.code", "Gone")
+	check("after the bridge")
+	r = w.call(http.MethodDelete, sessionPath(wc.sidA), wc.consTok, nil)
+	expect(t, "hang up", r, 204)
+	check("ended")
 }

@@ -362,7 +362,7 @@ func (d *Dialect) serveGetSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d.renderSession(c, id.AccountID))
+	writeRendered(w, http.StatusOK, func(b []byte) []byte { return d.appendSession(b, c, id.AccountID) })
 }
 
 // serveDeleteSession drops the whole call: 204, no body (reference §6.6).
@@ -394,5 +394,14 @@ func (d *Dialect) respondParty(w http.ResponseWriter, r *http.Request, status in
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, status, d.renderParty(l, caller(r).AccountID, true))
+	d.writeParty(w, status, l, caller(r).AccountID)
+}
+
+// writeParty answers status with leg l as the viewer's CallParty, its
+// owner and the party itself on this stack, not the heap.
+func (d *Dialect) writeParty(w http.ResponseWriter, status int, l simulator.Leg, viewer string) {
+	writeRendered(w, status, func(b []byte) []byte {
+		var owner ownerInfo
+		return d.renderPartyOwned(l, viewer, &owner).appendJSON(b)
+	})
 }
