@@ -101,11 +101,16 @@ type notice struct {
 
 // eventView is an event as one account sees it (the party and the body),
 // rendered once and shared by every notification to that account.
+//
+// A view is one allocation: the party is the body's one party, in place,
+// and the rendering starts in the view's own buffer (an event's body fits
+// it; a larger one grows out of it as any append does).
 type eventView struct {
-	p         party
 	body      eventBody
 	raw       []byte
 	timestamp string
+	parties   [1]party
+	rawBuf    [1024]byte // last: no pointers in it for the collector to look at
 }
 
 // eventRoute is a view delivered on one event path.
@@ -342,7 +347,7 @@ func (d *Dialect) publish(e *simulator.Event) {
 				}
 				lastKey, last = k, r
 			}
-			if r == nil || !f.accepts(r.view.p) {
+			if r == nil || !f.accepts(r.view.parties[0]) {
 				continue
 			}
 			n := notice{route: r, sub: t.s}
@@ -359,17 +364,18 @@ func (d *Dialect) publish(e *simulator.Event) {
 
 // viewOf renders event e as account sees it.
 func (d *Dialect) viewOf(e *simulator.Event, account, timestamp string) *eventView {
-	v := &eventView{p: d.withMobilePickup(d.renderParty(e.Leg, account, false), e), timestamp: timestamp}
+	v := &eventView{timestamp: timestamp}
+	v.parties[0] = d.withMobilePickup(d.renderParty(e.Leg, account, false), e)
 	seq := e.CallSeq
 	if d.dir().quirk(account, quirkSequenceStart) == "2" {
 		seq++
 	}
 	v.body = eventBody{
 		Sequence: seq, SessionID: e.Call.Attrs[attrSessionID], TelephonySessionID: e.Call.Attrs[attrSession],
-		ServerID: serverID, EventTime: timestamp, Parties: []party{v.p},
+		ServerID: serverID, EventTime: timestamp, Parties: v.parties[:],
 		Origin: originInfo{Type: originType(e.Call.Origin)},
 	}
-	v.raw = v.body.appendJSON(make([]byte, 0, 1024))
+	v.raw = v.body.appendJSON(v.rawBuf[:0])
 	return v
 }
 
