@@ -282,7 +282,7 @@ func (d *Dialect) bearer(r *http.Request) (identity, error) {
 // access token; its identity rides in the request context.
 func (d *Dialect) authenticated(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := r.Context().Value(identityKey{}).(identity); ok {
+		if _, ok := callerOf(r.Context()); ok {
 			h(w, r) // REST over WebSocket: the socket's token already authenticated it
 			return
 		}
@@ -291,12 +291,41 @@ func (d *Dialect) authenticated(h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), identityKey{}, id)))
+		h(w, r.WithContext(&identityContext{Context: r.Context(), id: id}))
 	}
 }
 
+// identityContext is the request context with the caller's identity: one
+// allocation, where context.WithValue takes two (its node and the boxed
+// identity) on every authenticated request.
+type identityContext struct {
+	context.Context
+	id identity
+}
+
+// Value answers identityKey with the context itself (callerOf reads its
+// identity) and asks the parent for anything else.
+func (c *identityContext) Value(key any) any {
+	if _, ok := key.(identityKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// callerOf finds the identity in ctx: an identityContext's, or the one
+// REST over WebSocket stores with context.WithValue.
+func callerOf(ctx context.Context) (identity, bool) {
+	switch v := ctx.Value(identityKey{}).(type) {
+	case *identityContext:
+		return v.id, true
+	case identity:
+		return v, true
+	}
+	return identity{}, false
+}
+
 func caller(r *http.Request) identity {
-	id, _ := r.Context().Value(identityKey{}).(identity)
+	id, _ := callerOf(r.Context())
 	return id
 }
 

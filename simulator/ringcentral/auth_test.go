@@ -1,6 +1,7 @@
 package ringcentral
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -148,5 +149,40 @@ func expectUnauthorized(t *testing.T, what string, r response, top, code, msgHas
 	expect(t, what, r, 401, "errorCode", top, "errors.0.errorCode", code)
 	if !strings.Contains(r.json.Get("message").String(), msgHas) {
 		t.Fatalf("%s: message lacks %q: %s", what, msgHas, r.raw)
+	}
+}
+
+// Rule: the caller's identity rides in a context of its own that is
+// otherwise its parent: other values, cancellation and contexts derived
+// from it behave as with context.WithValue; REST over WebSocket's
+// WithValue identity is found too. Source: issue 16 (one allocation per
+// authenticated request, nothing else changed).
+func TestIdentityContextIsItsParentWithTheCaller(t *testing.T) {
+	type otherKey struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), otherKey{}, "v"))
+	id := identity{grantInfo{AccountID: "a", ExtensionID: "x"}}
+	ctx := &identityContext{Context: parent, id: id}
+	if got, ok := callerOf(ctx); !ok || got != id {
+		t.Fatalf("callerOf = %v, %v; want %v", got, ok, id)
+	}
+	if ctx.Value(otherKey{}) != "v" {
+		t.Fatal("the parent's values must show through")
+	}
+	child, stop := context.WithCancel(ctx)
+	defer stop()
+	if got, ok := callerOf(child); !ok || got != id {
+		t.Fatalf("a derived context's caller = %v, %v", got, ok)
+	}
+	cancel()
+	<-ctx.Done()
+	<-child.Done()
+	if ctx.Err() != context.Canceled || child.Err() != context.Canceled {
+		t.Fatalf("errors %v, %v", ctx.Err(), child.Err())
+	}
+	if got, ok := callerOf(context.WithValue(context.Background(), identityKey{}, id)); !ok || got != id {
+		t.Fatal("the socket's WithValue identity must be found")
+	}
+	if _, ok := callerOf(context.Background()); ok {
+		t.Fatal("no identity in a plain context")
 	}
 }

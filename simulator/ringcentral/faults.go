@@ -51,7 +51,7 @@ func (d *Dialect) Classify(r *http.Request) (tenant, operation string) {
 // peekGrant finds who a request speaks for without side effects: the
 // REST-over-WebSocket identity, a valid bearer token or a ws token.
 func (d *Dialect) peekGrant(r *http.Request) (grantInfo, bool) {
-	if id, ok := r.Context().Value(identityKey{}).(identity); ok {
+	if id, ok := callerOf(r.Context()); ok {
 		return id.grantInfo, true
 	}
 	d.auth.mu.Lock()
