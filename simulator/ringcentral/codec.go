@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -78,8 +77,14 @@ const maxBody = 1 << 20
 func decodeJSON(r *http.Request, v any) (present bool, err error) {
 	var raw []byte
 	if r.Body != nil {
-		var err error
-		if raw, err = io.ReadAll(r.Body); err != nil {
+		// The body is read into a pooled buffer: nothing keeps it once
+		// decodeJSON returns (the contract check and json.Unmarshal copy
+		// what they keep).
+		buf := bodyBuffers.Get().(*bytes.Buffer)
+		defer putBodyBuffer(buf)
+		_, err := buf.ReadFrom(r.Body)
+		raw = buf.Bytes()
+		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
 				return false, refuse(errTooLarge, "the body exceeds 1048576 bytes")
@@ -109,6 +114,15 @@ func decodeJSON(r *http.Request, v any) (present bool, err error) {
 		return true, refuse(errBadJSON, err.Error())
 	}
 	return true, nil
+}
+
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledAnswer {
+		b.Reset()
+		bodyBuffers.Put(b)
+	}
 }
 
 func quoteOrNone(s string) string {
