@@ -316,7 +316,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	resp, err := c.http.Do(req)
+	resp, err := wire.Do(c.http, req)
 	if err != nil {
 		return err
 	}

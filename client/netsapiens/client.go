@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/xfer-conform/xfer-conform/client/internal/wire"
 )
 
 // APIPrefix is where NS API v2 lives under the server root.
@@ -148,7 +150,7 @@ func (c *Client) send(ctx context.Context, method, path, bearer string, body, ou
 		if bearer != "" {
 			req.Header.Set("Authorization", "Bearer "+bearer)
 		}
-		resp, err := c.http.Do(req)
+		resp, err := wire.Do(c.http, req)
 		if err != nil {
 			// url.Error carries the URL only, never the header.
 			return exchange{}, fmt.Errorf("netsapiens: %s %s: %w", method, path, err)

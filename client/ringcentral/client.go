@@ -182,7 +182,7 @@ func (c *Client) sendAuthorized(ctx context.Context, method, path string, payloa
 }
 
 func (c *Client) roundTrip(req *http.Request, method, path string) (exchange, error) {
-	resp, err := c.http.Do(req)
+	resp, err := wire.Do(c.http, req)
 	if err != nil {
 		return exchange{}, fmt.Errorf("ringcentral: %s %s: %w", method, path, scrub(err))
 	}

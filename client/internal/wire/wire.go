@@ -5,6 +5,7 @@ package wire
 import (
 	"io"
 	"net/http"
+	"time"
 )
 
 // ReadBody reads at most limit bytes of an answer's body, into one buffer
@@ -29,4 +30,21 @@ func ReadBody(resp *http.Response, limit int64) ([]byte, error) {
 		}
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, limit))
+}
+
+// Do sends req with hc. When req's context ends no later than hc.Timeout
+// would (a client's attempt time-out, a flow's deadline), it sends it
+// with a copy of hc without the Timeout: that Timeout could not fire
+// first, and net/http pays for it on every request, with a context and a
+// timer, and with a goroutine, channels and the legacy Cancel path when
+// the transport is a wrapper it does not know (a timing RoundTripper).
+func Do(hc *http.Client, req *http.Request) (*http.Response, error) {
+	if hc.Timeout > 0 {
+		if end, ok := req.Context().Deadline(); ok && !end.After(time.Now().Add(hc.Timeout)) {
+			bare := *hc
+			bare.Timeout = 0
+			return bare.Do(req)
+		}
+	}
+	return hc.Do(req)
 }

@@ -2,11 +2,14 @@ package wire
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 // Rule: ReadBody reads what io.ReadAll of the limited body reads, whether
@@ -29,5 +32,47 @@ func TestReadBodyReadsWhatReadAllReads(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// wrapper is a RoundTripper net/http does not know (as pbxload's timing
+// one): it sees the request as the client sends it, and answers once the
+// request's context ends.
+type wrapper struct{ seen chan *http.Request }
+
+func (w wrapper) RoundTrip(r *http.Request) (*http.Response, error) {
+	w.seen <- r
+	<-r.Context().Done()
+	return nil, r.Context().Err()
+}
+
+// Rule: Do drops the client's Timeout only when the request's context
+// ends no later: such a request goes out without the Timeout's machinery
+// (no legacy Cancel channel), and a request without a deadline is still
+// bounded by the Timeout. Source: issue 16 (the same bounds, cheaper).
+func TestDoKeepsTheTimeoutOnlyWhenItCouldFireFirst(t *testing.T) {
+	w := wrapper{seen: make(chan *http.Request, 1)}
+	hc := &http.Client{Transport: w, Timeout: time.Hour}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://pbx.test/x", nil)
+	done := make(chan error, 1)
+	go func() { _, err := Do(hc, req); done <- err }()
+	if sent := <-w.seen; sent.Cancel != nil {
+		t.Errorf("a request whose context ends before the Timeout got the Timeout's Cancel channel")
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("ending the context: %v, want context.Canceled", err)
+	}
+	if hc.Timeout != time.Hour {
+		t.Errorf("Do changed the caller's client: Timeout %s", hc.Timeout)
+	}
+
+	hc = &http.Client{Transport: w, Timeout: time.Millisecond}
+	req, _ = http.NewRequest("GET", "http://pbx.test/x", nil)
+	go func() { _, err := Do(hc, req); done <- err }()
+	<-w.seen
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "Client.Timeout") {
+		t.Errorf("a request without a deadline: %v, want the client's Timeout", err)
 	}
 }
