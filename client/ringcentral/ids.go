@@ -3,7 +3,6 @@ package ringcentral
 import (
 	"errors"
 	"fmt"
-	"regexp"
 )
 
 // ErrBadID is matched (errors.Is) by every *IDError: the client refused to
@@ -30,29 +29,58 @@ func (e *IDError) Is(target error) bool { return target == ErrBadID }
 // Current ID formats: s-<32 hex> and p-<same hex>-<n> (2019-2020), and the
 // 2022+ form whose core has 'z' separators (s-a0dd888305b18z18c590772c3z...).
 // Both share the rule that a party's core equals its session's core.
-var (
-	sessionIDPattern = regexp.MustCompile(`^s-([0-9a-fz]{16,64})$`)
-	partyIDPattern   = regexp.MustCompile(`^p-([0-9a-fz]{16,64})-([1-9][0-9]{0,5})$`)
-)
+// SessionCore and PartyCore match exactly `^s-([0-9a-fz]{16,64})$` and
+// `^p-([0-9a-fz]{16,64})-([1-9][0-9]{0,5})$` (ids_test.go compares them
+// with those expressions, and a fuzz target too), by hand: every call
+// control request checks its IDs, and the expressions' matcher was a
+// few percent of a load generator's CPU.
+const minCore, maxCore = 16, 64
+
+// coreRun is the length of the run of core characters [0-9a-fz] s starts
+// with.
+func coreRun(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || c == 'z') {
+			return i
+		}
+	}
+	return len(s)
+}
 
 // SessionCore returns the hex core of a telephony session ID, or false when
 // the value is not a session ID.
 func SessionCore(id string) (string, bool) {
-	m := sessionIDPattern.FindStringSubmatch(id)
-	if m == nil {
+	if len(id) < 2 || id[0] != 's' || id[1] != '-' {
 		return "", false
 	}
-	return m[1], true
+	core := id[2:]
+	if n := coreRun(core); n != len(core) || n < minCore || n > maxCore {
+		return "", false
+	}
+	return core, true
 }
 
 // PartyCore returns the hex core of a party ID, or false when the value is
 // not a party ID.
 func PartyCore(id string) (string, bool) {
-	m := partyIDPattern.FindStringSubmatch(id)
-	if m == nil {
+	if len(id) < 2 || id[0] != 'p' || id[1] != '-' {
 		return "", false
 	}
-	return m[1], true
+	rest := id[2:]
+	n := coreRun(rest)
+	if n < minCore || n > maxCore || n == len(rest) || rest[n] != '-' {
+		return "", false
+	}
+	num := rest[n+1:]
+	if len(num) < 1 || len(num) > 6 || num[0] == '0' {
+		return "", false
+	}
+	for i := 0; i < len(num); i++ {
+		if num[i] < '0' || num[i] > '9' {
+			return "", false
+		}
+	}
+	return rest[:n], true
 }
 
 // CheckSessionID refuses a value that is not a telephony session ID, and

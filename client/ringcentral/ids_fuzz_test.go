@@ -14,9 +14,12 @@ import (
 // FuzzCheckIDs: the checks agree with the parsers: a session ID passes
 // CheckSessionID exactly when SessionCore accepts it, a party passes
 // CheckPartyID only if PartyCore accepts it and its core matches the
-// session's, and every refusal is an *IDError matching ErrBadID.
+// session's, and every refusal is an *IDError matching ErrBadID; and
+// SessionCore and PartyCore answer as the format's expressions do.
 func FuzzCheckIDs(f *testing.F) {
 	f.Fuzz(func(t *testing.T, session, party string) {
+		checkCoresMatchPatterns(t, session)
+		checkCoresMatchPatterns(t, party)
 		_, isSession := SessionCore(session)
 		if err := CheckSessionID("telephonySessionId", session); (err == nil) != isSession {
 			t.Fatalf("CheckSessionID(%q) = %v, SessionCore ok = %v", session, err, isSession)

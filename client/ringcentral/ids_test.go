@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -100,5 +102,56 @@ func TestBridgeRefusesBadIDsBeforeSending(t *testing.T) {
 	}
 	if p.Status.Code != StatusGone || p.Status.PeerID == nil || p.Status.PeerID.PartyID != b.PartyID {
 		t.Fatalf("bridge answer decoded as %+v", p)
+	}
+}
+
+// The ID formats as regular expressions: the reference SessionCore and
+// PartyCore match by hand.
+var (
+	sessionIDPattern = regexp.MustCompile(`^s-([0-9a-fz]{16,64})$`)
+	partyIDPattern   = regexp.MustCompile(`^p-([0-9a-fz]{16,64})-([1-9][0-9]{0,5})$`)
+)
+
+// patternCore is what SessionCore or PartyCore answered when it matched
+// with the expression.
+func patternCore(re *regexp.Regexp, id string) (string, bool) {
+	m := re.FindStringSubmatch(id)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// checkCoresMatchPatterns fails t when SessionCore or PartyCore answer id
+// otherwise than the expressions of the ID formats.
+func checkCoresMatchPatterns(t *testing.T, id string) {
+	t.Helper()
+	got, ok := SessionCore(id)
+	want, wok := patternCore(sessionIDPattern, id)
+	if got != want || ok != wok {
+		t.Errorf("SessionCore(%q) = %q, %v; the expression says %q, %v", id, got, ok, want, wok)
+	}
+	got, ok = PartyCore(id)
+	want, wok = patternCore(partyIDPattern, id)
+	if got != want || ok != wok {
+		t.Errorf("PartyCore(%q) = %q, %v; the expression says %q, %v", id, got, ok, want, wok)
+	}
+}
+
+// Rule: the hand-written ID matchers accept exactly what the format's
+// expressions accept, with the same core. Source: issue 16 (the same
+// checks, cheaper), reference/ringcentral.md §1.4.
+func TestIDCoresMatchTheFormatPatterns(t *testing.T) {
+	hex16, hex64 := strings.Repeat("a", 16), strings.Repeat("0123456789abcdef", 4)
+	for _, id := range []string{
+		"", "s", "s-", "p-", "p", "x-" + hex16, "S-" + hex16,
+		"s-" + hex16, "s-" + hex16[1:], "s-" + hex64, "s-" + hex64 + "a", "s-" + hex16 + "-1", "s-" + hex16 + "\n",
+		"s-a0dd888305b18z18c590772c3z13204cb0000", "s-" + hex16 + "g", "s-" + hex16 + "A", "s-" + hex16 + "é",
+		"p-" + hex16 + "-1", "p-" + hex16 + "-0", "p-" + hex16 + "-10", "p-" + hex16 + "-999999", "p-" + hex16 + "-1000000",
+		"p-" + hex16 + "-", "p-" + hex16, "p-" + hex16 + "-1-2", "p-" + hex16 + "--1", "p-" + hex16[1:] + "-1",
+		"p-" + hex64 + "-3", "p-" + hex64 + "a-3", "p-" + hex16 + "-1a", "p-" + hex16 + "-01", "p-" + hex16 + "-1\n",
+		"p-a0dd888305b18z18c590772c3z13204cb0000-2", "p-" + hex16 + "x-1",
+	} {
+		checkCoresMatchPatterns(t, id)
 	}
 }
