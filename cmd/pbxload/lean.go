@@ -24,6 +24,7 @@ import (
 func rcLeanWorker(ctx context.Context, base string, w int, hc *http.Client, ctl *control.Client, st *stats) {
 	cust, op, cons := 100+w*3, 101+w*3, 102+w*3
 	opExt, consExt := fmt.Sprintf("6%08d", op), fmt.Sprintf("6%08d", cons)
+	custNumber, opNumber, consNumber := fmt.Sprint(cust), fmt.Sprint(op), fmt.Sprint(cons)
 	c, err := rcclient.New(rcclient.Config{ServerURL: base, ClientID: "load-client", ClientSecret: "load-secret",
 		JWT: fmt.Sprintf("jwt-%d", op), HTTPClient: hc})
 	if err != nil {
@@ -35,7 +36,7 @@ func rcLeanWorker(ctx context.Context, base string, w int, hc *http.Client, ctl 
 		return
 	}
 	for ctx.Err() == nil {
-		call, err := ctl.CreateCall(ctx, fmt.Sprint(cust), fmt.Sprint(op))
+		call, err := ctl.CreateCall(ctx, custNumber, opNumber)
 		if err != nil {
 			if ctx.Err() == nil {
 				st.errorf("rc worker %d: customer call: %v", w, err)
@@ -43,7 +44,7 @@ func rcLeanWorker(ctx context.Context, base string, w int, hc *http.Client, ctl 
 			return
 		}
 		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		err = leanWarmTransfer(tctx, c, call.Vendor["ringcentral"]["telephonySessionId"], opExt, consExt, fmt.Sprint(cons), st)
+		err = leanWarmTransfer(tctx, c, call.Vendor["ringcentral"]["telephonySessionId"], opExt, consExt, consNumber, st)
 		cancel()
 		if err != nil {
 			if ctx.Err() == nil {

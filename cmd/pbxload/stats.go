@@ -57,9 +57,16 @@ func (t timing) RoundTrip(r *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.next.RoundTrip(r)
 	d := time.Since(start)
-	label := routeLabel(r.Method, r.URL.Path)
+	// The label is built on the stack and looked up without a string of
+	// its own; only a route's first request makes one for its key.
+	var buf [160]byte
+	label := appendRouteLabel(buf[:0], r.Method, r.URL.Path)
 	t.s.mu.Lock()
-	t.s.latencies[label] = append(t.s.latencies[label], d)
+	if ds, ok := t.s.latencies[string(label)]; ok {
+		t.s.latencies[string(label)] = append(ds, d)
+	} else {
+		t.s.latencies[string(label)] = []time.Duration{d}
+	}
 	t.s.mu.Unlock()
 	return resp, err
 }
@@ -75,14 +82,17 @@ func idParent(s string) bool {
 
 // routeLabel is the method and the path with its IDs blanked:
 // GET /telephony/sessions/s-…/parties/p-…/hold becomes
-// "GET /telephony/sessions/*/parties/*/hold". It is built in one
-// allocation, without splitting the path: the timing transport labels
-// every request of a load run with it.
+// "GET /telephony/sessions/*/parties/*/hold".
 func routeLabel(method, path string) string {
-	var b strings.Builder
-	b.Grow(len(method) + 1 + len(path))
-	b.WriteString(method)
-	b.WriteByte(' ')
+	return string(appendRouteLabel(make([]byte, 0, len(method)+1+len(path)), method, path))
+}
+
+// appendRouteLabel appends routeLabel(method, path) to b, without
+// splitting the path: the timing transport labels every request of a
+// load run with it.
+func appendRouteLabel(b []byte, method, path string) []byte {
+	b = append(b, method...)
+	b = append(b, ' ')
 	prev := ""
 	for i, first := 0, true; ; first = false {
 		j := strings.IndexByte(path[i:], '/')
@@ -91,19 +101,19 @@ func routeLabel(method, path string) string {
 			seg = path[i : i+j]
 		}
 		if !first {
-			b.WriteByte('/')
+			b = append(b, '/')
 		}
 		if !first && idParent(prev) && seg != "~" && seg != "" && seg != "count" {
-			b.WriteByte('*')
+			b = append(b, '*')
 		} else {
-			b.WriteString(seg)
+			b = append(b, seg...)
 		}
 		if j < 0 {
 			break
 		}
 		prev, i = seg, i+j+1
 	}
-	return b.String()
+	return b
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
