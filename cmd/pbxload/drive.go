@@ -31,6 +31,9 @@ type config struct {
 	warmUp       time.Duration // churn: load before the start sample
 	vendor       string        // "ringcentral" or "netsapiens" drives only that one; "" both
 	rcDriver     string        // "lean" (rcLeanWorker) or "client" (rcWorker, the reference client's flow)
+	// noListeners leaves out the subscribers that are not workers (the
+	// account-level sockets, the NetSapiens webhooks): the transfers alone.
+	noListeners bool
 }
 
 type report struct {
@@ -78,6 +81,9 @@ func (r *report) slowVerdict() (ok bool, why string) {
 
 func (r *report) ok() bool {
 	slowOK, _ := r.slowVerdict()
+	if r.cfg.noListeners {
+		slowOK, r.fastRC = true, true // none to judge
+	}
 	if r.remote {
 		return len(r.st.errors) == 0 && slowOK && r.fastRC
 	}
@@ -112,30 +118,33 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 
 	// Subscribers that are not workers.
 	var subs sync.WaitGroup
-	// The reader shares two cores with the workers, which can starve it
-	// for tens of milliseconds at a time; 8 MiB of kernel receive buffer
-	// (a second of notifications at 1,000 transfers/s) keeps that pause
-	// from counting as falling behind.
-	fast, err := openAccountSocket(base, hc, 8<<20, "load-reader")
-	if err != nil {
-		return nil, fmt.Errorf("reading RingCentral subscriber: %w", err)
-	}
 	var fastNotes atomic.Int64
 	fastErr := make(chan error, 1)
-	subs.Add(1)
-	go func() {
-		defer subs.Done()
-		fastErr <- fast.count(&fastNotes)
-	}()
-	slow, err := openAccountSocket(base, hc, 4096, "load-stalled")
-	if err != nil {
-		return nil, fmt.Errorf("slow RingCentral subscriber: %w", err)
-	}
+	fast, slow := (*accountSocket)(nil), (*accountSocket)(nil)
 	fastHook, slowHook := nsclient.NewWebhookReceiver(), &slowReceiver{inner: nsclient.NewWebhookReceiver(), delay: 200 * time.Millisecond}
 	fastSrv, slowSrv := httptest.NewServer(fastHook), httptest.NewServer(slowHook)
-	for _, u := range []string{fastSrv.URL, slowSrv.URL} {
-		if err := nsSubscribe(ctx, hc, base, u); err != nil {
-			return nil, err
+	if !cfg.noListeners {
+		// The reader shares two cores with the workers, which can starve it
+		// for tens of milliseconds at a time; 8 MiB of kernel receive buffer
+		// (a second of notifications at 1,000 transfers/s) keeps that pause
+		// from counting as falling behind.
+		fast, err = openAccountSocket(base, hc, 8<<20, "load-reader")
+		if err != nil {
+			return nil, fmt.Errorf("reading RingCentral subscriber: %w", err)
+		}
+		subs.Add(1)
+		go func() {
+			defer subs.Done()
+			fastErr <- fast.count(&fastNotes)
+		}()
+		slow, err = openAccountSocket(base, hc, 4096, "load-stalled")
+		if err != nil {
+			return nil, fmt.Errorf("slow RingCentral subscriber: %w", err)
+		}
+		for _, u := range []string{fastSrv.URL, slowSrv.URL} {
+			if err := nsSubscribe(ctx, hc, base, u); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -181,8 +190,10 @@ func drive(ctx context.Context, cfg config) (*report, error) {
 		rep.slowRCDropped = rep.slowRCClosed > 0
 		rep.inFlightAtShutdown, rep.inFlightFailed, rep.shutdownErr = shutdownWithRequestsInFlight(srv, base, 8)
 	}
-	fast.Close()
-	slow.Close()
+	if fast != nil {
+		fast.Close()
+		slow.Close()
+	}
 	subs.Wait()
 	rep.fastRCNotes = fastNotes.Load()
 	rep.fastRC = rep.fastRCNotes > 0
@@ -306,14 +317,11 @@ func (r *report) markdown() string {
 	for _, e := range r.st.errors {
 		fmt.Fprintf(&b, "  - %s\n", e)
 	}
-	_, slow := r.slowVerdict()
-	kept := "it kept up: open to the end"
-	if r.fastRCEnded {
-		kept = "CLOSED before the load ended (" + r.fastRCErr + ")"
+	if r.cfg.noListeners {
+		b.WriteString("- subscribers: none (--no-listeners: the transfers alone)\n")
+	} else {
+		r.writeListeners(&b)
 	}
-	fmt.Fprintf(&b, "- subscribers: the account-level RingCentral WebSocket that reads got %d notifications (%s); the one that never reads: %s; sockets pbxsim closed for falling behind: %d\n",
-		r.fastRCNotes, kept, slow, r.slowRCClosed)
-	fmt.Fprintf(&b, "- NetSapiens webhooks: fast receiver %d posts, slow receiver (200ms each) %d posts\n", r.nsFastPosts, r.nsSlowPosts)
 	if r.remote {
 		b.WriteString("- shutdown and leak checks: not made (pbxsim runs in another process)\n\n")
 	} else {
@@ -363,4 +371,18 @@ func shutdownWithRequestsInFlight(srv *pbxsim.Server, base string, n int) (int64
 	}
 	wg.Wait()
 	return int64(n), failed, <-done
+}
+
+// writeListeners reports the subscribers that are not workers: the
+// account-level socket that reads, the one that never reads, the
+// NetSapiens webhooks.
+func (r *report) writeListeners(b *strings.Builder) {
+	_, slow := r.slowVerdict()
+	kept := "it kept up: open to the end"
+	if r.fastRCEnded {
+		kept = "CLOSED before the load ended (" + r.fastRCErr + ")"
+	}
+	fmt.Fprintf(b, "- subscribers: the account-level RingCentral WebSocket that reads got %d notifications (%s); the one that never reads: %s; sockets pbxsim closed for falling behind: %d\n",
+		r.fastRCNotes, kept, slow, r.slowRCClosed)
+	fmt.Fprintf(b, "- NetSapiens webhooks: fast receiver %d posts, slow receiver (200ms each) %d posts\n", r.nsFastPosts, r.nsSlowPosts)
 }

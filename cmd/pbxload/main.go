@@ -68,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	settle := fs.Duration("settle", 200*time.Second, "churn: how long to wait after the load before the last sample (the retention window: WebSocket recovery is 180s)")
 	warmUp := fs.Duration("warm-up", 60*time.Second, "churn: load before the start sample, so the bounded journal and event log are full")
 	vendor := fs.String("only", "", `drive one vendor's transfers: "ringcentral" or "netsapiens" (default both)`)
+	noListeners := fs.Bool("no-listeners", false, "leave out the subscribers that are not workers (the account-level RingCentral sockets, the NetSapiens webhooks): the transfers alone")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (the load generator, and pbxsim when in-process) over the run to this file")
 	if code, done := fs.Parse(args, stdout, stderr); done {
 		return code
@@ -95,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	cfg := config{duration: *duration, workers: *workers, applyDelay: *applyDelay, target: *target, controlToken: *controlToken, settle: *settle, warmUp: *warmUp, vendor: *vendor, rcDriver: *rcDriver}
+	cfg := config{duration: *duration, workers: *workers, applyDelay: *applyDelay, target: *target, controlToken: *controlToken, settle: *settle, warmUp: *warmUp, vendor: *vendor, rcDriver: *rcDriver, noListeners: *noListeners}
 	if *churn {
 		rep, err := soak(ctx, cfg)
 		if err != nil {

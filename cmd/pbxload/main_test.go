@@ -135,3 +135,25 @@ func TestRouteLabelIsMethodAndRouteOf(t *testing.T) {
 		}
 	}
 }
+
+// --no-listeners drives the transfers alone: no subscriber that is not a
+// worker is opened, and the report says so instead of judging them
+// (issue 16 item 3: the transfer rate by itself).
+func TestNoListenersDrivesTheTransfersAlone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load run skipped in -short mode")
+	}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"--duration", "1s", "--workers", "1", "--only", "ringcentral", "--no-listeners"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("pbxload exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{"- subscribers: none (--no-listeners", "ringcentral warm transfer:", "- errors: 0"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "never reads") {
+		t.Errorf("the report judges a stalled subscriber that was never opened:\n%s", out.String())
+	}
+}
