@@ -28,12 +28,11 @@ type faultyTransport struct {
 
 type fault struct {
 	method, suffix string
-	status         int    // answer this without sending (0: none)
-	lose           bool   // send, then drop the answer
-	noRetryAfter   bool   // a 429 without Retry-After
-	times          int    // how often; <0 always
-	skip           int    // let this many matching requests through first
-	body           string // the answer's body instead of an error (a read's)
+	status         int  // answer this without sending (0: none)
+	lose           bool // send, then drop the answer
+	noRetryAfter   bool // a 429 without Retry-After
+	times          int  // how often; <0 always
+	skip           int  // let this many matching requests through first
 	// after, "METHOD suffix", arms the fault once such a request was sent,
 	// and until it was sent this many times in all (0: for good)
 	after      string
