@@ -57,10 +57,16 @@ func decodeBody(raw []byte) (Body, bool) { return decodeValid(raw, json.Valid(ra
 // every member per level (issue 16). body_decode_test.go holds it to the
 // decoder.
 func decodeValid(raw []byte, valid bool) (Body, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 {
 		return Body{}, true
 	}
+	if !valid && len(trimmed) < len(raw) {
+		// TrimSpace also removes spaces JSON does not allow around a value
+		// (a form feed, U+00A0): the decoder judged the body without them.
+		valid = json.Valid(trimmed)
+	}
+	raw = trimmed
 	if raw[0] != '{' || !valid {
 		return nil, false
 	}

@@ -60,7 +60,8 @@ func valueByMaps(raw json.RawMessage, depth int) Value {
 }
 
 var decodeBodies = append([]string{`{"telephonySessionId":"s-1","partyId":"p-1-2"}`, ` { "to" : { "phoneNumber" : "+1", "x" : { "y" : [1, {"z":"}"}] } }, "n" : -0.5e-3 , "b":false,"t":true,"nu":null } `,
-	`{"a":{},"b":{"c":{}},"s":"\u00e9\"\\\/\n","e":"` + "\xff" + `"}`, `{"a":"]}","b":["[{\"",{"c":"x"}],"a":{"d":1}}`, `null`, `{"x":1}x`},
+	`{"a":{},"b":{"c":{}},"s":"\u00e9\"\\\/\n","e":"` + "\xff" + `"}`, `{"a":"]}","b":["[{\"",{"c":"x"}],"a":{"d":1}}`, `null`, `{"x":1}x`,
+	"\f{}", "\u00a0{\"a\":1}\v", "\f{\"a\":"},
 	lexicalBodies...)
 
 // Rule: the in-place decoding of a body is the decoder's, field for
