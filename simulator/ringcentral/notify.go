@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/xfer-conform/xfer-conform/simulator"
 	"github.com/xfer-conform/xfer-conform/simulator/notify"
@@ -110,7 +111,6 @@ type eventView struct {
 	raw       []byte
 	timestamp string
 	parties   [1]party
-	rawBuf    [1024]byte // last: no pointers in it for the collector to look at
 }
 
 // eventRoute is a view delivered on one event path.
@@ -362,6 +362,9 @@ func (d *Dialect) publish(e *simulator.Event) {
 	}
 }
 
+// renderBuffers are scratch buffers for rendering an event's body.
+var renderBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
 // viewOf renders event e as account sees it.
 func (d *Dialect) viewOf(e *simulator.Event, account, timestamp string) *eventView {
 	v := &eventView{timestamp: timestamp}
@@ -375,7 +378,15 @@ func (d *Dialect) viewOf(e *simulator.Event, account, timestamp string) *eventVi
 		ServerID: serverID, EventTime: timestamp, Parties: v.parties[:],
 		Origin: originInfo{Type: originType(e.Call.Origin)},
 	}
-	v.raw = v.body.appendJSON(v.rawBuf[:0])
+	// Rendered in a scratch buffer, kept in a slice of its own size: a
+	// view lives as long as a recovering socket session keeps the
+	// notification (up to RecoveryBufferSize of them, for RecoveryTimeout),
+	// so a fixed 1 KiB buffer in every view was half of pbxsim's heap under
+	// socket churn.
+	scratch := renderBuffers.Get().(*[]byte)
+	*scratch = v.body.appendJSON((*scratch)[:0])
+	v.raw = append(make([]byte, 0, len(*scratch)), *scratch...)
+	renderBuffers.Put(scratch)
 	return v
 }
 

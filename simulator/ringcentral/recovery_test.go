@@ -60,3 +60,25 @@ func benchNotice() notice {
 		view: &eventView{raw: make([]byte, 800), timestamp: "2026-01-01T00:00:00.000Z"}},
 		sub: &subscription{ID: "sub", Owner: grantInfo{ExtensionID: "1"}}, uuid: [19]byte([]byte("1234567890123456789"))}
 }
+
+// Rule: when the client deletes its socket's subscription, the session
+// keeps nothing to replay on a recovery; while the session serves
+// another subscription its frames stay. Source: reference/ringcentral.md
+// §4.4 (a recovery replays the subscription's notifications; inferred:
+// none once it is deleted); issue 16 (the churn soak held every dropped
+// session's frames for RecoveryTimeout).
+func TestDeletedSubscriptionLeavesNothingToReplay(t *testing.T) {
+	d := &Dialect{}
+	s := &wsSession{d: d, buffer: []wsOut{{seq: 1}, {seq: 2}}, oldest: 1}
+	gone := &subscription{ID: "gone", ws: s}
+	s.sub = &subscription{ID: "current", ws: s}
+	d.forgetReplays(gone)
+	if len(s.buffer) != 2 {
+		t.Fatalf("a session still serving a subscription lost its frames: %d left", len(s.buffer))
+	}
+	s.sub = nil // removeLocked left it without one
+	d.forgetReplays(gone)
+	if len(s.buffer) != 0 || s.oldest != 0 {
+		t.Fatalf("after its subscription was deleted the session keeps %d frames to replay", len(s.buffer))
+	}
+}

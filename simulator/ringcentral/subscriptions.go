@@ -353,6 +353,25 @@ func (d *Dialect) removeLocked(s *subscription) {
 	}
 }
 
+// forgetReplays drops what the WebSocket session of a subscription the
+// client deleted keeps for a recovery: a deleted subscription's
+// notifications are not replayed (inferred: the vendor documents the
+// replay of a subscription's notifications after a recovery, and no
+// subscription is left to replay). A client that deletes its
+// subscription and drops its socket, over and over, would otherwise
+// have pbxsim hold each session's last notifications for the whole
+// RecoveryTimeout: at 200 such clients a second, hundreds of MiB
+// (issue 16, the churn soak). Runs with d.subs.mu held.
+func (d *Dialect) forgetReplays(sub *subscription) {
+	s := sub.ws
+	if s == nil || s.sub != nil { // the session still serves another subscription
+		return
+	}
+	s.mu.Lock()
+	s.buffer, s.oldest = nil, 0
+	s.mu.Unlock()
+}
+
 func (d *Dialect) serveListSubscriptions(w http.ResponseWriter, r *http.Request) {
 	id := caller(r)
 	now := d.nowFor(id.AccountID)
@@ -538,6 +557,7 @@ func (d *Dialect) serveDeleteSubscription(w http.ResponseWriter, r *http.Request
 	s, err := d.ownedSubscription(caller(r), mux.Vars(r)["subscriptionId"])
 	if err == nil {
 		d.removeLocked(s)
+		d.forgetReplays(s)
 	}
 	d.subs.mu.Unlock()
 	if err != nil {

@@ -504,6 +504,7 @@ func (d *Dialect) clientRequest(s *wsSession, meta frameMeta, body json.RawMessa
 			return ok(http.StatusOK, sub, sub.info(d.nowFor(sub.Owner.AccountID)))
 		case http.MethodDelete:
 			d.removeLocked(sub)
+			d.forgetReplays(sub)
 			return http.StatusNoContent, map[string]string{"WSG-SubscriptionId": sub.ID}, nil
 		}
 		return fail(refuse(errMethodNotAllowed, "Method "+method+" is not allowed on "+p))
