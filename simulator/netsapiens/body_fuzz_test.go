@@ -68,3 +68,23 @@ func signedHere(d *Dialect, tok string) bool {
 	mac.Write([]byte(tok[:i]))
 	return tok[i+1:] == base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
+
+// Rule: a JWT is accepted only as pbxsim signed it, character for
+// character: a signature whose last character differs only in the bits
+// base64url leaves unused decodes to the same bytes and must still be
+// refused with a 401. Source: FuzzJWT (found in CI), RFC 7515 §2
+// (base64url without padding).
+func TestJWTSignatureWithOtherUnusedBitsIsRefused(t *testing.T) {
+	d := &Dialect{creds: newCredentials(scenario.Default(), []byte("fuzz-secret-0123456789abcdef0123")), core: "core1"}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tok := d.signJWT(jwtClaims{Aud: "ns", Exp: now.Add(time.Hour).Unix(), Domain: "TEST", User: "1000", UserScope: "Basic User"})
+	if _, err := d.parseJWT(tok, now); err != nil {
+		t.Fatalf("the token as signed is refused: %+v", err)
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, tok[len(tok)-1])
+	forged := tok[:len(tok)-1] + string(alphabet[last^1]) // a 32-byte MAC leaves the last character's low 4 bits unused
+	if _, err := d.parseJWT(forged, now); err == nil || err.Status != http.StatusUnauthorized {
+		t.Fatalf("a signature re-spelt in its unused bits was accepted: %+v", err)
+	}
+}

@@ -169,11 +169,14 @@ func (d *Dialect) parseJWT(tok string, now time.Time) (jwtClaims, *apiError) {
 	}
 	mac := hmac.New(sha256.New, d.creds.secret)
 	mac.Write([]byte(parts[0] + "." + parts[1]))
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	// Strict: a signature whose last character differs only in bits the
+	// encoding leaves unused must not pass for the one pbxsim signed
+	// (found by FuzzJWT).
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
 	if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
 		return jwtClaims{}, bad
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
 	var c jwtClaims
 	if err != nil || json.Unmarshal(raw, &c) != nil {
 		return jwtClaims{}, bad
