@@ -64,21 +64,25 @@ func (q quoting) marshal(v any) []byte {
 func (s callSession) appendJSON(b []byte) []byte {
 	b = appendRESTString(append(b, `{"id":`...), s.ID)
 	b = appendRESTString(append(b, `,"origin":{"type":`...), s.Origin.Type)
-	b = append(b, `},"parties":`...)
-	if s.Parties == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, p := range s.Parties {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = p.appendJSON(b)
-		}
-		b = append(b, ']')
-	}
+	b = appendParties(append(b, `},"parties":`...), s.Parties, restQuoting)
 	b = appendRESTString(append(b, `,"creationTime":`...), s.CreationTime)
 	return append(b, '}')
+}
+
+// appendParties renders parties as encoding/json renders a []party
+// (null when nil), with q's quoting.
+func appendParties(b []byte, parties []party, q quoting) []byte {
+	if parties == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, p := range parties {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = p.appendJSONWith(b, q)
+	}
+	return append(b, ']')
 }
 
 func (p party) appendJSON(b []byte) []byte { return p.appendJSONWith(b, restQuoting) }
@@ -173,19 +177,7 @@ func (e eventBody) appendJSON(b []byte) []byte {
 	b = appendJSONString(append(b, `,"telephonySessionId":`...), e.TelephonySessionID)
 	b = appendJSONString(append(b, `,"serverId":`...), e.ServerID)
 	b = appendJSONString(append(b, `,"eventTime":`...), e.EventTime)
-	b = append(b, `,"parties":`...)
-	if e.Parties == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, p := range e.Parties {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = p.appendJSONWith(b, eventQuoting)
-		}
-		b = append(b, ']')
-	}
+	b = appendParties(append(b, `,"parties":`...), e.Parties, eventQuoting)
 	b = appendJSONString(append(b, `,"origin":{"type":`...), e.Origin.Type)
 	return append(b, "}}"...)
 }
