@@ -124,6 +124,15 @@ func Initializer(cfg Config) func(*godog.ScenarioContext) {
 			}
 			return ctx, nil
 		})
+		// No step starts once the run was aborted: the scenario is cut
+		// short there, whether or not its running step noticed the
+		// cancelled context (a fast step may finish before it does).
+		sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+			if cfg.Aborted != nil && cfg.Aborted() {
+				return ctx, fmt.Errorf("%w: the run was aborted before this step", ErrInterrupted)
+			}
+			return ctx, nil
+		})
 		sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 			w.noteStep(st, status, err)
 			if err != nil && errors.Is(err, godog.ErrSkip) && w.SkipReason == "" {
